@@ -1,0 +1,104 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Losses;
+
+/// <summary>
+/// Cross-entropy weighted per class by <c>1 − metric_c</c>, where the metric (recall, precision, Dice, Jaccard, Tversky)
+/// is measured on the current batch from arg-max predictions (paper §3.3–3.4, Eq. 4–6).
+/// </summary>
+/// <remarks>
+/// <para>Batch mode (<c>ema_alpha</c> null): <c>w_c = 1 − metric_c</c> of this batch; a class whose metric is 0/0 gets 0.</para>
+/// <para>EMA mode: buffer <c>running_&lt;metric&gt;</c> [C] starts at 0; in training mode each class whose metric is defined
+/// in the batch is updated <c>m̄_c ← α·m_c + (1−α)·m̄_c</c> before the loss uses <c>w_c = 1 − m̄_c</c>; in eval mode it is only read.</para>
+/// <para>Mean reduction is Σ_valid w_{y_i}·CE_i / #valid; a batch with no valid position gives 0 with zero gradient.</para>
+/// </remarks>
+public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
+{
+    private readonly Tensor running;
+    private readonly Tensor last;
+
+    /// <param name="num_classes">C, the size of dim 1 of the logits.</param>
+    /// <param name="metric">The metric whose complement weights each class.</param>
+    /// <param name="ema_alpha">α in (0,1] for the exponential moving average of the metric; null for batch mode.</param>
+    /// <param name="ignore_index">Target value of positions that take no part in the counts or the loss.</param>
+    /// <param name="reduction">Mean (Σ w·CE / #valid), Sum, or None (per-position, 0 where ignored).</param>
+    /// <param name="count_reducer">Applied to the flat per-class counts before the weights are computed (e.g. an all-reduce).</param>
+    public MetricWeightedCrossEntropy(long num_classes, RegionMetric metric, double? ema_alpha = null, long ignore_index = -100,
+        nn.Reduction reduction = nn.Reduction.Mean, Func<Tensor, Tensor>? count_reducer = null) : base(reduction)
+    {
+        if (num_classes < 1)
+            throw new ArgumentOutOfRangeException(nameof(num_classes), num_classes, "num_classes must be at least 1.");
+        if (ema_alpha is { } a && !(a > 0 && a <= 1))
+            throw new ArgumentOutOfRangeException(nameof(ema_alpha), a, "ema_alpha must be in (0, 1], or null for batch mode.");
+        ArgumentNullException.ThrowIfNull(metric);
+        this.num_classes = num_classes;
+        this.metric = metric;
+        this.ema_alpha = ema_alpha;
+        this.ignore_index = ignore_index;
+        this.count_reducer = count_reducer;
+        running = zeros(num_classes, dtype: ScalarType.Float64);
+        last = zeros(num_classes, dtype: ScalarType.Float64);
+        register_buffer(RunningBufferName, running);
+        register_buffer("last_weights", last, persistent: false);
+    }
+
+    /// <summary>Number of classes C.</summary>
+    public long num_classes { get; }
+
+    /// <summary>The metric m in w_c = 1 − m_c.</summary>
+    public RegionMetric metric { get; }
+
+    /// <summary>EMA factor α, or null in batch mode.</summary>
+    public double? ema_alpha { get; }
+
+    /// <summary>Ignored target value.</summary>
+    public long ignore_index { get; }
+
+    /// <summary>Optional reducer of the counts (data-parallel training).</summary>
+    public Func<Tensor, Tensor>? count_reducer { get; }
+
+    /// <summary>State-dict name of the EMA buffer: <c>running_recall</c>, <c>running_precision</c>, …</summary>
+    public string RunningBufferName => "running_" + metric;
+
+    /// <summary>The EMA state m̄ [C] (float64); zeros in batch mode.</summary>
+    public Tensor running_metric => running;
+
+    /// <summary>The per-class weights used by the last forward, detached, [C] float64 (for weight curves, paper Fig. 1a/2c).</summary>
+    public Tensor last_weights => last.detach();
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input, Tensor target)
+    {
+        var name = GetType().Name;
+        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name);
+        using var scope = NewDisposeScope();
+        Tensor weight, validCount;
+        using (no_grad())
+        {
+            var withPredictions = metric.UsesFalsePositives;
+            var counts = ClassCounts.Count(input, t, num_classes, ignore_index, withPredictions);
+            if (count_reducer is not null) counts = count_reducer(counts);
+            var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
+            var (value, defined) = metric.Compute(tp, fp, fn);
+            Tensor w;
+            if (ema_alpha is { } alpha)
+            {
+                if (training)
+                {
+                    var updated = running * (1 - alpha) + value * alpha;
+                    running.copy_(where(defined, updated, running));
+                }
+                w = 1 - running;
+            }
+            else
+            {
+                w = (1 - value).masked_fill(defined.logical_not(), 0);
+            }
+            last.copy_(w);
+            weight = w.to(input.dtype);
+            validCount = valid;
+        }
+        return WeightedCrossEntropy.Compute(input, t, weight, ignore_index, reduction, validCount).MoveToOuterDisposeScope();
+    }
+}

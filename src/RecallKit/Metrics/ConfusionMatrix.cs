@@ -1,0 +1,87 @@
+using RecallKit.Losses;
+using static TorchSharp.torch;
+
+namespace RecallKit.Metrics;
+
+/// <summary>
+/// Accumulates <c>hist[gt, pred]</c> over batches with one <c>bincount</c> per update (no per-pixel loops).
+/// Only positions with <c>0 ≤ gt &lt; C</c> are counted, so the ignore label (and any other out-of-range ground truth) is skipped.
+/// </summary>
+public sealed class ConfusionMatrix : IDisposable
+{
+    private Tensor hist;
+
+    /// <param name="num_classes">C.</param>
+    /// <param name="ignore_index">Ground-truth value that is never counted (also skipped by the range rule; named in errors).</param>
+    public ConfusionMatrix(int num_classes, long ignore_index = 255)
+    {
+        if (num_classes < 1) throw new ArgumentOutOfRangeException(nameof(num_classes), num_classes, "num_classes must be at least 1.");
+        this.num_classes = num_classes;
+        this.ignore_index = ignore_index;
+        hist = zeros(new long[] { num_classes, num_classes }, ScalarType.Int64);
+    }
+
+    /// <summary>C.</summary>
+    public int num_classes { get; }
+
+    /// <summary>The ignored ground-truth value.</summary>
+    public long ignore_index { get; }
+
+    /// <summary>A copy of the int64 matrix [C, C], rows ground truth, columns prediction.</summary>
+    public long[,] Matrix
+    {
+        get
+        {
+            var flat = hist.data<long>().ToArray();
+            var m = new long[num_classes, num_classes];
+            Buffer.BlockCopy(flat, 0, m, 0, flat.Length * sizeof(long));
+            return m;
+        }
+    }
+
+    /// <summary>Adds a batch of predicted class ids and ground truth of the same shape.</summary>
+    public void update(Tensor predictions, Tensor targets)
+    {
+        if (!predictions.shape.SequenceEqual(targets.shape))
+            throw new ArgumentException(
+                $"ConfusionMatrix.update: predictions shape {InputValidation.Shape(predictions)} differs from targets shape {InputValidation.Shape(targets)}.");
+        if (!InputValidation.IsIntegral(predictions.dtype))
+            throw new ArgumentException($"ConfusionMatrix.update: predictions must be integer class ids (argmax over C), got dtype {predictions.dtype}.");
+        if (!InputValidation.IsIntegral(targets.dtype))
+            throw new ArgumentException($"ConfusionMatrix.update: targets must be integer class ids, got dtype {targets.dtype}.");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var gt = targets.to_type(ScalarType.Int64).flatten().cpu();
+        var pred = predictions.to_type(ScalarType.Int64).flatten().cpu();
+        var valid = gt.ge(0).logical_and(gt.lt(num_classes));
+        if (valid.any().item<bool>())
+        {
+            var p = pred.masked_select(valid);
+            long min = p.min().item<long>(), max = p.max().item<long>();
+            if (min < 0 || max >= num_classes)
+                throw new ArgumentException(
+                    $"ConfusionMatrix.update: prediction class id {(min < 0 ? min : max)} is outside [0, {num_classes}).");
+            var index = gt.masked_select(valid) * num_classes + p;
+            hist.add_(index.bincount(null, (long)num_classes * num_classes).view(num_classes, num_classes));
+        }
+    }
+
+    /// <summary>Adds the counts of another matrix with the same number of classes (e.g. from another worker).</summary>
+    public void merge(ConfusionMatrix other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.num_classes != num_classes)
+            throw new ArgumentException($"ConfusionMatrix.merge: other has {other.num_classes} classes, this one {num_classes}.");
+        hist.add_(other.hist);
+    }
+
+    /// <summary>Clears the counts.</summary>
+    public void reset() => hist.zero_();
+
+    /// <summary>All metrics of the accumulated counts; <paramref name="training_counts"/> adds many/medium/few-shot accuracy.</summary>
+    public ConfusionMetrics compute(IReadOnlyList<long>? training_counts = null)
+        => ConfusionMetrics.FromMatrix(Matrix, training_counts);
+
+    /// <inheritdoc />
+    public void Dispose() => hist.Dispose();
+}

@@ -1,0 +1,74 @@
+namespace RecallKit.Metrics;
+
+/// <summary>
+/// Metrics of a confusion matrix. Conventions: accuracy (recall) is NaN for a class absent from the ground truth;
+/// precision is NaN for a class never predicted; IoU is NaN only when the class is absent from both (a class predicted
+/// but absent from the ground truth has IoU 0 and counts); means skip NaN; fwIoU = Σ_{freq&gt;0} freq·IoU.
+/// </summary>
+public sealed record ConfusionMetrics(
+    double OverallAccuracy,
+    double[] ClassAccuracy,
+    double[] ClassPrecision,
+    double[] ClassIoU,
+    double MeanAccuracy,
+    double MeanPrecision,
+    double MeanIoU,
+    double FrequencyWeightedIoU,
+    long[] GroundTruthCounts,
+    LongTailAccuracy? LongTail)
+{
+    /// <summary>Computes every metric from a [C, C] matrix (rows ground truth, columns prediction).</summary>
+    public static ConfusionMetrics FromMatrix(long[,] hist, IReadOnlyList<long>? training_counts = null)
+    {
+        int c = hist.GetLength(0);
+        if (hist.GetLength(1) != c) throw new ArgumentException($"confusion matrix must be square, got [{c},{hist.GetLength(1)}].");
+        var gt = new long[c];
+        var predicted = new long[c];
+        var tp = new long[c];
+        long total = 0, correct = 0;
+        for (int i = 0; i < c; i++)
+        {
+            tp[i] = hist[i, i];
+            correct += tp[i];
+            for (int j = 0; j < c; j++)
+            {
+                gt[i] += hist[i, j];
+                predicted[j] += hist[i, j];
+                total += hist[i, j];
+            }
+        }
+        var accuracy = new double[c];
+        var precision = new double[c];
+        var iou = new double[c];
+        double fw = 0;
+        for (int i = 0; i < c; i++)
+        {
+            accuracy[i] = gt[i] > 0 ? (double)tp[i] / gt[i] : double.NaN;
+            precision[i] = predicted[i] > 0 ? (double)tp[i] / predicted[i] : double.NaN;
+            long union = gt[i] + predicted[i] - tp[i];
+            iou[i] = union > 0 ? (double)tp[i] / union : double.NaN;
+            if (gt[i] > 0) fw += (double)gt[i] / total * iou[i];
+        }
+        return new ConfusionMetrics(
+            total > 0 ? (double)correct / total : double.NaN,
+            accuracy, precision, iou,
+            NanMean(accuracy), NanMean(precision), NanMean(iou),
+            total > 0 ? fw : double.NaN,
+            gt,
+            training_counts is null ? null : LongTailAccuracy.FromClassAccuracy(accuracy, training_counts));
+    }
+
+    /// <summary>Mean of the non-NaN entries; NaN when there are none.</summary>
+    public static double NanMean(IEnumerable<double> values)
+    {
+        double sum = 0;
+        int n = 0;
+        foreach (var v in values)
+        {
+            if (double.IsNaN(v)) continue;
+            sum += v;
+            n++;
+        }
+        return n > 0 ? sum / n : double.NaN;
+    }
+}
