@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace RecallKit.Losses;
+
+/// <summary>Flattens logits [N,C,d…] to rows [P,C] of the positions whose target is not <c>ignore_index</c>.</summary>
+internal static class ValidPositions
+{
+    /// <returns>Logits [P,C] (differentiable, in the input's dtype) and int64 targets [P]; P may be 0.</returns>
+    public static (Tensor logits, Tensor target) Select(Tensor input, Tensor target, long ignore_index)
+    {
+        long c = input.shape[1];
+        var rows = input.dim() == 2 ? input : input.movedim(new long[] { 1 }, new long[] { -1 }).reshape(-1, c);
+        var flat = target.reshape(-1);
+        var keep = flat.ne(ignore_index).nonzero().squeeze(1);
+        return (rows.index_select(0, keep), flat.index_select(0, keep));
+    }
+
+    /// <summary>Scatters per-row values [P] back to the target's shape with 0 at ignored positions (for <c>Reduction.None</c>).</summary>
+    public static Tensor Scatter(Tensor values, Tensor target, long ignore_index)
+    {
+        var flat = target.reshape(-1);
+        var keep = flat.ne(ignore_index);
+        var output = zeros(flat.shape, dtype: values.dtype, device: values.device);
+        return output.masked_scatter(keep, values).view(target.shape);
+    }
+}
