@@ -1,2 +1,11 @@
-using TorchSharp;
-Console.WriteLine(torch.ones(3).sum().item<float>());
+using System.CommandLine;
+using RecallKit.Cli.Commands;
+using RecallKit.Runtime;
+
+NativeAllocator.RetainFreedMemory();
+
+var root = new RootCommand("RecallKit: recall loss for imbalanced classification and segmentation, with the baselines it is compared against.")
+{
+    InfoCommand.Create(),
+};
+return root.Parse(args).Invoke();

@@ -10,7 +10,8 @@ namespace RecallKit.Losses;
 internal static class InputValidation
 {
     /// <summary>Validates logits <c>[N,C,d…]</c> against targets <c>[N,d…]</c> and returns the targets as int64.</summary>
-    public static Tensor CheckClassification(Tensor input, Tensor target, long num_classes, long ignore_index, string loss)
+    public static Tensor CheckClassification(Tensor input, Tensor target, long num_classes, long ignore_index, string loss,
+        bool check_range = true)
     {
         if (!input.is_floating_point())
             throw new ArgumentException($"{loss}: input must be floating point logits, got dtype {input.dtype}.", nameof(input));
@@ -30,25 +31,29 @@ internal static class InputValidation
         if (input.device.type != target.device.type)
             throw new ArgumentException($"{loss}: input is on {input.device} but target is on {target.device}.", nameof(target));
         var t = target.dtype == ScalarType.Int64 ? target : target.to_type(ScalarType.Int64);
-        CheckTargetRange(t, num_classes, ignore_index, loss);
+        if (check_range) CheckTargetRange(t, num_classes, ignore_index, loss);
         return t;
     }
 
     /// <summary>One min/max reduction over the non-ignored targets (a single host sync), never a per-element loop.</summary>
     public static void CheckTargetRange(Tensor target, long num_classes, long ignore_index, string loss)
     {
-        if (target.numel() == 0) return;
+        using var scope = NewDisposeScope();
+        CheckSafeTargetRange(target.masked_fill(target.eq(ignore_index), 0), num_classes, ignore_index, loss);
+    }
+
+    /// <summary>The range check on targets whose ignored positions are already replaced by 0.</summary>
+    public static void CheckSafeTargetRange(Tensor safe_target, long num_classes, long ignore_index, string loss)
+    {
+        if (safe_target.numel() == 0) return;
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var valid = target.ne(ignore_index);
-        var lowCandidates = target.masked_fill(valid.logical_not(), 0);
-        var (min, max) = (lowCandidates.min().item<long>(), lowCandidates.max().item<long>());
-        if (min < 0)
-            throw new ArgumentException(
-                $"{loss}: target contains class id {min}, outside [0, {num_classes}) and not ignore_index ({ignore_index}).", "target");
-        if (max >= num_classes)
-            throw new ArgumentException(
-                $"{loss}: target contains class id {max}, outside [0, {num_classes}) and not ignore_index ({ignore_index}).", "target");
+        var (min, max) = aminmax(safe_target);
+        var bounds = stack([min, max]).cpu().data<long>().ToArray();
+        foreach (var value in bounds)
+            if (value < 0 || value >= num_classes)
+                throw new ArgumentException(
+                    $"{loss}: target contains class id {value}, outside [0, {num_classes}) and not ignore_index ({ignore_index}).", "target");
     }
 
     public static bool IsIntegral(ScalarType dtype) => dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16

@@ -71,34 +71,44 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor target)
     {
         var name = GetType().Name;
-        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name);
+        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name, check_range: false);
         using var scope = NewDisposeScope();
-        Tensor weight, validCount;
+        var ignored = t.eq(ignore_index);
+        var safeTarget = t.masked_fill(ignored, 0);
+        InputValidation.CheckSafeTargetRange(safeTarget, num_classes, ignore_index, name);
+        // One log_softmax serves both the loss and the counts; the gathered target entry is the per-position NLL.
+        var logProbs = input.log_softmax(1);
+        var targetLogProb = logProbs.gather(1, safeTarget.unsqueeze(1)).squeeze(1);
+        Tensor negatedWeight, validCount;
         using (no_grad())
         {
             var withPredictions = metric.UsesFalsePositives;
-            var counts = ClassCounts.Count(input, t, num_classes, ignore_index, withPredictions);
+            var counts = ClassCounts.Count(logProbs.detach(), targetLogProb.detach(), safeTarget, ignored, num_classes, withPredictions);
             if (count_reducer is not null) counts = count_reducer(counts);
             var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
-            var (value, defined) = metric.Compute(tp, fp, fn);
-            Tensor w;
-            if (ema_alpha is { } alpha)
-            {
-                if (training)
-                {
-                    var updated = running * (1 - alpha) + value * alpha;
-                    running.copy_(where(defined, updated, running));
-                }
-                w = 1 - running;
-            }
-            else
-            {
-                w = (1 - value).masked_fill(defined.logical_not(), 0);
-            }
+            var w = ClassWeights(tp, fp, fn);
             last.copy_(w);
-            weight = w.to(input.dtype);
-            validCount = valid;
+            negatedWeight = w.to_type(input.dtype).neg_().index_select(0, safeTarget.flatten()).view_as(safeTarget).masked_fill_(ignored, 0);
+            validCount = valid.to_type(input.dtype).clamp_min_(1);
         }
-        return WeightedCrossEntropy.Compute(input, t, weight, ignore_index, reduction, validCount).MoveToOuterDisposeScope();
+        var perPosition = targetLogProb * negatedWeight;
+        var result = reduction switch
+        {
+            nn.Reduction.None => perPosition,
+            nn.Reduction.Sum => perPosition.sum(),
+            _ => perPosition.sum() / validCount,
+        };
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>w_c = 1 − metric_c from this batch (0 where the metric is 0/0), or 1 − its EMA after updating the EMA in training.</summary>
+    private Tensor ClassWeights(Tensor tp, Tensor fp, Tensor fn)
+    {
+        var (value, defined) = metric.Compute(tp, fp, fn);
+        if (ema_alpha is not { } alpha)
+            return (1 - value).masked_fill(defined.logical_not(), 0);
+        if (training)
+            running.copy_(where(defined, running * (1 - alpha) + value * alpha, running));
+        return 1 - running;
     }
 }

@@ -141,6 +141,36 @@ public class RecallCrossEntropyTests
     }
 
     [Fact]
+    public void AllEqualLogitsPredictClassZeroSoOtherClassesKeepTheirWeight()
+    {
+        // A zero-initialised head gives exact ties everywhere; counting them as correct would zero every weight and stall training.
+        var input = zeros(new long[] { 2, 3, 2, 2 }, dtype: ScalarType.Float64);
+        var target = tensor(new long[] { 0, 1, 2, 1, 0, 0, 2, 255 }, new long[] { 2, 2, 2 });
+        using var module = new RecallCrossEntropy(3, ignore_index: 255);
+        module.call(input, target);
+        Tensors.AllClose([0, 1, 1], module.last_weights.ToDoubles());
+        var functionalSum = functional.recall_cross_entropy(input, target, 255, nn.Reduction.Sum).Scalar();
+        Assert.Equal(4 * Math.Log(3), functionalSum, 12);
+    }
+
+    [Fact]
+    public void ModuleAndFunctionalAgreeOnRandomTiesAcrossShapeChanges()
+    {
+        using var module = new RecallCrossEntropy(4, ignore_index: 255);
+        foreach (var shape in new[] { new long[] { 3, 4, 5, 5 }, new long[] { 2, 4, 3 }, new long[] { 3, 4, 5, 5 } })
+        {
+            // Integer-valued logits in {0,1,2} make ties frequent.
+            var input = randint(0, 3, shape, dtype: ScalarType.Float64, generator: new Generator((ulong)shape.Length));
+            var target = randint(0, 4, shape.Where((_, i) => i != 1).ToArray(), dtype: ScalarType.Int64, generator: new Generator(9));
+            var (rows, targets) = ReferenceLoss.Flatten(input, target);
+            var expected = ReferenceLoss.BatchWeights(rows, targets, 4, 255, 0, 1);
+            module.call(input, target);
+            Tensors.AllClose(expected, module.last_weights.ToDoubles(), 1e-15);
+            Assert.Equal(module.call(input, target).Scalar(), functional.recall_cross_entropy(input, target, 255).Scalar(), 14);
+        }
+    }
+
+    [Fact]
     public void EmaUpdatesPresentClassesAndUsesTheUpdatedState()
     {
         var (input, target) = FirstHandCase();
