@@ -1,0 +1,17 @@
+namespace RecallKit.Vision.Data;
+
+/// <summary>A split of a segmentation dataset on disk: decoding happens in <see cref="Load"/>, which must be thread-safe.</summary>
+public interface ISegmentationDataset
+{
+    /// <summary>Classes, palette and ignore id.</summary>
+    SegmentationClasses Classes { get; }
+
+    /// <summary>Number of samples in this split.</summary>
+    int Count { get; }
+
+    /// <summary>The image and label files of sample <paramref name="index"/>, for messages.</summary>
+    string Describe(int index);
+
+    /// <summary>Decodes sample <paramref name="index"/> (labels already mapped to train ids). Thread-safe.</summary>
+    LabeledImage Load(int index);
+}
