@@ -1,0 +1,123 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>Reads a <see cref="TrainConfig"/> from JSON with <c>key=value</c> overrides; unknown keys are errors.</summary>
+public static class ConfigLoader
+{
+    /// <summary>snake_case keys, snake_case enum values, comments and trailing commas allowed.</summary>
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Loads <paramref name="path"/> (or the defaults when null), applies overrides such as <c>loss.kind=recall</c>, validates.</summary>
+    public static TrainConfig Load(string? path, IEnumerable<string>? overrides = null)
+    {
+        JsonNode root;
+        if (path is null)
+        {
+            root = new JsonObject();
+        }
+        else
+        {
+            if (!File.Exists(path)) throw new ConfigException($"config file {path} does not exist.");
+            try
+            {
+                root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions
+                {
+                    CommentHandling = JsonCommentHandling.Skip,
+                    AllowTrailingCommas = true,
+                }) ?? new JsonObject();
+            }
+            catch (JsonException e)
+            {
+                throw new ConfigException($"{path}: not valid JSON ({e.Message}).");
+            }
+        }
+        if (root is not JsonObject obj) throw new ConfigException($"{path}: the top level must be a JSON object.");
+        foreach (var assignment in overrides ?? [])
+            ApplyOverride(obj, assignment);
+        CheckKeys(obj, typeof(TrainConfig), path ?? "(defaults)", "");
+        TrainConfig config;
+        try
+        {
+            config = obj.Deserialize<TrainConfig>(Options) ?? new TrainConfig();
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{path ?? "config"}: {Describe(e)}");
+        }
+        ConfigValidation.ThrowIfInvalid(config);
+        return config;
+    }
+
+    /// <summary>The config as indented JSON (what a run records next to its checkpoints).</summary>
+    public static string ToJson(TrainConfig config) => JsonSerializer.Serialize(config, Options);
+
+    /// <summary>Parses JSON text written by <see cref="ToJson"/>.</summary>
+    public static TrainConfig FromJson(string json) =>
+        JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON.");
+
+    private static void ApplyOverride(JsonObject root, string assignment)
+    {
+        int eq = assignment.IndexOf('=');
+        if (eq <= 0) throw new ConfigException($"override '{assignment}' must look like key.path=value (e.g. loss.kind=recall).");
+        var path = assignment[..eq].Trim().Split('.');
+        var text = assignment[(eq + 1)..].Trim();
+        JsonObject node = root;
+        for (int i = 0; i < path.Length - 1; i++)
+        {
+            if (node[path[i]] is not JsonObject child)
+            {
+                child = new JsonObject();
+                node[path[i]] = child;
+            }
+            node = child;
+        }
+        node[path[^1]] = ParseValue(text);
+    }
+
+    private static JsonNode? ParseValue(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text); // a bare word such as recall or runs/x is a string
+        }
+    }
+
+    private static void CheckKeys(JsonObject obj, Type type, string source, string prefix)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), p => p);
+        foreach (var (key, value) in obj)
+        {
+            if (!properties.TryGetValue(key, out var property))
+                throw new ConfigException(
+                    $"{source}: unknown key '{prefix}{key}'. Valid keys{(prefix.Length > 0 ? $" in '{prefix.TrimEnd('.')}'" : "")}: {string.Join(", ", properties.Keys.Order())}.");
+            if (value is JsonObject child && IsSection(property.PropertyType))
+                CheckKeys(child, property.PropertyType, source, prefix + key + ".");
+        }
+    }
+
+    private static bool IsSection(Type type) => type.IsClass && type != typeof(string) && type.Namespace == typeof(TrainConfig).Namespace;
+
+    private static string Describe(JsonException e)
+    {
+        var where = string.IsNullOrEmpty(e.Path) ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
+        var inner = e.InnerException?.Message ?? e.Message;
+        return $"value{where} has the wrong type or an unknown name ({inner.Split('.')[0]}). Enum values are snake_case, e.g. cross_entropy, recall, deep_lab_v3_plus_res_net18.";
+    }
+}

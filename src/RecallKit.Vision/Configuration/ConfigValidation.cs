@@ -1,0 +1,58 @@
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>Range checks of hyper-parameters; every message names the key, the value and the allowed range.</summary>
+public static class ConfigValidation
+{
+    /// <summary>All problems of <paramref name="config"/>, empty when it is valid.</summary>
+    public static IReadOnlyList<string> Problems(TrainConfig config)
+    {
+        var problems = new List<string>();
+        void Require(bool ok, string key, object? value, string expected)
+        {
+            if (!ok) problems.Add($"{key} = {value} is invalid: expected {expected}.");
+        }
+
+        var d = config.Data;
+        Require(d.CropWidth >= 8, "data.crop_width", d.CropWidth, "≥ 8");
+        Require(d.CropHeight >= 8, "data.crop_height", d.CropHeight, "≥ 8");
+        Require(d.ScaleMin > 0 && d.ScaleMin <= d.ScaleMax, "data.scale_min", d.ScaleMin, "> 0 and ≤ data.scale_max");
+        Require(d.BatchSize >= 1, "data.batch_size", d.BatchSize, "≥ 1");
+        Require(d.EvalBatchSize >= 1, "data.eval_batch_size", d.EvalBatchSize, "≥ 1");
+        Require(d.SyntheticTrain >= 1, "data.synthetic_train", d.SyntheticTrain, "≥ 1");
+        Require(d.SyntheticVal >= 1, "data.synthetic_val", d.SyntheticVal, "≥ 1");
+        Require(!string.IsNullOrWhiteSpace(d.Root), "data.root", d.Root, "a directory");
+
+        var m = config.Model;
+        Require(m.OutputStride is 8 or 16, "model.output_stride", m.OutputStride, "8 or 16");
+
+        var l = config.Loss;
+        Require(l.EmaAlpha is null || (l.EmaAlpha > 0 && l.EmaAlpha <= 1), "loss.ema_alpha", l.EmaAlpha, "in (0, 1], or null for batch statistics");
+        Require(l.Gamma >= 0, "loss.gamma", l.Gamma, "≥ 0");
+        Require(l.Beta is null || (l.Beta >= 0 && l.Beta < 1), "loss.beta", l.Beta, "in [0, 1), or null for auto");
+        Require(l.Keep > 0 && l.Keep <= 1, "loss.keep", l.Keep, "in (0, 1]");
+
+        var o = config.Optimizer;
+        Require(o.LearningRate > 0 && double.IsFinite(o.LearningRate), "optimizer.learning_rate", o.LearningRate, "a finite number > 0");
+        Require(o.Momentum is >= 0 and < 1, "optimizer.momentum", o.Momentum, "in [0, 1)");
+        Require(o.WeightDecay >= 0, "optimizer.weight_decay", o.WeightDecay, "≥ 0");
+
+        var s = config.Schedule;
+        Require(s.Iterations >= 1, "schedule.iterations", s.Iterations, "≥ 1");
+        Require(s.WarmupIterations >= 0 && s.WarmupIterations < s.Iterations, "schedule.warmup_iterations", s.WarmupIterations, "in [0, iterations)");
+        Require(s.PolyPower >= 0, "schedule.poly_power", s.PolyPower, "≥ 0");
+        Require(s.EvalEvery >= 0, "schedule.eval_every", s.EvalEvery, "≥ 0");
+        Require(s.LogEvery >= 1, "schedule.log_every", s.LogEvery, "≥ 1");
+        Require(s.CheckpointEvery >= 1, "schedule.checkpoint_every", s.CheckpointEvery, "≥ 1");
+
+        Require(config.Threads >= 0, "threads", config.Threads, "≥ 0 (0 = libtorch default)");
+        Require(!string.IsNullOrWhiteSpace(config.Output), "output", config.Output, "a directory");
+        return problems;
+    }
+
+    /// <summary>Throws a <see cref="ConfigException"/> listing every problem.</summary>
+    public static void ThrowIfInvalid(TrainConfig config)
+    {
+        var problems = Problems(config);
+        if (problems.Count > 0) throw new ConfigException(string.Join(Environment.NewLine, problems));
+    }
+}

@@ -1,0 +1,63 @@
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>Which dataset layout to read.</summary>
+public enum DatasetKind
+{
+    /// <summary>The built-in synthetic driving scenes (generated into <see cref="DataConfig.Root"/> when missing).</summary>
+    Synthetic,
+    /// <summary>The generic folder layout: dataset.json, images/&lt;split&gt;, labels/&lt;split&gt;.</summary>
+    Folder,
+    /// <summary>Cityscapes leftImg8bit + gtFine.</summary>
+    Cityscapes,
+    /// <summary>SYNTHIA SEQS (RGB + 16-bit GT/LABELS).</summary>
+    Synthia,
+}
+
+/// <summary>Dataset location, crop size, augmentation and batching.</summary>
+public sealed record DataConfig
+{
+    /// <summary>Dataset layout.</summary>
+    public DatasetKind Kind { get; init; } = DatasetKind.Synthetic;
+
+    /// <summary>Dataset root directory.</summary>
+    public string Root { get; init; } = "data/synthetic";
+
+    /// <summary>Training split name.</summary>
+    public string TrainSplit { get; init; } = "train";
+
+    /// <summary>Validation split name.</summary>
+    public string ValSplit { get; init; } = "val";
+
+    /// <summary>Training crop width in pixels.</summary>
+    public int CropWidth { get; init; } = 192;
+
+    /// <summary>Training crop height in pixels.</summary>
+    public int CropHeight { get; init; } = 96;
+
+    /// <summary>Smallest random scale factor.</summary>
+    public double ScaleMin { get; init; } = 1.0;
+
+    /// <summary>Largest random scale factor.</summary>
+    public double ScaleMax { get; init; } = 1.0;
+
+    /// <summary>Random horizontal flips.</summary>
+    public bool Flip { get; init; } = true;
+
+    /// <summary>Random brightness/contrast/saturation jitter.</summary>
+    public bool ColorJitter { get; init; }
+
+    /// <summary>Images per training batch.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Images per evaluation batch.</summary>
+    public int EvalBatchSize { get; init; } = 8;
+
+    /// <summary>Synthetic data only: training scenes to generate.</summary>
+    public int SyntheticTrain { get; init; } = 300;
+
+    /// <summary>Synthetic data only: validation scenes to generate.</summary>
+    public int SyntheticVal { get; init; } = 60;
+
+    /// <summary>Synthetic data only: generator seed (independent of the training seed).</summary>
+    public int SyntheticSeed { get; init; } = 7;
+}

@@ -1,0 +1,45 @@
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>The losses a run can train with.</summary>
+public enum LossKind
+{
+    /// <summary>Plain cross-entropy.</summary>
+    CrossEntropy,
+    /// <summary>Recall cross-entropy (batch recall, or EMA with <see cref="LossConfig.EmaAlpha"/>).</summary>
+    Recall,
+    /// <summary>The paper's precision-loss ablation.</summary>
+    Precision,
+    /// <summary>Cross-entropy weighted by inverse training-set class frequency.</summary>
+    InverseFrequency,
+    /// <summary>Cross-entropy weighted by median frequency balancing.</summary>
+    MedianFrequency,
+    /// <summary>Class-balanced cross-entropy (effective number of samples).</summary>
+    ClassBalanced,
+    /// <summary>Focal loss.</summary>
+    Focal,
+    /// <summary>Online hard example mining cross-entropy.</summary>
+    Ohem,
+    /// <summary>Soft IoU (Jaccard) loss.</summary>
+    SoftIoU,
+    /// <summary>Lovász-softmax loss.</summary>
+    Lovasz,
+}
+
+/// <summary>Loss choice and its hyper-parameters (each used only by the losses it applies to).</summary>
+public sealed record LossConfig
+{
+    /// <summary>Which loss.</summary>
+    public LossKind Kind { get; init; } = LossKind.CrossEntropy;
+
+    /// <summary>Recall/precision: EMA factor α in (0,1]; null for batch statistics.</summary>
+    public double? EmaAlpha { get; init; }
+
+    /// <summary>Focal: γ ≥ 0.</summary>
+    public double Gamma { get; init; } = 2.0;
+
+    /// <summary>Class-balanced: β in [0,1); null means "auto" = (Σn − 1)/Σn.</summary>
+    public double? Beta { get; init; } = 0.9999;
+
+    /// <summary>OHEM: fraction of valid positions kept, in (0,1].</summary>
+    public double Keep { get; init; } = 0.7;
+}

@@ -1,0 +1,26 @@
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>Optimiser family.</summary>
+public enum OptimizerKind
+{
+    /// <summary>SGD with momentum and weight decay.</summary>
+    Sgd,
+    /// <summary>Adam.</summary>
+    Adam,
+}
+
+/// <summary>Optimiser settings; the learning rate follows <see cref="ScheduleConfig"/>.</summary>
+public sealed record OptimizerConfig
+{
+    /// <summary>Family.</summary>
+    public OptimizerKind Kind { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Base learning rate (after warm-up, before decay).</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>L2 weight decay.</summary>
+    public double WeightDecay { get; init; }
+}

@@ -1,0 +1,23 @@
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>Length of training, learning-rate schedule and cadence of evaluation, logging and checkpoints.</summary>
+public sealed record ScheduleConfig
+{
+    /// <summary>Total optimisation steps.</summary>
+    public int Iterations { get; init; } = 1500;
+
+    /// <summary>Linear warm-up steps from 0 to the base learning rate.</summary>
+    public int WarmupIterations { get; init; }
+
+    /// <summary>Poly decay power: lr = base·(1 − t/T)^power after warm-up.</summary>
+    public double PolyPower { get; init; } = 0.9;
+
+    /// <summary>Evaluate on the validation split every this many steps (and at the end); 0 = only at the end.</summary>
+    public int EvalEvery { get; init; } = 500;
+
+    /// <summary>Log loss, learning rate and recall weights every this many steps.</summary>
+    public int LogEvery { get; init; } = 25;
+
+    /// <summary>Write the "last" checkpoint every this many steps (and at every evaluation and at the end).</summary>
+    public int CheckpointEvery { get; init; } = 100;
+}

@@ -1,0 +1,102 @@
+using RecallKit.Vision.Configuration;
+
+namespace RecallKit.Tests.Training;
+
+public sealed class ConfigLoaderTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-config-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(dir, "config.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void ReadsSnakeCaseKeysEnumsAndKeepsDefaultsForTheRest()
+    {
+        var config = ConfigLoader.Load(Write("""
+            {
+              // comments are allowed
+              "seed": 3,
+              "loss": { "kind": "recall", "ema_alpha": 0.9 },
+              "optimizer": { "kind": "sgd", "learning_rate": 0.01 },
+              "schedule": { "iterations": 40, },
+            }
+            """));
+        Assert.Equal(3, config.Seed);
+        Assert.Equal(LossKind.Recall, config.Loss.Kind);
+        Assert.Equal(0.9, config.Loss.EmaAlpha);
+        Assert.Equal(OptimizerKind.Sgd, config.Optimizer.Kind);
+        Assert.Equal(0.01, config.Optimizer.LearningRate);
+        Assert.Equal(40, config.Schedule.Iterations);
+        Assert.Equal(new DataConfig(), config.Data);
+    }
+
+    [Fact]
+    public void OverridesSetNestedKeysWithJsonOrBareWordValues()
+    {
+        var config = ConfigLoader.Load(Write("""{ "loss": { "kind": "recall" } }"""),
+            ["loss.kind=focal", "loss.gamma=0.5", "output=runs/x", "data.flip=false", "loss.ema_alpha=null"]);
+        Assert.Equal(LossKind.Focal, config.Loss.Kind);
+        Assert.Equal(0.5, config.Loss.Gamma);
+        Assert.Equal("runs/x", config.Output);
+        Assert.False(config.Data.Flip);
+        Assert.Null(config.Loss.EmaAlpha);
+    }
+
+    [Fact]
+    public void UnknownKeyIsNamedWithTheValidKeys()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{ "loss": { "knid": "recall" } }""")));
+        Assert.Contains("'loss.knid'", e.Message);
+        Assert.Contains("ema_alpha, gamma, keep, kind", e.Message.Replace("beta, ", ""));
+        var top = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["sead=1"]));
+        Assert.Contains("'sead'", top.Message);
+        Assert.Contains("seed", top.Message);
+    }
+
+    [Theory]
+    [InlineData("optimizer.learning_rate=-0.1", "optimizer.learning_rate = -0.1")]
+    [InlineData("loss.ema_alpha=0", "loss.ema_alpha = 0")]
+    [InlineData("loss.ema_alpha=1.5", "loss.ema_alpha = 1.5")]
+    [InlineData("loss.keep=0", "loss.keep = 0")]
+    [InlineData("loss.keep=1.2", "loss.keep = 1.2")]
+    [InlineData("loss.beta=1", "loss.beta = 1")]
+    [InlineData("schedule.iterations=0", "schedule.iterations = 0")]
+    [InlineData("model.output_stride=32", "model.output_stride = 32")]
+    public void OutOfRangeHyperParametersNameKeyAndValue(string assignment, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, [assignment]));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("expected", e.Message);
+    }
+
+    [Fact]
+    public void WrongTypeOrUnknownEnumValueIsAClearError()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["schedule.iterations=\"many\""]));
+        Assert.Contains("schedule.iterations", e.Message);
+        var en = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["loss.kind=recal"]));
+        Assert.Contains("loss.kind", en.Message);
+    }
+
+    [Fact]
+    public void MissingFileAndBadJsonAreNamed()
+    {
+        Assert.Contains("does not exist", Assert.Throws<ConfigException>(() => ConfigLoader.Load(Path.Combine(dir, "nope.json"))).Message);
+        var path = Write("{ \"seed\": ");
+        Assert.Contains(path, Assert.Throws<ConfigException>(() => ConfigLoader.Load(path)).Message);
+    }
+
+    [Fact]
+    public void JsonRoundTripPreservesTheConfig()
+    {
+        var config = ConfigLoader.Load(null, ["loss.kind=class_balanced", "loss.beta=null", "seed=9"]);
+        Assert.Equal(config, ConfigLoader.FromJson(ConfigLoader.ToJson(config)));
+        Assert.Contains("\"kind\": \"class_balanced\"", ConfigLoader.ToJson(config));
+    }
+}
