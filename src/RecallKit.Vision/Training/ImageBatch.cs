@@ -1,0 +1,20 @@
+namespace RecallKit.Vision.Training;
+
+/// <summary>A batch in managed memory: normalised CHW images and labels, turned into tensors by the training loop.</summary>
+/// <param name="Images">float, N·3·H·W.</param>
+/// <param name="Labels">int64 train ids, N·H·W (ignore id where unlabeled).</param>
+/// <param name="Count">N.</param>
+/// <param name="Height">H.</param>
+/// <param name="Width">W.</param>
+/// <param name="Ids">Sample names, for messages and predictions.</param>
+public sealed record ImageBatch(float[] Images, long[] Labels, int Count, int Height, int Width, IReadOnlyList<string> Ids);
+
+/// <summary>Batches of one split, in an order that depends only on (seed, epoch), resumable at any batch.</summary>
+public interface IBatchSource
+{
+    /// <summary>Batches in one epoch.</summary>
+    int BatchesPerEpoch { get; }
+
+    /// <summary>The batches of <paramref name="epoch"/> from <paramref name="startBatch"/> on.</summary>
+    IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation);
+}

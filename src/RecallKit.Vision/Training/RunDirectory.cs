@@ -1,0 +1,76 @@
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// The output directory of a run: file names, a write check before training starts, and a lock so that two trainings
+/// cannot write into the same directory.
+/// </summary>
+public sealed class RunDirectory : IDisposable
+{
+    private FileStream? lockStream;
+
+    /// <param name="path">The run's output directory (created when missing).</param>
+    public RunDirectory(string path)
+    {
+        Root = System.IO.Path.GetFullPath(path);
+    }
+
+    /// <summary>Absolute path of the directory.</summary>
+    public string Root { get; }
+
+    /// <summary>The most recent complete checkpoint.</summary>
+    public string LastCheckpoint => Combine("last.ckpt");
+
+    /// <summary>The checkpoint with the best validation metric.</summary>
+    public string BestCheckpoint => Combine("best.ckpt");
+
+    /// <summary>Per-step training log.</summary>
+    public string TrainLog => Combine("train_log.csv");
+
+    /// <summary>Per-evaluation log.</summary>
+    public string EvalLog => Combine("eval_log.csv");
+
+    /// <summary>Final and best metrics.</summary>
+    public string Metrics => Combine("metrics.json");
+
+    /// <summary>The resolved config of the run.</summary>
+    public string Config => Combine("config.json");
+
+    /// <summary>TensorBoard event files.</summary>
+    public string TensorBoard => Combine("tensorboard");
+
+    /// <summary>A file inside the run directory.</summary>
+    public string Combine(string name) => System.IO.Path.Combine(Root, name);
+
+    /// <summary>Creates the directory, proves it is writable and takes the run lock.</summary>
+    /// <exception cref="IOException">The directory cannot be written, or another training holds the lock.</exception>
+    public void Acquire()
+    {
+        try
+        {
+            Directory.CreateDirectory(Root);
+            var probe = Combine($".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "ok");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"output directory {Root} is not writable: {e.Message}", e);
+        }
+        var lockPath = Combine("run.lock");
+        try
+        {
+            lockStream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"another training is using {Root} (lock {lockPath} is held); use another output directory or stop that run.", e);
+        }
+    }
+
+    /// <summary>Releases the lock.</summary>
+    public void Dispose()
+    {
+        lockStream?.Dispose();
+        lockStream = null;
+    }
+}

@@ -1,0 +1,35 @@
+using RecallKit.Metrics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>Runs a model over a split and accumulates the confusion matrix of its arg-max predictions.</summary>
+public static class SegmentationEvaluator
+{
+    /// <summary>Evaluates <paramref name="model"/> (switched to eval mode and back) on every batch of <paramref name="source"/>.</summary>
+    public static ConfusionMatrix Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int num_classes, int ignore_index,
+        Device device, CancellationToken cancellation = default)
+    {
+        var matrix = new ConfusionMatrix(num_classes, ignore_index);
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            foreach (var batch in source.Epoch(0, 0, cancellation))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                var (images, labels) = BatchTensors.From(batch, device);
+                var prediction = model.call(images).argmax(1);
+                matrix.update(prediction, labels);
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return matrix;
+    }
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Text.Json;
+using RecallKit.Losses;
+using RecallKit.Metrics;
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// Trains a segmentation model: the optimisation loop, poly learning rate, periodic evaluation, best and last checkpoints,
+/// CSV and TensorBoard logs, and exact resumption (same seed and config → same weights whether or not the run was interrupted).
+/// </summary>
+public sealed class SegmentationTrainer
+{
+    private readonly TrainConfig config;
+    private readonly nn.Module<Tensor, Tensor> model;
+    private readonly nn.Module<Tensor, Tensor, Tensor> loss;
+    private readonly IBatchSource train;
+    private readonly IBatchSource val;
+    private readonly SegmentationClasses classes;
+    private readonly TextWriter output;
+    private readonly Device device;
+
+    /// <param name="config">The run's configuration (recorded in checkpoints).</param>
+    /// <param name="model">Network producing logits [N,C,H,W] at the label size.</param>
+    /// <param name="loss">Loss of (logits, labels); its state (e.g. the EMA recall buffer) is checkpointed.</param>
+    /// <param name="train">Training batches.</param>
+    /// <param name="val">Validation batches (epoch 0 is used).</param>
+    /// <param name="classes">Class names, for logs.</param>
+    /// <param name="output">Where progress lines go.</param>
+    public SegmentationTrainer(TrainConfig config, nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss,
+        IBatchSource train, IBatchSource val, SegmentationClasses classes, TextWriter output)
+    {
+        this.config = config;
+        this.model = model;
+        this.loss = loss;
+        this.train = train;
+        this.val = val;
+        this.classes = classes;
+        this.output = output;
+        device = config.Device == DeviceKind.Cuda ? CUDA : CPU;
+        if (train.BatchesPerEpoch < 1)
+            throw new ArgumentException("the training split yields no batch (fewer images than data.batch_size with drop_last?).", nameof(train));
+    }
+
+    /// <summary>Trains to <c>schedule.iterations</c>; with <paramref name="resume"/>, continues from the run's last checkpoint.</summary>
+    public TrainingResult Run(bool resume, CancellationToken cancellation = default)
+    {
+        using var run = new RunDirectory(config.Output);
+        run.Acquire();
+        if (config.Threads > 0) set_num_threads(config.Threads);
+        model.to(device);
+        loss.to(device);
+        model.train();
+        loss.train();
+        using var optimizer = CreateOptimizer();
+
+        var progress = TrainingProgress.Start;
+        if (File.Exists(run.LastCheckpoint))
+        {
+            if (!resume)
+                throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to continue it or choose another output directory.");
+            progress = LoadCheckpoint(run.LastCheckpoint, optimizer);
+            output.WriteLine($"resuming {run.Root} at step {progress.Iteration}");
+        }
+        File.WriteAllText(run.Config, ConfigLoader.ToJson(config));
+
+        var weightColumns = classes.Names.Select(n => "w_" + n.Replace(',', '_').Replace(' ', '_'));
+        using var trainLog = new CsvLog(run.TrainLog, ["step", "loss", "lr", .. weightColumns], progress.Iteration);
+        using var evalLog = new CsvLog(run.EvalLog, ["step", "overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision"], progress.Iteration);
+        var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
+            config.Schedule.PolyPower);
+
+        ConfusionMetrics? lastEval = null;
+        var clock = Stopwatch.StartNew();
+        int startIteration = progress.Iteration, iteration = progress.Iteration;
+        var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
+        try
+        {
+            while (iteration < config.Schedule.Iterations)
+            {
+                int epoch = iteration / train.BatchesPerEpoch;
+                foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, cancellation))
+                {
+                    if (iteration >= config.Schedule.Iterations || cancellation.IsCancellationRequested) break;
+                    double lr = schedule.At(iteration);
+                    float lossValue = Step(batch, optimizer, lr, iteration, nonFinite, logging: (iteration + 1) % config.Schedule.LogEvery == 0);
+                    iteration++;
+                    bool evaluate = iteration == config.Schedule.Iterations || (config.Schedule.EvalEvery > 0 && iteration % config.Schedule.EvalEvery == 0);
+                    bool log = iteration % config.Schedule.LogEvery == 0;
+                    if (log || evaluate || iteration % config.Schedule.CheckpointEvery == 0)
+                        ThrowIfNonFinite(nonFinite, iteration);
+                    if (log)
+                    {
+                        trainLog.Append(iteration, [lossValue, lr, .. LastWeights()]);
+                        double rate = (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds;
+                        var eta = TimeSpan.FromSeconds((config.Schedule.Iterations - iteration) * clock.Elapsed.TotalSeconds / (iteration - startIteration));
+                        output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
+                    }
+                    if (evaluate)
+                    {
+                        lastEval = SegmentationEvaluator.Evaluate(model, val, classes.Count, classes.IgnoreIndex, device, cancellation).compute();
+                        evalLog.Append(iteration, [lastEval.OverallAccuracy, lastEval.MeanAccuracy, lastEval.MeanIoU, lastEval.MeanPrecision]);
+                        output.WriteLine($"eval @ {iteration}: mAcc {100 * lastEval.MeanAccuracy:F2}  mIoU {100 * lastEval.MeanIoU:F2}  OA {100 * lastEval.OverallAccuracy:F2}");
+                        if (double.IsNaN(progress.BestMetric) || lastEval.MeanIoU > progress.BestMetric)
+                        {
+                            progress = progress with { BestMetric = lastEval.MeanIoU, BestIteration = iteration };
+                            SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = iteration });
+                            WriteMetrics(run.Combine("best_metrics.json"), iteration, lastEval);
+                        }
+                    }
+                    if (evaluate || iteration % config.Schedule.CheckpointEvery == 0)
+                        SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration });
+                }
+                if (cancellation.IsCancellationRequested) break;
+            }
+        }
+        finally
+        {
+            nonFinite.Dispose();
+        }
+
+        progress = progress with { Iteration = iteration };
+        if (cancellation.IsCancellationRequested)
+        {
+            SaveCheckpoint(run.LastCheckpoint, optimizer, progress);
+            output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
+            return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
+        }
+        lastEval ??= SegmentationEvaluator.Evaluate(model, val, classes.Count, classes.IgnoreIndex, device, cancellation).compute();
+        WriteMetrics(run.Metrics, iteration, lastEval);
+        return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration);
+    }
+
+    private float Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite, bool logging)
+    {
+        using var scope = NewDisposeScope();
+        // Dropout and any other global randomness depend only on (seed, step), so a resumed run replays the same draws.
+        manual_seed(unchecked(config.Seed * 1_000_003L + iteration));
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+        var (images, labels) = BatchTensors.From(batch, device);
+        var value = loss.call(model.call(images), labels);
+        optimizer.zero_grad();
+        value.backward();
+        optimizer.step();
+        nonFinite.logical_or_(value.detach().isfinite().logical_not().reshape(1));
+        return logging ? value.item<float>() : float.NaN;
+    }
+
+    private void ThrowIfNonFinite(Tensor nonFinite, int iteration)
+    {
+        if (nonFinite.item<bool>())
+            throw new NonFiniteLossException(
+                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt is the last good state. Lower optimizer.learning_rate or check the data.");
+    }
+
+    private double[] LastWeights() => loss is MetricWeightedCrossEntropy weighted
+        ? weighted.last_weights.cpu().data<double>().ToArray()
+        : Enumerable.Repeat(double.NaN, classes.Count).ToArray();
+
+    private OptimizerHelper CreateOptimizer()
+    {
+        var o = config.Optimizer;
+        return o.Kind switch
+        {
+            OptimizerKind.Sgd => optim.SGD(model.parameters(), o.LearningRate, o.Momentum, weight_decay: o.WeightDecay),
+            _ => optim.Adam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+        };
+    }
+
+    private void SaveCheckpoint(string path, OptimizerHelper optimizer, TrainingProgress progress)
+    {
+        var checkpoint = new Checkpoint();
+        checkpoint.SetText("config", ConfigLoader.ToJson(config));
+        checkpoint.SetText("progress", progress.ToJson());
+        checkpoint.Set("model", w => model.save(w));
+        checkpoint.Set("loss", w => loss.save(w));
+        checkpoint.Set("optimizer", w => optimizer.save_state_dict(w));
+        checkpoint.Save(path);
+    }
+
+    private TrainingProgress LoadCheckpoint(string path, OptimizerHelper optimizer)
+    {
+        var checkpoint = Checkpoint.Load(path);
+        checkpoint.Read("model", r => model.load(r));
+        checkpoint.Read("loss", r => loss.load(r));
+        checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));
+        return TrainingProgress.FromJson(checkpoint.GetText("progress"));
+    }
+
+    private void WriteMetrics(string path, int iteration, ConfusionMetrics metrics) =>
+        File.WriteAllText(path, MetricsJson.Serialize(iteration, classes, metrics));
+}
+
+/// <summary>The outcome of <see cref="SegmentationTrainer.Run"/>.</summary>
+/// <param name="Directory">The run directory.</param>
+/// <param name="Iterations">Steps completed.</param>
+/// <param name="Completed">False when stopped early (cancellation).</param>
+/// <param name="Final">Metrics of the last evaluation, if any.</param>
+/// <param name="BestMeanIoU">Best validation mIoU.</param>
+/// <param name="BestIteration">Step of the best validation mIoU.</param>
+public sealed record TrainingResult(string Directory, int Iterations, bool Completed, ConfusionMetrics? Final, double BestMeanIoU, int BestIteration);
+
+/// <summary>The loss became NaN or infinite; the last checkpoint on disk is the last good state.</summary>
+public sealed class NonFiniteLossException(string message) : Exception(message);
