@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RecallKit.Vision.Training;
 
 /// <summary>
-/// An append-only CSV log keyed by step. On resume, rows at or after the resumed step are dropped first, so a log
+/// An append-only CSV log keyed by step (the number of steps completed). On resume, rows after the resumed step are dropped first, so a log
 /// has no duplicated or missing steps however often the run was interrupted.
 /// </summary>
 public sealed class CsvLog : IDisposable
@@ -12,7 +12,7 @@ public sealed class CsvLog : IDisposable
 
     /// <param name="path">The CSV file.</param>
     /// <param name="header">Column names; the first must be the step.</param>
-    /// <param name="resume_from">Keep only rows whose step is below this (0 starts a new file).</param>
+    /// <param name="resume_from">Steps already completed: rows up to this step are kept, later ones dropped (0 starts a new file).</param>
     public CsvLog(string path, IReadOnlyList<string> header, int resume_from)
     {
         var headerLine = string.Join(",", header);
@@ -21,7 +21,7 @@ public sealed class CsvLog : IDisposable
         {
             var lines = File.ReadAllLines(path);
             if (lines.Length > 0 && lines[0] == headerLine)
-                kept.AddRange(lines.Skip(1).Where(l => StepOf(l) is { } s && s < resume_from));
+                kept.AddRange(lines.Skip(1).Where(l => StepOf(l) is { } s && s <= resume_from));
         }
         var temporary = path + ".tmp";
         File.WriteAllLines(temporary, [headerLine, .. kept]);

@@ -1,0 +1,180 @@
+using RecallKit.Losses;
+using RecallKit.Vision.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Tests.Training;
+
+public sealed class SegmentationTrainerTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-train-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private static SegmentationTrainer Trainer(string output, PixelClassifier model, nn.Module<Tensor, Tensor, Tensor> loss, int iterations = 24) =>
+        new(TinyTraining.Config(output, iterations), model, loss,
+            new ColourCodedBatches(24, 4, 6, 5, seed: 1), new ColourCodedBatches(8, 4, 6, 5, seed: 2),
+            ColourCodedBatches.ClassNames, TextWriter.Null);
+
+    private static byte[] Weights(nn.Module module)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream)) module.save(writer);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void TrainingLowersTheLossAndWritesLogsMetricsAndCheckpoints()
+    {
+        var output = Path.Combine(dir, "run");
+        using var model = new PixelClassifier(3);
+        using var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        var result = Trainer(output, model, loss).Run(resume: false);
+
+        Assert.True(result.Completed);
+        Assert.Equal(24, result.Iterations);
+        Assert.NotNull(result.Final);
+        Assert.True(result.Final!.MeanAccuracy > 0.8, $"mAcc {result.Final.MeanAccuracy}");
+        var rows = File.ReadAllLines(Path.Combine(output, "train_log.csv"));
+        Assert.Equal("step,loss,lr,w_big,w_medium,w_small", rows[0]);
+        Assert.Equal(["4", "8", "12", "16", "20", "24"], rows.Skip(1).Select(r => r.Split(',')[0]));
+        var firstLoss = double.Parse(rows[1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var lastLoss = double.Parse(rows[^1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(lastLoss < firstLoss, $"loss {firstLoss} → {lastLoss}");
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "eval_log.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(output, "last.ckpt")));
+        Assert.True(File.Exists(Path.Combine(output, "best.ckpt")));
+        Assert.Contains("\"mean_iou\"", File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.False(File.Exists(Path.Combine(output, "run.lock")));
+    }
+
+    [Fact]
+    public void ResumingAfterAnInterruptionEqualsAnUninterruptedRun()
+    {
+        var straight = Path.Combine(dir, "straight");
+        using var modelA = new PixelClassifier(3);
+        using var lossA = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        Trainer(straight, modelA, lossA).Run(resume: false);
+
+        var interrupted = Path.Combine(dir, "interrupted");
+        using (var modelB = new PixelClassifier(3))
+        using (var lossB = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+        {
+            // The process dies while fetching the 11th batch: the last checkpoint on disk is the one of step 8.
+            var crashing = new FailingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 10);
+            var partial = new SegmentationTrainer(TinyTraining.Config(interrupted), modelB, lossB, crashing,
+                new ColourCodedBatches(8, 4, 6, 5, 2), ColourCodedBatches.ClassNames, TextWriter.Null);
+            Assert.Throws<IOException>(() => partial.Run(resume: false));
+        }
+        Assert.Equal(8, TrainingProgress.FromJson(Checkpoint.Load(Path.Combine(interrupted, "last.ckpt")).GetText("progress")).Iteration);
+        using var modelC = new PixelClassifier(99); // different initial weights: everything must come from the checkpoint
+        using var lossC = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        var resumed = Trainer(interrupted, modelC, lossC).Run(resume: true);
+
+        Assert.Equal(24, resumed.Iterations);
+        Assert.Equal(Weights(modelA), Weights(modelC));
+        Assert.Equal(lossA.running_recall.data<double>().ToArray(), lossC.running_recall.data<double>().ToArray());
+        var logA = File.ReadAllLines(Path.Combine(straight, "train_log.csv"));
+        var logC = File.ReadAllLines(Path.Combine(interrupted, "train_log.csv"));
+        Assert.Equal(logA, logC);
+        Assert.Equal(File.ReadAllText(Path.Combine(straight, "metrics.json")), File.ReadAllText(Path.Combine(interrupted, "metrics.json")));
+    }
+
+    [Fact]
+    public void CancellationStopsAtAStepBoundaryWithACheckpointAndResumeFinishesTheSameRun()
+    {
+        var straight = Path.Combine(dir, "straight");
+        using var modelA = new PixelClassifier(3);
+        using var lossA = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        Trainer(straight, modelA, lossA).Run(resume: false);
+
+        var stopped = Path.Combine(dir, "stopped");
+        using var cancel = new CancellationTokenSource();
+        using (var modelB = new PixelClassifier(3))
+        using (var lossB = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+        {
+            var source = new CancellingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 7, cancel);
+            var result = new SegmentationTrainer(TinyTraining.Config(stopped), modelB, lossB, source,
+                new ColourCodedBatches(8, 4, 6, 5, 2), ColourCodedBatches.ClassNames, TextWriter.Null).Run(resume: false, cancel.Token);
+            Assert.False(result.Completed);
+            Assert.Equal(7, result.Iterations);
+        }
+        Assert.Equal(7, TrainingProgress.FromJson(Checkpoint.Load(Path.Combine(stopped, "last.ckpt")).GetText("progress")).Iteration);
+        using var modelC = new PixelClassifier(42);
+        using var lossC = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        Trainer(stopped, modelC, lossC).Run(resume: true);
+        Assert.Equal(Weights(modelA), Weights(modelC));
+    }
+
+    private sealed class FailingAfter(IBatchSource inner, int batches) : IBatchSource
+    {
+        private int served;
+
+        public int BatchesPerEpoch => inner.BatchesPerEpoch;
+
+        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+        {
+            foreach (var batch in inner.Epoch(epoch, startBatch, cancellation))
+            {
+                if (served++ == batches) throw new IOException("simulated crash");
+                yield return batch;
+            }
+        }
+    }
+
+    private sealed class CancellingAfter(IBatchSource inner, int batches, CancellationTokenSource cancel) : IBatchSource
+    {
+        private int served;
+
+        public int BatchesPerEpoch => inner.BatchesPerEpoch;
+
+        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+        {
+            foreach (var batch in inner.Epoch(epoch, startBatch, CancellationToken.None))
+            {
+                if (served++ == batches) cancel.Cancel();
+                yield return batch;
+            }
+        }
+    }
+
+    [Fact]
+    public void StartingOverAnExistingRunWithoutResumeIsRefused()
+    {
+        var output = Path.Combine(dir, "run");
+        using var model = new PixelClassifier(3);
+        using var loss = new RecallCrossEntropy(3, ignore_index: 255);
+        Trainer(output, model, loss, iterations: 4).Run(resume: false);
+        var before = File.ReadAllBytes(Path.Combine(output, "last.ckpt"));
+        var e = Assert.Throws<IOException>(() => Trainer(output, model, loss, iterations: 4).Run(resume: false));
+        Assert.Contains("--resume", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(output, "last.ckpt")));
+    }
+
+    [Fact]
+    public void ASecondTrainingOnTheSameDirectoryIsRefusedWhileTheFirstHoldsTheLock()
+    {
+        var output = Path.Combine(dir, "locked");
+        using var first = new RunDirectory(output);
+        first.Acquire();
+        using var model = new PixelClassifier(3);
+        using var loss = new RecallCrossEntropy(3, ignore_index: 255);
+        var e = Assert.Throws<IOException>(() => Trainer(output, model, loss, iterations: 4).Run(resume: false));
+        Assert.Contains("another training", e.Message);
+    }
+
+    [Fact]
+    public void ANonFiniteLossStopsWithTheStepAndKeepsTheLastGoodCheckpoint()
+    {
+        var output = Path.Combine(dir, "nan");
+        using var model = new PixelClassifier(3);
+        using var loss = new RecallCrossEntropy(3, ignore_index: 255);
+        var config = TinyTraining.Config(output, 24) with { Optimizer = new() { Kind = RecallKit.Vision.Configuration.OptimizerKind.Sgd, LearningRate = 1e30 } };
+        var trainer = new SegmentationTrainer(config, model, loss, new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
+            ColourCodedBatches.ClassNames, TextWriter.Null);
+        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Run(resume: false));
+        Assert.Contains("step", e.Message);
+        if (File.Exists(Path.Combine(output, "last.ckpt")))
+            Checkpoint.Load(Path.Combine(output, "last.ckpt")); // whatever is there is complete and verifiable
+    }
+}

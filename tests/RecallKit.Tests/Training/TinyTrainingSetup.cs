@@ -1,0 +1,73 @@
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Tests.Training;
+
+/// <summary>A deterministic in-memory split: the label of each pixel is encoded in its colour, so a 1×1 conv can learn it.</summary>
+internal sealed class ColourCodedBatches(int images, int batch_size, int height, int width, int seed) : IBatchSource
+{
+    public const int Classes = 3;
+
+    public int BatchesPerEpoch => images / batch_size;
+
+    public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+    {
+        var order = Enumerable.Range(0, images).ToArray();
+        new Random(HashCode.Combine(seed, epoch)).Shuffle(order);
+        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var ids = order.Skip(b * batch_size).Take(batch_size).ToArray();
+            var pixels = new float[batch_size * 3 * height * width];
+            var labels = new long[batch_size * height * width];
+            for (int i = 0; i < batch_size; i++)
+            {
+                var rng = new Random(ids[i] * 7919 + seed);
+                for (int p = 0; p < height * width; p++)
+                {
+                    int label = rng.Next(10) < 6 ? 0 : rng.Next(10) < 7 ? 1 : 2;
+                    labels[i * height * width + p] = rng.Next(20) == 0 ? 255 : label;
+                    for (int ch = 0; ch < 3; ch++)
+                        pixels[((i * 3 + ch) * height * width) + p] = (ch == label ? 1f : 0f) + (float)(rng.NextDouble() - 0.5);
+                }
+            }
+            yield return new ImageBatch(pixels, labels, batch_size, height, width, ids.Select(id => $"img{id}").ToArray());
+        }
+    }
+
+    public static SegmentationClasses ClassNames => new(["big", "medium", "small"], [(1, 2, 3), (4, 5, 6), (7, 8, 9)], 255);
+}
+
+/// <summary>A tiny per-pixel classifier with dropout, so the test also covers RNG replay on resume.</summary>
+internal sealed class PixelClassifier : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> conv1 = nn.Conv2d(3, 8, 1);
+    private readonly nn.Module<Tensor, Tensor> dropout = nn.Dropout2d(0.2);
+    private readonly nn.Module<Tensor, Tensor> conv2 = nn.Conv2d(8, ColourCodedBatches.Classes, 1);
+
+    public PixelClassifier(int seed) : base(nameof(PixelClassifier))
+    {
+        manual_seed(seed);
+        RegisterComponents();
+        foreach (var p in parameters()) p.requires_grad_(true);
+        using var _ = no_grad();
+        foreach (var p in parameters()) p.copy_(randn_like(p) * 0.3);
+    }
+
+    public override Tensor forward(Tensor input) => conv2.call(dropout.call(nn.functional.relu(conv1.call(input))));
+}
+
+internal static class TinyTraining
+{
+    public static TrainConfig Config(string output, int iterations = 24, int seed = 5) => new()
+    {
+        Output = output,
+        Seed = seed,
+        Optimizer = new OptimizerConfig { Kind = OptimizerKind.Adam, LearningRate = 0.05 },
+        Schedule = new ScheduleConfig { Iterations = iterations, EvalEvery = 12, LogEvery = 4, CheckpointEvery = 4 },
+        Data = new DataConfig { BatchSize = 4 },
+    };
+}
