@@ -1,0 +1,43 @@
+namespace RecallKit.Vision.Reports;
+
+/// <summary>One compared variant (a loss), possibly over several seeds.</summary>
+/// <param name="Name">Variant name (its directory name).</param>
+/// <param name="Runs">One run per seed.</param>
+public sealed record VariantResults(string Name, IReadOnlyList<RunResults> Runs)
+{
+    /// <summary>Mean and sample standard deviation (0 for one seed) of a per-run number.</summary>
+    public (double mean, double std) Stat(Func<RunResults, double> select)
+    {
+        var values = Runs.Select(select).ToArray();
+        double mean = values.Average();
+        double std = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+        return (mean, std);
+    }
+
+    /// <summary>Per-class mean over seeds of a per-class number.</summary>
+    public double[] ClassMean(Func<ClassResult, double> select) =>
+        Enumerable.Range(0, Runs[0].Classes.Count).Select(c => Runs.Average(r => select(r.Classes[c]))).ToArray();
+
+    /// <summary>
+    /// Reads a results directory: each subdirectory is a variant, holding either a run (metrics.json) or one run per seed
+    /// in sub-subdirectories. Variants are ordered by name; unfinished runs are skipped with a note.
+    /// </summary>
+    public static IReadOnlyList<VariantResults> LoadAll(string resultsDirectory, ICollection<string>? notes = null)
+    {
+        if (!Directory.Exists(resultsDirectory)) throw new DirectoryNotFoundException($"results directory {resultsDirectory} does not exist.");
+        var variants = new List<VariantResults>();
+        foreach (var dir in Directory.GetDirectories(resultsDirectory).Order(StringComparer.Ordinal))
+        {
+            var runDirs = File.Exists(Path.Combine(dir, "metrics.json"))
+                ? [dir]
+                : Directory.GetDirectories(dir).Where(d => File.Exists(Path.Combine(d, "metrics.json"))).Order(StringComparer.Ordinal).ToArray();
+            if (runDirs.Length == 0)
+            {
+                notes?.Add($"{Path.GetFileName(dir)}: no finished run, skipped");
+                continue;
+            }
+            variants.Add(new VariantResults(Path.GetFileName(dir), runDirs.Select(RunResults.Load).ToArray()));
+        }
+        return variants;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using RecallKit.Losses;
+using RecallKit.Tests.Training;
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Reports;
+using RecallKit.Vision.Training;
+using SixLabors.ImageSharp;
+using TorchSharp;
+
+namespace RecallKit.Tests.Reports;
+
+public sealed class ComparisonReportTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-report-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private void Train(string variant, LossKind kind, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> loss)
+    {
+        using var model = new PixelClassifier(3);
+        var config = TinyTraining.Config(Path.Combine(dir, variant), 12) with { Loss = new LossConfig { Kind = kind } };
+        new SegmentationTrainer(config, model, loss, new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
+            ColourCodedBatches.ClassNames, TextWriter.Null).Run(resume: false);
+        loss.Dispose();
+    }
+
+    [Fact]
+    public void WritesTableFiguresAndCsvThatMatchTheRuns()
+    {
+        Train("ce", LossKind.CrossEntropy, TorchSharp.torch.nn.CrossEntropyLoss(ignore_index: 255));
+        Train("recall", LossKind.Recall, new RecallCrossEntropy(3, ignore_index: 255));
+        Directory.CreateDirectory(Path.Combine(dir, "unfinished"));
+
+        var markdown = ComparisonReport.Write(dir);
+
+        foreach (var png in new[] { "class_accuracy.png", "class_iou.png", "precision_recall.png", "training_loss.png", "validation_miou.png", "recall_weights_recall.png" })
+        {
+            using var image = Image.Load(Path.Combine(dir, "figures", png));
+            Assert.True(image.Width >= 600 && image.Height >= 400, png);
+            Assert.Contains($"figures/{png}", markdown);
+        }
+        Assert.False(File.Exists(Path.Combine(dir, "figures", "recall_weights_ce.png")));
+        Assert.Contains("unfinished: no finished run, skipped", markdown);
+
+        var ce = RunResults.Load(Path.Combine(dir, "ce"));
+        var recall = RunResults.Load(Path.Combine(dir, "recall"));
+        var rows = markdown.Split('\n').Where(l => l.StartsWith("| ce ") || l.StartsWith("| recall ")).ToArray();
+        Assert.Equal(2, rows.Length);
+        string Cell(string row, int column) => row.Split('|')[column].Trim().Trim('*');
+        Assert.Equal((100 * ce.MeanAccuracy).ToString("0.0"), Cell(rows[0], 2));
+        Assert.Equal((100 * recall.MeanIoU).ToString("0.0"), Cell(rows[1], 3));
+        var expectedDelta = 100 * (recall.MeanAccuracy - ce.MeanAccuracy) / ce.MeanAccuracy;
+        Assert.Equal(expectedDelta.ToString("+0.0;-0.0;0.0") + " %", Cell(rows[1], 4));
+
+        var csv = File.ReadAllLines(Path.Combine(dir, "results.csv"));
+        Assert.Equal(3, csv.Length);
+        Assert.Equal(recall.MeanIoU, double.Parse(csv[2].Split(',')[3], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void EmptyOrMissingResultsDirectoryIsAClearError()
+    {
+        Assert.Contains("no finished run", Assert.Throws<InvalidDataException>(() => ComparisonReport.Write(dir)).Message);
+        Assert.Throws<DirectoryNotFoundException>(() => ComparisonReport.Write(Path.Combine(dir, "missing")));
+    }
+}
