@@ -79,7 +79,7 @@ internal static class Charts
         diagonal.LinePattern = LinePattern.Dashed;
         var all = series.SelectMany(s => s.precision.Concat(s.recall)).Where(double.IsFinite).DefaultIfEmpty(0);
         double low = Math.Max(0, Math.Floor((all.Min() - 5) / 10) * 10);
-        plot.Axes.SetLimits(low, 103, low, 103);
+        plot.Axes.SetLimits(low, 110, low, 104);
         plot.XLabel("precision (%)");
         Finish(plot, path, title, "recall = class accuracy (%)", 800, 700, Alignment.LowerLeft);
     }
