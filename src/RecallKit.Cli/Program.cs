@@ -3,9 +3,13 @@ using RecallKit.Cli.Commands;
 using RecallKit.Runtime;
 
 NativeAllocator.RetainFreedMemory();
-
 var root = new RootCommand("RecallKit: recall loss for imbalanced classification and segmentation, with the baselines it is compared against.")
 {
+    DemoCommand.Create(),
+    TrainCommand.Create(),
+    CompareCommand.Create(),
+    ReportCommand.Create(),
+    DataCommand.Create(),
     InfoCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -16,7 +16,7 @@ internal sealed class ColourCodedBatches(int images, int batch_size, int height,
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
         var order = Enumerable.Range(0, images).ToArray();
-        new Random(HashCode.Combine(seed, epoch)).Shuffle(order);
+        new Random(RecallKit.Vision.Data.Seeds.Derive(seed, epoch)).Shuffle(order);
         for (int b = startBatch; b < BatchesPerEpoch; b++)
         {
             cancellation.ThrowIfCancellationRequested();

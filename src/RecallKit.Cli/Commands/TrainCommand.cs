@@ -1,0 +1,28 @@
+using System.CommandLine;
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Training;
+
+namespace RecallKit.Cli.Commands;
+
+/// <summary><c>recallkit train --config x.json [--set key=value …] [--resume]</c>.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "Training config (JSON, snake_case keys); defaults when omitted." };
+        var set = new Option<string[]>("--set") { Description = "Override a config key, e.g. --set loss.kind=recall (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in the output directory from its last complete checkpoint." };
+        var command = new Command("train", "Train a segmentation model.") { config, set, resume };
+        command.SetAction(r => CliErrors.Run(() =>
+        {
+            var loaded = ConfigLoader.Load(r.GetValue(config), r.GetValue(set) ?? []);
+            using var interruption = new Interruption();
+            var result = SegmentationExperiment.Train(loaded, r.GetValue(resume), Console.Out, interruption.Token);
+            if (!result.Completed) return CliErrors.RunError;
+            Console.WriteLine($"done: {result.Iterations} steps, final mAcc {100 * result.Final!.MeanAccuracy:F2}, mIoU {100 * result.Final.MeanIoU:F2} " +
+                $"(best mIoU {100 * result.BestMeanIoU:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}");
+            return 0;
+        }));
+        return command;
+    }
+}

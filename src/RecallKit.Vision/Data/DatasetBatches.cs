@@ -1,0 +1,82 @@
+using RecallKit.Vision.Training;
+
+namespace RecallKit.Vision.Data;
+
+/// <summary>
+/// Batches of a dataset split. Training: shuffled with a seed derived from (seed, epoch) — a new order every epoch, the same
+/// order in every process — random augmentation seeded per (seed, epoch, sample), incomplete last batch dropped. Evaluation:
+/// file order, whole images, nothing dropped. Samples are decoded in parallel and the next batch is prepared on a background
+/// task while the caller trains on the current one.
+/// </summary>
+public sealed class DatasetBatches : IBatchSource
+{
+    private readonly ISegmentationDataset dataset;
+    private readonly int batchSize;
+    private readonly AugmentationOptions? augmentation;
+    private readonly int seed;
+
+    /// <param name="dataset">The split.</param>
+    /// <param name="batch_size">Images per batch.</param>
+    /// <param name="augmentation">Training augmentation, or null for evaluation batches.</param>
+    /// <param name="seed">Seed of order and augmentation.</param>
+    public DatasetBatches(ISegmentationDataset dataset, int batch_size, AugmentationOptions? augmentation, int seed)
+    {
+        if (batch_size < 1) throw new ArgumentOutOfRangeException(nameof(batch_size), batch_size, "batch_size must be at least 1.");
+        this.dataset = dataset;
+        batchSize = batch_size;
+        this.augmentation = augmentation;
+        this.seed = seed;
+        if (augmentation is not null && dataset.Count < batch_size)
+            throw new ArgumentException($"the training split has {dataset.Count} images, fewer than batch_size = {batch_size}.", nameof(batch_size));
+    }
+
+    /// <inheritdoc />
+    public int BatchesPerEpoch => augmentation is null ? (dataset.Count + batchSize - 1) / batchSize : dataset.Count / batchSize;
+
+    /// <inheritdoc />
+    public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+    {
+        var order = Enumerable.Range(0, dataset.Count).ToArray();
+        if (augmentation is not null) new Random(Seeds.Derive(seed, epoch)).Shuffle(order);
+        if (startBatch >= BatchesPerEpoch) yield break;
+        var next = Prepare(order, epoch, startBatch, cancellation);
+        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        {
+            var current = next.GetAwaiter().GetResult();
+            next = b + 1 < BatchesPerEpoch ? Prepare(order, epoch, b + 1, cancellation) : null!;
+            yield return current;
+        }
+    }
+
+    private Task<ImageBatch> Prepare(int[] order, int epoch, int batch, CancellationToken cancellation) => Task.Run(() =>
+    {
+        var indices = order.Skip(batch * batchSize).Take(batchSize).ToArray();
+        var views = new (float[] image, long[] labels)[indices.Length];
+        var ids = new string[indices.Length];
+        var heights = new int[indices.Length];
+        Parallel.For(0, indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
+        {
+            var sample = dataset.Load(indices[i]);
+            ids[i] = sample.Id;
+            heights[i] = augmentation?.CropHeight ?? sample.Height;
+            views[i] = augmentation is null
+                ? SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex)
+                : SegmentationTransforms.Train(sample, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])), dataset.Classes.IgnoreIndex);
+        });
+        int plane = views[0].labels.Length;
+        for (int i = 1; i < views.Length; i++)
+            if (views[i].labels.Length != plane || heights[i] != heights[0])
+                throw new InvalidDataException(
+                    $"{dataset.Describe(indices[i])} differs in size from {dataset.Describe(indices[0])}; evaluation batches need equal sizes (use data.eval_batch_size=1).");
+        int height = heights[0];
+        int width = plane / height;
+        var images = new float[indices.Length * 3 * plane];
+        var labels = new long[indices.Length * plane];
+        for (int i = 0; i < views.Length; i++)
+        {
+            views[i].image.CopyTo(images, i * 3 * plane);
+            views[i].labels.CopyTo(labels, i * plane);
+        }
+        return new ImageBatch(images, labels, indices.Length, height, width, ids);
+    }, cancellation);
+}

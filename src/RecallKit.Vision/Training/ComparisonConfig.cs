@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RecallKit.Vision.Configuration;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>One compared variant: a name and the config overrides that make it (e.g. <c>loss.kind=recall</c>).</summary>
+/// <param name="Name">Directory name and table label.</param>
+/// <param name="Set">Overrides applied to the base config.</param>
+public sealed record ComparisonVariant(string Name, IReadOnlyList<string> Set);
+
+/// <summary>
+/// A comparison: a base training config, the variants, the seeds, and the output directory
+/// (<c>output/&lt;variant&gt;/seed-&lt;k&gt;</c>). JSON: <c>{"output": "...", "seeds": [0], "base": {…train config…}, "variants": [{"name": "recall", "set": ["loss.kind=recall"]}]}</c>.
+/// </summary>
+public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, JsonObject Base, IReadOnlyList<ComparisonVariant> Variants)
+{
+    /// <summary>The full config of one variant and seed.</summary>
+    public TrainConfig For(ComparisonVariant variant, int seed, IEnumerable<string>? extraOverrides = null)
+    {
+        var temporary = Path.Combine(Path.GetTempPath(), $"recallkit-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        try
+        {
+            File.WriteAllText(temporary, Base.ToJsonString());
+            return ConfigLoader.Load(temporary, [.. variant.Set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"]);
+        }
+        catch (ConfigException e)
+        {
+            throw new ConfigException($"variant '{variant.Name}': {e.Message.Replace(temporary, "base")}");
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Where a variant's run for <paramref name="seed"/> goes.</summary>
+    public string RunDirectory(ComparisonVariant variant, int seed) => Path.Combine(Output, variant.Name, $"seed-{seed}");
+
+    /// <summary>Reads a comparison file; unknown keys and empty lists are errors naming the file.</summary>
+    public static ComparisonConfig Load(string path)
+    {
+        if (!File.Exists(path)) throw new ConfigException($"comparison file {path} does not exist.");
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new ConfigException($"{path}: not a JSON object ({e.Message}).");
+        }
+        var valid = new[] { "output", "seeds", "base", "variants" };
+        foreach (var key in root.Select(p => p.Key))
+            if (!valid.Contains(key)) throw new ConfigException($"{path}: unknown key '{key}'. Valid keys: {string.Join(", ", valid)}.");
+        var output = (string?)root["output"] ?? throw new ConfigException($"{path}: \"output\" is required.");
+        var seeds = root["seeds"]?.AsArray().Select(s => (int)s!).ToArray() ?? [0];
+        var baseConfig = root["base"]?.AsObject().DeepClone().AsObject() ?? new JsonObject();
+        var variants = root["variants"]?.AsArray().Select(v => new ComparisonVariant(
+            (string?)v!["name"] ?? throw new ConfigException($"{path}: a variant has no \"name\"."),
+            v["set"]?.AsArray().Select(s => (string)s!).ToArray() ?? [])).ToArray() ?? [];
+        if (variants.Length == 0) throw new ConfigException($"{path}: \"variants\" is empty.");
+        if (seeds.Length == 0) throw new ConfigException($"{path}: \"seeds\" is empty.");
+        var comparison = new ComparisonConfig(output, seeds, baseConfig, variants);
+        foreach (var v in variants) comparison.For(v, seeds[0]); // validate every variant before anything trains
+        return comparison;
+    }
+}

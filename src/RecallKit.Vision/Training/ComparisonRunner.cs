@@ -1,0 +1,32 @@
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Reports;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// Trains every variant × seed of a comparison with identical data, order and schedule, then writes the report.
+/// Finished runs are skipped and a half-finished one resumes from its checkpoint, so an interrupted comparison continues.
+/// </summary>
+public static class ComparisonRunner
+{
+    /// <summary>Runs what is missing and returns the report's Markdown (null when cancelled before the end).</summary>
+    public static string? Run(ComparisonConfig comparison, TextWriter log, IEnumerable<string>? extraOverrides = null, CancellationToken cancellation = default)
+    {
+        var overrides = extraOverrides?.ToArray() ?? [];
+        foreach (var seed in comparison.Seeds)
+            foreach (var variant in comparison.Variants)
+            {
+                var config = comparison.For(variant, seed, overrides);
+                var runDir = comparison.RunDirectory(variant, seed);
+                if (File.Exists(Path.Combine(runDir, "metrics.json")))
+                {
+                    log.WriteLine($"[{variant.Name} seed {seed}] finished earlier, skipped");
+                    continue;
+                }
+                log.WriteLine($"[{variant.Name} seed {seed}] training → {runDir}");
+                var result = SegmentationExperiment.Train(config, resume: true, log, cancellation);
+                if (!result.Completed) return null;
+            }
+        return ComparisonReport.Write(comparison.Output);
+    }
+}

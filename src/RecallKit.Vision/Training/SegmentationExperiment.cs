@@ -1,0 +1,33 @@
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>Builds everything a config describes — datasets, batches, model, loss — and trains it.</summary>
+public static class SegmentationExperiment
+{
+    /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
+    public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default)
+    {
+        if (config.Device == DeviceKind.Cuda && !cuda.is_available())
+            throw new InvalidOperationException("device = cuda, but CUDA is not available in this build of libtorch (the CPU package is referenced); use device = cpu.");
+        var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
+        var valSet = SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
+        var classes = trainSet.Classes;
+        long[]? counts = LossFactory.NeedsClassCounts(config.Loss.Kind)
+            ? TrainingClassCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit)
+            : null;
+
+        manual_seed(config.Seed);
+        using var model = SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride);
+        using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
+        var augmentation = new AugmentationOptions(config.Data.CropWidth, config.Data.CropHeight, config.Data.ScaleMin, config.Data.ScaleMax,
+            config.Data.Flip, config.Data.ColorJitter);
+        var train = new DatasetBatches(trainSet, config.Data.BatchSize, augmentation, config.Seed);
+        var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed);
+        return new SegmentationTrainer(config, model, loss, train, val, classes, log).Run(resume, cancellation);
+    }
+}
