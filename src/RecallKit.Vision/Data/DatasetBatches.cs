@@ -5,9 +5,16 @@ namespace RecallKit.Vision.Data;
 /// <summary>
 /// Batches of a dataset split. Training: shuffled with a seed derived from (seed, epoch) — a new order every epoch, the same
 /// order in every process — random augmentation seeded per (seed, epoch, sample), incomplete last batch dropped. Evaluation:
-/// file order, whole images, nothing dropped. Samples are decoded in parallel and the next batch is prepared on a background
-/// task while the caller trains on the current one.
+/// file order, whole images, nothing dropped. The samples of a batch are decoded in parallel.
 /// </summary>
+/// <remarks>
+/// The next batch is deliberately not prepared on a background thread while the model trains. TorchSharp 0.107 passes the
+/// native handle of temporary <c>Scalar</c>s (e.g. the <c>1</c> in BatchNorm's <c>num_batches_tracked.add_(1)</c>) to libtorch
+/// without keeping the managed object alive; a garbage collection triggered by another thread's allocations during that call
+/// can finalise the Scalar while libtorch reads it. We saw exactly that ("Unknown scalar type" in BatchNorm after ~500 steps of
+/// the demo) with a prefetching loader. Decoding only while the training thread waits in managed code rules it out; on the
+/// demo it costs about 5 % of the step time.
+/// </remarks>
 public sealed class DatasetBatches : IBatchSource
 {
     private readonly ISegmentationDataset dataset;
@@ -38,31 +45,32 @@ public sealed class DatasetBatches : IBatchSource
     {
         var order = Enumerable.Range(0, dataset.Count).ToArray();
         if (augmentation is not null) new Random(Seeds.Derive(seed, epoch)).Shuffle(order);
-        if (startBatch >= BatchesPerEpoch) yield break;
-        var next = Prepare(order, epoch, startBatch, cancellation);
         for (int b = startBatch; b < BatchesPerEpoch; b++)
-        {
-            var current = next.GetAwaiter().GetResult();
-            next = b + 1 < BatchesPerEpoch ? Prepare(order, epoch, b + 1, cancellation) : null!;
-            yield return current;
-        }
+            yield return Prepare(order, epoch, b, cancellation);
     }
 
-    private Task<ImageBatch> Prepare(int[] order, int epoch, int batch, CancellationToken cancellation) => Task.Run(() =>
+    private ImageBatch Prepare(int[] order, int epoch, int batch, CancellationToken cancellation)
     {
         var indices = order.Skip(batch * batchSize).Take(batchSize).ToArray();
         var views = new (float[] image, long[] labels)[indices.Length];
         var ids = new string[indices.Length];
         var heights = new int[indices.Length];
-        Parallel.For(0, indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
+        try
         {
-            var sample = dataset.Load(indices[i]);
-            ids[i] = sample.Id;
-            heights[i] = augmentation?.CropHeight ?? sample.Height;
-            views[i] = augmentation is null
-                ? SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex)
-                : SegmentationTransforms.Train(sample, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])), dataset.Classes.IgnoreIndex);
-        });
+            Parallel.For(0, indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
+            {
+                var sample = dataset.Load(indices[i]);
+                ids[i] = sample.Id;
+                heights[i] = augmentation?.CropHeight ?? sample.Height;
+                views[i] = augmentation is null
+                    ? SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex)
+                    : SegmentationTransforms.Train(sample, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])), dataset.Classes.IgnoreIndex);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         int plane = views[0].labels.Length;
         for (int i = 1; i < views.Length; i++)
             if (views[i].labels.Length != plane || heights[i] != heights[0])
@@ -78,5 +86,5 @@ public sealed class DatasetBatches : IBatchSource
             views[i].labels.CopyTo(labels, i * plane);
         }
         return new ImageBatch(images, labels, indices.Length, height, width, ids);
-    }, cancellation);
+    }
 }

@@ -9,6 +9,7 @@ using TorchSharp;
 
 namespace RecallKit.Tests.Reports;
 
+[Collection(nameof(RecallKit.Tests.Support.GlobalTorchState))]
 public sealed class ComparisonReportTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("recallkit-report-").FullName;

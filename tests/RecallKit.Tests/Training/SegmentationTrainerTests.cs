@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Training;
 
+[Collection(nameof(RecallKit.Tests.Support.GlobalTorchState))]
 public sealed class SegmentationTrainerTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("recallkit-train-").FullName;
