@@ -7,6 +7,8 @@ var root = new RootCommand("RecallKit: recall loss for imbalanced classification
 {
     DemoCommand.Create(),
     TrainCommand.Create(),
+    EvalCommand.Create(),
+    PredictCommand.Create(),
     CompareCommand.Create(),
     ReportCommand.Create(),
     DataCommand.Create(),

@@ -177,6 +177,7 @@ public sealed class SegmentationTrainer
         var checkpoint = new Checkpoint();
         checkpoint.SetText("config", ConfigLoader.ToJson(config));
         checkpoint.SetText("progress", progress.ToJson());
+        checkpoint.SetText("classes", ClassesJson.Serialize(classes));
         checkpoint.Set("model", w => model.save(w));
         checkpoint.Set("loss", w => loss.save(w));
         checkpoint.Set("optimizer", w => optimizer.save_state_dict(w));

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Training;
+using static TorchSharp.torch;
+
+namespace RecallKit.Cli.Commands;
+
+/// <summary><c>recallkit predict --checkpoint ckpt --input img-or-dir --out DIR</c>: colour-coded label PNGs and overlays.</summary>
+internal static class PredictCommand
+{
+    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
+
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train.", Required = true };
+        var input = new Option<string>("--input") { Description = "An image or a directory of images (.png, .jpg).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output directory.", Required = true };
+        var command = new Command("predict", "Segment images: writes <name>_labels.png (palette colours) and <name>_overlay.png.") { checkpoint, input, output };
+        command.SetAction(r => CliErrors.Run(() =>
+        {
+            using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
+            var source = r.GetValue(input)!;
+            var files = Directory.Exists(source)
+                ? Directory.GetFiles(source).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToArray()
+                : File.Exists(source) ? [source] : throw new FileNotFoundException($"input {source} is neither an image nor a directory.");
+            if (files.Length == 0) throw new InvalidDataException($"{source} holds no .png or .jpg image.");
+            var outDir = r.GetValue(output)!;
+            Directory.CreateDirectory(outDir);
+            foreach (var file in files)
+            {
+                using var image = ImageFiles.LoadRgb(file);
+                var rgb = new byte[image.Width * image.Height * 3];
+                image.CopyPixelDataTo(rgb);
+                var sample = new LabeledImage(file, image.Width, image.Height, rgb, new int[image.Width * image.Height]);
+                var (pixels, _) = SegmentationTransforms.Eval(sample, model.Classes.IgnoreIndex);
+                int[] labels;
+                using (var scope = NewDisposeScope())
+                using (no_grad())
+                {
+                    var logits = model.Network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }));
+                    labels = logits.argmax(1).to_type(ScalarType.Int32).data<int>().ToArray();
+                }
+                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
+                PaletteImage.SaveLabels(stem + "_labels.png", labels, image.Width, image.Height, model.Classes);
+                PaletteImage.SaveOverlay(stem + "_overlay.png", rgb, labels, image.Width, image.Height, model.Classes);
+                Console.WriteLine($"{file} → {stem}_labels.png");
+            }
+            return 0;
+        }));
+        return command;
+    }
+}
