@@ -118,6 +118,6 @@ public static class ConfigLoader
     {
         var where = string.IsNullOrEmpty(e.Path) ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
         var inner = e.InnerException?.Message ?? e.Message;
-        return $"value{where} has the wrong type or an unknown name ({inner.Split('.')[0]}). Enum values are snake_case, e.g. cross_entropy, recall, deep_lab_v3_plus_res_net18.";
+        return $"value{where} has the wrong type or an unknown name ({inner.Split('.')[0]}). Enum values are snake_case, e.g. cross_entropy, recall, soft_iou, lite_seg, deeplabv3plus_resnet18.";
     }
 }

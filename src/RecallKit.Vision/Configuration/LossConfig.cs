@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RecallKit.Vision.Configuration;
 
 /// <summary>The losses a run can train with.</summary>
@@ -20,6 +22,7 @@ public enum LossKind
     /// <summary>Online hard example mining cross-entropy.</summary>
     Ohem,
     /// <summary>Soft IoU (Jaccard) loss.</summary>
+    [JsonStringEnumMemberName("soft_iou")]
     SoftIoU,
     /// <summary>Lovász-softmax loss.</summary>
     Lovasz,

@@ -15,12 +15,20 @@ public static class LossFactory
     /// <param name="class_counts">Training-set pixels per class (never validation data); needed by frequency-based losses.</param>
     public static nn.Module<Tensor, Tensor, Tensor> Create(LossConfig config, int num_classes, int ignore_index, IReadOnlyList<long>? class_counts)
     {
+        IReadOnlyList<long> Counts() => class_counts ?? throw new ArgumentException($"loss {config.Kind} needs the training split's class counts.");
         return config.Kind switch
         {
-            LossKind.CrossEntropy => nn.CrossEntropyLoss(ignore_index: ignore_index),
+            LossKind.CrossEntropy => new CrossEntropy(num_classes, ignore_index),
             LossKind.Recall => new RecallCrossEntropy(num_classes, config.EmaAlpha, ignore_index),
             LossKind.Precision => new MetricWeightedCrossEntropy(num_classes, RegionMetric.Precision, config.EmaAlpha, ignore_index),
-            _ => throw new NotSupportedException($"loss {config.Kind} is not available in this build."),
+            LossKind.InverseFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.InverseFrequency, ignore_index: ignore_index),
+            LossKind.MedianFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.MedianFrequency, ignore_index: ignore_index),
+            LossKind.ClassBalanced => new ClassBalancedCrossEntropy(num_classes, Counts(), config.Beta, ignore_index: ignore_index),
+            LossKind.Focal => new FocalLoss(num_classes, config.Gamma, ignore_index: ignore_index),
+            LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Keep, ignore_index: ignore_index),
+            LossKind.SoftIoU => new SoftIoULoss(num_classes, ignore_index: ignore_index),
+            LossKind.Lovasz => new LovaszSoftmaxLoss(num_classes, ignore_index: ignore_index),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown loss kind."),
         };
     }
 

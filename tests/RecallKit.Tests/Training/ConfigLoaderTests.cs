@@ -93,6 +93,26 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void EnumNamesAreReadable()
+    {
+        var config = ConfigLoader.Load(null, ["loss.kind=soft_iou", "model.architecture=deeplabv3plus_resnet101"]);
+        Assert.Equal(LossKind.SoftIoU, config.Loss.Kind);
+        Assert.Equal(RecallKit.Vision.Models.SegmentationArchitecture.DeepLabV3PlusResNet101, config.Model.Architecture);
+        Assert.Contains("\"soft_iou\"", ConfigLoader.ToJson(config));
+    }
+
+    [Fact]
+    public void TheExperimentFilesInTheRepositoryAreValid()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "RecallKit.slnx"))) root = Path.GetDirectoryName(root)!;
+        var files = Directory.GetFiles(Path.Combine(root, "experiments"), "*.json");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+            Assert.NotEmpty(RecallKit.Vision.Training.ComparisonConfig.Load(file).Variants);
+    }
+
+    [Fact]
     public void JsonRoundTripPreservesTheConfig()
     {
         var config = ConfigLoader.Load(null, ["loss.kind=class_balanced", "loss.beta=null", "seed=9"]);

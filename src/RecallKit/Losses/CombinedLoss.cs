@@ -1,0 +1,37 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Losses;
+
+/// <summary>Σ_i a_i·L_i(input, target), e.g. cross-entropy + Lovász; the parts are submodules, so their state is in <c>state_dict</c>.</summary>
+public class CombinedLoss : Loss<Tensor, Tensor, Tensor>
+{
+    private readonly double[] factors;
+    private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor, Tensor>> parts;
+
+    /// <param name="terms">(factor, loss) pairs; at least one.</param>
+    public CombinedLoss(params (double factor, nn.Module<Tensor, Tensor, Tensor> loss)[] terms) : base(nn.Reduction.Mean)
+    {
+        if (terms.Length == 0) throw new ArgumentException("a combined loss needs at least one term.", nameof(terms));
+        if (terms.Any(t => !double.IsFinite(t.factor))) throw new ArgumentException("every factor must be finite.", nameof(terms));
+        factors = terms.Select(t => t.factor).ToArray();
+        parts = nn.ModuleList(terms.Select(t => t.loss).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>The factors a_i.</summary>
+    public IReadOnlyList<double> term_factors => factors;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        Tensor? total = null;
+        for (int i = 0; i < factors.Length; i++)
+        {
+            var term = parts[i].call(input, target) * factors[i];
+            total = total is null ? term : total + term;
+        }
+        return total!.MoveToOuterDisposeScope();
+    }
+}

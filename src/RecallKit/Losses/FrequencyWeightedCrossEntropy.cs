@@ -1,0 +1,66 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Losses;
+
+/// <summary>
+/// Cross-entropy weighted by dataset-level class frequency: inverse frequency (w_c ∝ 1/n_c) or median frequency balancing
+/// (w_c = median(n)/n_c). Class counts come from the training split; a class with count 0 gets weight 0.
+/// </summary>
+public class FrequencyWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
+{
+    private readonly double[] weights;
+
+    /// <param name="num_classes">C.</param>
+    /// <param name="class_counts">Training-set samples (pixels) per class, length C.</param>
+    /// <param name="weighting">Inverse or median frequency.</param>
+    /// <param name="weight_normalization">WeightedMean (PyTorch semantics) or ValidMean (weights summing to C, mean over valid).</param>
+    /// <param name="ignore_index">Ignored target value.</param>
+    /// <param name="reduction">Mean (per <paramref name="weight_normalization"/>), Sum, or None.</param>
+    public FrequencyWeightedCrossEntropy(long num_classes, IReadOnlyList<long> class_counts, FrequencyWeighting weighting = FrequencyWeighting.InverseFrequency,
+        WeightNormalization weight_normalization = WeightNormalization.WeightedMean, long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean)
+        : base(reduction)
+    {
+        var counts = ClassCountsArgument.Check(class_counts, num_classes, nameof(FrequencyWeightedCrossEntropy));
+        var raw = weighting == FrequencyWeighting.InverseFrequency ? ClassWeights.InverseFrequency(counts) : ClassWeights.MedianFrequency(counts);
+        weights = ClassWeights.NormaliseToClassCount(raw);
+        this.num_classes = num_classes;
+        this.ignore_index = ignore_index;
+        this.weight_normalization = weight_normalization;
+    }
+
+    /// <summary>C.</summary>
+    public long num_classes { get; }
+
+    /// <summary>Ignored target value.</summary>
+    public long ignore_index { get; }
+
+    /// <summary>How the mean is taken.</summary>
+    public WeightNormalization weight_normalization { get; }
+
+    /// <summary>The class weights, normalised to sum to C.</summary>
+    public IReadOnlyList<double> class_weights => weights;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input, Tensor target) =>
+        WeightedLoss.CrossEntropy(input, target, weights, num_classes, ignore_index, reduction, weight_normalization, GetType().Name);
+}
+
+/// <summary>The class-weighted cross-entropy shared by the frequency-based losses.</summary>
+internal static class WeightedLoss
+{
+    public static Tensor CrossEntropy(Tensor input, Tensor target, IReadOnlyList<double> weights, long num_classes, long ignore_index,
+        nn.Reduction reduction, WeightNormalization normalization, string loss)
+    {
+        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, loss);
+        using var scope = NewDisposeScope();
+        var w = Reductions.WeightTensor(weights, input);
+        var per = nn.functional.cross_entropy(input, t, w, ignore_index, nn.Reduction.None);
+        Tensor denominator = normalization == WeightNormalization.WeightedMean
+            ? w.index_select(0, t.masked_fill(t.eq(ignore_index), 0).flatten()).masked_fill(t.eq(ignore_index).flatten(), 0).sum()
+            : Reductions.ValidCount(t, ignore_index);
+        return (normalization == WeightNormalization.WeightedMean && reduction == nn.Reduction.Mean
+            ? per.sum() / denominator.clamp_min(1e-12)
+            : Reductions.Reduce(per, reduction, denominator)).MoveToOuterDisposeScope();
+    }
+}

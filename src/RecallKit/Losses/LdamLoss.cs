@@ -1,0 +1,99 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Losses;
+
+/// <summary>
+/// LDAM loss (Cao et al. 2019): label-distribution-aware margins m_c = max_m·n_c^{−1/4} / max_k n_k^{−1/4}; cross-entropy on
+/// s·(z − m_y·e_y), optionally class-weighted (the deferred re-weighting of <see cref="DeferredReweighting"/>; set
+/// <see cref="class_weights"/> per epoch). A class with count 0 gets the largest margin, max_m. Mean over valid positions
+/// (weighted: Σ w_y·CE / Σ w_y, as PyTorch's weighted cross-entropy that the reference uses).
+/// </summary>
+public class LdamLoss : Loss<Tensor, Tensor, Tensor>
+{
+    private readonly double[] margins;
+
+    /// <param name="class_counts">Training-set samples per class (length C).</param>
+    /// <param name="max_m">Largest margin, ≥ 0 (0.5 in the paper).</param>
+    /// <param name="s">Logit scale, &gt; 0 (30 in the reference code).</param>
+    /// <param name="class_weights">Optional per-class weights (length C).</param>
+    /// <param name="ignore_index">Ignored target value.</param>
+    /// <param name="reduction">Mean, Sum or None.</param>
+    public LdamLoss(IReadOnlyList<long> class_counts, double max_m = 0.5, double s = 30, IReadOnlyList<double>? class_weights = null,
+        long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean) : base(reduction)
+    {
+        var counts = ClassCountsArgument.Check(class_counts, class_counts?.Count ?? 0, nameof(LdamLoss));
+        if (!(max_m >= 0)) throw new ArgumentOutOfRangeException(nameof(max_m), max_m, "max_m must be ≥ 0.");
+        if (!(s > 0)) throw new ArgumentOutOfRangeException(nameof(s), s, "s must be > 0.");
+        var raw = counts.Select(n => n > 0 ? Math.Pow(n, -0.25) : double.NaN).ToArray();
+        double largest = raw.Where(double.IsFinite).Max();
+        margins = raw.Select(r => double.IsFinite(r) ? max_m * r / largest : max_m).ToArray();
+        num_classes = counts.Length;
+        this.max_m = max_m;
+        this.s = s;
+        this.ignore_index = ignore_index;
+        this.class_weights = class_weights;
+    }
+
+    /// <summary>C.</summary>
+    public long num_classes { get; }
+
+    /// <summary>Largest margin.</summary>
+    public double max_m { get; }
+
+    /// <summary>Logit scale.</summary>
+    public double s { get; }
+
+    /// <summary>Ignored target value.</summary>
+    public long ignore_index { get; }
+
+    /// <summary>The per-class margins m_c.</summary>
+    public IReadOnlyList<double> margins_per_class => margins;
+
+    /// <summary>Per-class weights (null = unweighted); change them between epochs for DRW.</summary>
+    public IReadOnlyList<double>? class_weights
+    {
+        get => weights;
+        set
+        {
+            if (value is not null && value.Count != num_classes)
+                throw new ArgumentException($"class_weights has {value.Count} entries but there are {num_classes} classes.", nameof(value));
+            weights = value?.ToArray();
+        }
+    }
+
+    private double[]? weights;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input, Tensor target)
+    {
+        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, nameof(LdamLoss));
+        using var scope = NewDisposeScope();
+        var safe = t.masked_fill(t.eq(ignore_index), 0);
+        var margin = Reductions.WeightTensor(margins, input).index_select(0, safe.flatten()).view_as(safe);
+        var oneHot = nn.functional.one_hot(safe, num_classes).movedim(new long[] { -1 }, new long[] { 1 }).to_type(input.dtype);
+        var adjusted = (input - oneHot * margin.unsqueeze(1)) * s;
+        if (weights is null)
+        {
+            var per = nn.functional.cross_entropy(adjusted, t, ignore_index: ignore_index, reduction: nn.Reduction.None);
+            return Reductions.Reduce(per, reduction, Reductions.ValidCount(t, ignore_index)).MoveToOuterDisposeScope();
+        }
+        return WeightedLoss.CrossEntropy(adjusted, t, weights, num_classes, ignore_index, reduction, WeightNormalization.WeightedMean, nameof(LdamLoss))
+            .MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// Deferred re-weighting (Cao et al. 2019): no class weights before <see cref="start_epoch"/>, class-balanced weights
+/// (β = 0.9999 by default, normalised to Σ = C) from it on. Use with <see cref="LdamLoss.class_weights"/> or any weighted loss.
+/// </summary>
+/// <param name="class_counts">Training-set samples per class.</param>
+/// <param name="start_epoch">First epoch (0-based) with weights; Cao et al. use 160 of 200 on CIFAR.</param>
+/// <param name="beta">β of the class-balanced weights, in [0, 1).</param>
+public sealed record DeferredReweighting(IReadOnlyList<long> class_counts, int start_epoch, double beta = 0.9999)
+{
+    private readonly double[] balanced = ClassWeights.ClassBalanced(class_counts, beta);
+
+    /// <summary>Null (unweighted) before <see cref="start_epoch"/>, the class-balanced weights from it on.</summary>
+    public IReadOnlyList<double>? WeightsFor(int epoch) => epoch >= start_epoch ? balanced : null;
+}

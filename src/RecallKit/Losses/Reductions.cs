@@ -1,0 +1,23 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Losses;
+
+/// <summary>The reductions shared by the losses.</summary>
+internal static class Reductions
+{
+    /// <summary>None: the per-position tensor; Sum: its sum; Mean: its sum divided by <paramref name="denominator"/> (at least 1).</summary>
+    public static Tensor Reduce(Tensor per_position, nn.Reduction reduction, Tensor denominator) => reduction switch
+    {
+        nn.Reduction.None => per_position,
+        nn.Reduction.Sum => per_position.sum(),
+        _ => per_position.sum() / denominator.to_type(per_position.dtype).clamp_min(1),
+    };
+
+    /// <summary>Number of non-ignored positions, as a tensor (no host sync).</summary>
+    public static Tensor ValidCount(Tensor target, long ignore_index) => target.ne(ignore_index).sum();
+
+    /// <summary>A [C] tensor of class weights in the input's dtype and device.</summary>
+    public static Tensor WeightTensor(IReadOnlyList<double> weights, Tensor like) =>
+        tensor(weights.ToArray(), dtype: like.dtype, device: like.device);
+}
