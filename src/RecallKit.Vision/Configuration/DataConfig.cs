@@ -58,6 +58,9 @@ public sealed record DataConfig
     /// <summary>Synthetic data only: validation scenes to generate.</summary>
     public int SyntheticVal { get; init; } = 60;
 
+    /// <summary>SYNTHIA only: ignore the void class (default) or train it as a class.</summary>
+    public RecallKit.Vision.Data.SynthiaVoid SynthiaVoid { get; init; } = RecallKit.Vision.Data.SynthiaVoid.Ignore;
+
     /// <summary>Synthetic data only: generator seed (independent of the training seed).</summary>
     public int SyntheticSeed { get; init; } = 7;
 }

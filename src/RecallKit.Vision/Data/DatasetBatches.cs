@@ -10,10 +10,10 @@ namespace RecallKit.Vision.Data;
 /// <remarks>
 /// The next batch is deliberately not prepared on a background thread while the model trains. TorchSharp 0.107 passes the
 /// native handle of temporary <c>Scalar</c>s (e.g. the <c>1</c> in BatchNorm's <c>num_batches_tracked.add_(1)</c>) to libtorch
-/// without keeping the managed object alive; a garbage collection triggered by another thread's allocations during that call
-/// can finalise the Scalar while libtorch reads it. We saw exactly that ("Unknown scalar type" in BatchNorm after ~500 steps of
-/// the demo) with a prefetching loader. Decoding only while the training thread waits in managed code rules it out; on the
-/// demo it costs about 5 % of the step time.
+/// without keeping the managed object alive and frees Scalars in their finalizer; a garbage collection triggered by another
+/// thread's allocations during that call can free the Scalar while libtorch reads it ("Unknown scalar type" in BatchNorm after
+/// a few hundred steps of the demo). Decoding only while the training thread waits in managed code, and running without
+/// concurrent GC (Directory.Build.props), rules it out; on the demo it costs about 5 % of the step time.
 /// </remarks>
 public sealed class DatasetBatches : IBatchSource
 {

@@ -10,60 +10,47 @@ namespace RecallKit.Vision.Data;
 /// <c>root/dataset.json</c> (<c>{"classes": [{"name": "road", "color": [128,64,128]}, …], "ignore_index": 255}</c>),
 /// <c>root/images/&lt;split&gt;/*.png|jpg</c> and <c>root/labels/&lt;split&gt;/&lt;same name&gt;.png</c> (8-bit train ids).
 /// </summary>
-public sealed class FolderDataset : ISegmentationDataset
+public sealed class FolderDataset : PairedFileDataset
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
-    private readonly string[] images;
-    private readonly string[] labels;
 
     /// <param name="root">Dataset root.</param>
     /// <param name="split">Split name (a subdirectory of images/ and labels/).</param>
-    public FolderDataset(string root, string split)
+    public FolderDataset(string root, string split) : base(FindPairs(root, split), ReadDescription(root), root)
     {
-        Root = root;
         Split = split;
-        Classes = ReadDescription(root);
-        var imageDir = Path.Combine(root, "images", split);
-        var labelDir = Path.Combine(root, "labels", split);
-        if (!Directory.Exists(imageDir) || !Directory.Exists(labelDir))
-            throw new DirectoryNotFoundException($"{root}: split '{split}' not found. Expected layout:\n{Layout}");
-        images = Directory.GetFiles(imageDir).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Order(StringComparer.Ordinal).ToArray();
-        if (images.Length == 0) throw new InvalidDataException($"{imageDir} holds no .png or .jpg image (split '{split}' is empty).");
-        labels = images.Select(i => Path.Combine(labelDir, Path.GetFileNameWithoutExtension(i) + ".png")).ToArray();
-        var missing = labels.FirstOrDefault(l => !File.Exists(l));
-        if (missing is not null)
-            throw new FileNotFoundException($"label {missing} for image {images[Array.IndexOf(labels, missing)]} does not exist.", missing);
     }
 
     /// <summary>The expected directory tree, for messages.</summary>
     public const string Layout = "  <root>/dataset.json\n  <root>/images/<split>/<name>.png|jpg\n  <root>/labels/<split>/<name>.png  (8-bit train ids)";
 
-    /// <summary>Dataset root.</summary>
-    public string Root { get; }
-
     /// <summary>Split name.</summary>
     public string Split { get; }
 
-    /// <inheritdoc />
-    public SegmentationClasses Classes { get; }
-
-    /// <inheritdoc />
-    public int Count => images.Length;
-
-    /// <inheritdoc />
-    public string Describe(int index) => $"{images[index]} + {labels[index]}";
-
-    /// <inheritdoc />
-    public LabeledImage Load(int index)
+    private static List<(string, string)> FindPairs(string root, string split)
     {
-        using var image = ImageFiles.LoadRgb(images[index]);
-        using var label = ImageFiles.Load<L8>(labels[index]);
-        if (image.Width != label.Width || image.Height != label.Height)
-            throw new InvalidDataException(
-                $"image {images[index]} is {image.Width}×{image.Height} but its label {labels[index]} is {label.Width}×{label.Height}.");
-        var rgb = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(rgb);
+        ReadDescription(root);
+        var imageDir = Path.Combine(root, "images", split);
+        var labelDir = Path.Combine(root, "labels", split);
+        if (!Directory.Exists(imageDir) || !Directory.Exists(labelDir))
+            throw new DirectoryNotFoundException($"{root}: split '{split}' not found. Expected layout:\n{Layout}");
+        var images = Directory.GetFiles(imageDir).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal).ToArray();
+        if (images.Length == 0) throw new InvalidDataException($"{imageDir} holds no .png or .jpg image (split '{split}' is empty).");
+        var pairs = new List<(string, string)>();
+        foreach (var image in images)
+        {
+            var label = Path.Combine(labelDir, Path.GetFileNameWithoutExtension(image) + ".png");
+            if (!File.Exists(label)) throw new FileNotFoundException($"label {label} for image {image} does not exist.", label);
+            pairs.Add((image, label));
+        }
+        return pairs;
+    }
+
+    /// <inheritdoc />
+    protected override (int[] labels, int width, int height) DecodeLabels(string path)
+    {
+        using var label = ImageFiles.Load<L8>(path);
         var raw = new byte[label.Width * label.Height];
         label.CopyPixelDataTo(raw);
         var ids = new int[raw.Length];
@@ -72,10 +59,10 @@ public sealed class FolderDataset : ISegmentationDataset
             int v = raw[i];
             if (v >= Classes.Count && v != Classes.IgnoreIndex)
                 throw new InvalidDataException(
-                    $"label {labels[index]} has value {v} at pixel ({i % label.Width},{i / label.Width}); expected 0–{Classes.Count - 1} or the ignore id {Classes.IgnoreIndex}.");
+                    $"label {path} has value {v} at pixel ({i % label.Width},{i / label.Width}); expected 0–{Classes.Count - 1} or the ignore id {Classes.IgnoreIndex}.");
             ids[i] = v;
         }
-        return new LabeledImage(Path.GetRelativePath(Root, images[index]), image.Width, image.Height, rgb, ids);
+        return (ids, label.Width, label.Height);
     }
 
     /// <summary>Reads <c>root/dataset.json</c>.</summary>

@@ -16,8 +16,12 @@ public static class SegmentationDatasets
                 return new FolderDataset(config.Root, split);
             case DatasetKind.Folder:
                 return new FolderDataset(config.Root, split);
+            case DatasetKind.Cityscapes:
+                return new CityscapesDataset(config.Root, split);
+            case DatasetKind.Synthia:
+                return new SynthiaDataset(config.Root, split, config.SynthiaVoid);
             default:
-                throw new NotSupportedException($"dataset kind {config.Kind} is not available in this build; use synthetic or folder.");
+                throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown dataset kind.");
         }
     }
 

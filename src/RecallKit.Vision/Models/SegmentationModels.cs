@@ -10,6 +10,10 @@ public static class SegmentationModels
     public static nn.Module<Tensor, Tensor> Create(SegmentationArchitecture architecture, int num_classes, int output_stride = 16) => architecture switch
     {
         SegmentationArchitecture.LiteSeg => new LiteSegNet(num_classes),
-        _ => throw new NotSupportedException($"architecture {architecture} is not available in this build; use lite_seg."),
+        SegmentationArchitecture.DeepLabV3PlusResNet18 => new DeepLabV3Plus(num_classes, ResNetDepth.ResNet18, output_stride),
+        SegmentationArchitecture.DeepLabV3PlusResNet34 => new DeepLabV3Plus(num_classes, ResNetDepth.ResNet34, output_stride),
+        SegmentationArchitecture.DeepLabV3PlusResNet50 => new DeepLabV3Plus(num_classes, ResNetDepth.ResNet50, output_stride),
+        SegmentationArchitecture.DeepLabV3PlusResNet101 => new DeepLabV3Plus(num_classes, ResNetDepth.ResNet101, output_stride),
+        _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "unknown architecture."),
     };
 }

@@ -1,0 +1,45 @@
+namespace RecallKit.Vision.Data;
+
+/// <summary>A dataset of (image file, label file) pairs whose label decoding is specific to its layout.</summary>
+public abstract class PairedFileDataset : ISegmentationDataset
+{
+    private readonly (string image, string label)[] pairs;
+
+    /// <param name="pairs">Image and label paths, in a fixed order.</param>
+    /// <param name="classes">Classes and ignore id.</param>
+    /// <param name="root">Dataset root (sample ids are relative to it).</param>
+    protected PairedFileDataset(IReadOnlyList<(string image, string label)> pairs, SegmentationClasses classes, string root)
+    {
+        this.pairs = pairs.ToArray();
+        Classes = classes;
+        Root = root;
+    }
+
+    /// <summary>Dataset root.</summary>
+    public string Root { get; }
+
+    /// <inheritdoc />
+    public SegmentationClasses Classes { get; }
+
+    /// <inheritdoc />
+    public int Count => pairs.Length;
+
+    /// <inheritdoc />
+    public string Describe(int index) => $"{pairs[index].image} + {pairs[index].label}";
+
+    /// <inheritdoc />
+    public LabeledImage Load(int index)
+    {
+        var (imagePath, labelPath) = pairs[index];
+        using var image = ImageFiles.LoadRgb(imagePath);
+        var (labels, width, height) = DecodeLabels(labelPath);
+        if (image.Width != width || image.Height != height)
+            throw new InvalidDataException($"image {imagePath} is {image.Width}×{image.Height} but its label {labelPath} is {width}×{height}.");
+        var rgb = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(rgb);
+        return new LabeledImage(Path.GetRelativePath(Root, imagePath), width, height, rgb, labels);
+    }
+
+    /// <summary>Train ids per pixel (ignore id where unlabeled) of a label file.</summary>
+    protected abstract (int[] labels, int width, int height) DecodeLabels(string path);
+}

@@ -1,0 +1,100 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Models;
+
+/// <summary>ResNet depths.</summary>
+public enum ResNetDepth
+{
+    /// <summary>ResNet-18 (basic blocks 2-2-2-2).</summary>
+    ResNet18,
+    /// <summary>ResNet-34 (basic blocks 3-4-6-3).</summary>
+    ResNet34,
+    /// <summary>ResNet-50 (bottlenecks 3-4-6-3).</summary>
+    ResNet50,
+    /// <summary>ResNet-101 (bottlenecks 3-4-23-3).</summary>
+    ResNet101,
+}
+
+/// <summary>
+/// A ResNet trunk (no pooling or fc) with torchvision's parameter names, so ImageNet weights of torchvision load, and
+/// torchvision's <c>replace_stride_with_dilation</c> semantics for output stride 16 (layer4 dilated) or 8 (layers 3 and 4) —
+/// also for basic blocks, which torchvision refuses to dilate. Returns layer1 (stride 4) and layer4 features.
+/// </summary>
+public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly MaxPool2d maxpool;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+    private long inplanes = 64;
+    private long dilation = 1;
+
+    /// <param name="depth">ResNet depth.</param>
+    /// <param name="output_stride">8, 16 or 32 (no dilation).</param>
+    public ResNetBackbone(ResNetDepth depth, int output_stride = 16) : base(nameof(ResNetBackbone))
+    {
+        if (output_stride is not (8 or 16 or 32))
+            throw new ArgumentOutOfRangeException(nameof(output_stride), output_stride, "output_stride must be 8, 16 or 32.");
+        var (bottleneck, blocks) = depth switch
+        {
+            ResNetDepth.ResNet18 => (false, new[] { 2, 2, 2, 2 }),
+            ResNetDepth.ResNet34 => (false, new[] { 3, 4, 6, 3 }),
+            ResNetDepth.ResNet50 => (true, new[] { 3, 4, 6, 3 }),
+            _ => (true, new[] { 3, 4, 23, 3 }),
+        };
+        Bottlenecked = bottleneck;
+        conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        bn1 = nn.BatchNorm2d(64);
+        maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
+        layer1 = Layer(64, blocks[0], 1, false);
+        layer2 = Layer(128, blocks[1], 2, false);
+        layer3 = Layer(256, blocks[2], 2, output_stride == 8);
+        layer4 = Layer(512, blocks[3], 2, output_stride <= 16);
+        RegisterComponents();
+    }
+
+    /// <summary>Whether the blocks are bottlenecks (×4 channels).</summary>
+    public bool Bottlenecked { get; }
+
+    /// <summary>Channels of the layer1 features.</summary>
+    public long LowChannels => Bottlenecked ? 256 : 64;
+
+    /// <summary>Channels of the layer4 features.</summary>
+    public long HighChannels => Bottlenecked ? 2048 : 512;
+
+    private Sequential Layer(long planes, int count, long stride, bool dilate)
+    {
+        long previous = dilation;
+        if (dilate)
+        {
+            dilation *= stride;
+            stride = 1;
+        }
+        int expansion = Bottlenecked ? Bottleneck.Expansion : BasicBlock.Expansion;
+        Sequential? downsample = null;
+        if (stride != 1 || inplanes != planes * expansion)
+            downsample = nn.Sequential(nn.Conv2d(inplanes, planes * expansion, 1, stride: stride, bias: false), nn.BatchNorm2d(planes * expansion));
+        var layers = new List<nn.Module<Tensor, Tensor>>
+        {
+            Bottlenecked ? new Bottleneck(inplanes, planes, stride, previous, downsample) : new BasicBlock(inplanes, planes, stride, dilation, previous, downsample),
+        };
+        inplanes = planes * expansion;
+        for (int i = 1; i < count; i++)
+            layers.Add(Bottlenecked ? new Bottleneck(inplanes, planes, 1, dilation, null) : new BasicBlock(inplanes, planes, 1, dilation, dilation, null));
+        return nn.Sequential(layers);
+    }
+
+    /// <inheritdoc />
+    public override (Tensor low, Tensor high) forward(Tensor input)
+    {
+        var x = maxpool.call(nn.functional.relu(bn1.call(conv1.call(input))));
+        var low = layer1.call(x);
+        var high = layer4.call(layer3.call(layer2.call(low)));
+        return (low, high);
+    }
+}
