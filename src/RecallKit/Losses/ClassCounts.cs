@@ -14,9 +14,6 @@ namespace RecallKit.Losses;
 /// </remarks>
 internal static class ClassCounts
 {
-    /// <summary>A target tied with another class for the maximum has p_y ≤ ½; the margin absorbs rounding of log_softmax.</summary>
-    private static readonly double TieBound = -Math.Log(2) + 1e-3;
-
     /// <param name="log_probs">Detached log-probabilities [N,C,d…] (any per-position shift of the logits gives the same counts).</param>
     /// <param name="target_log_prob">Detached <c>log_probs</c> at the target, [N,d…].</param>
     /// <param name="safe_target">int64 targets [N,d…] with ignored positions replaced by 0.</param>
@@ -47,15 +44,19 @@ internal static class ClassCounts
     }
 
     /// <summary>
-    /// Whether the first arg-max differs from the target without torch's (slow) arg-max kernel: a target below the maximum is
-    /// wrong; a target at the maximum is right unless an earlier class ties with it. Such a tie needs p_y ≤ ½, so only those
-    /// positions (found with one host check) are resolved exactly, by an arg-max over their rows alone.
+    /// Whether the first arg-max differs from the target without torch's (slow) arg-max kernel: a target below the row maximum
+    /// (one vectorised <c>amax</c>) is wrong; a target at the maximum is right unless an earlier class ties with it. Ties are
+    /// found by counting the classes at the maximum (one comparison pass); only tied positions whose target is not class 0
+    /// (found with one host check, normally none) are resolved exactly, by an arg-max over their rows alone.
     /// </summary>
     private static Tensor FirstArgMaxDiffers(Tensor log_probs, Tensor target_log_prob, Tensor safe_target)
     {
-        var max = log_probs.amax(new long[] { 1 });
-        var wrong = target_log_prob.lt(max);
-        var ambiguous = target_log_prob.eq(max).logical_and_(safe_target.gt(0)).logical_and_(target_log_prob.le(TieBound));
+        var max = log_probs.amax(new long[] { 1 }, keepdim: true);
+        var targetAtMax = target_log_prob.eq(max.squeeze(1));
+        var wrong = targetAtMax.logical_not();
+        var countType = log_probs.shape[1] < 128 ? ScalarType.Int8 : ScalarType.Int32;
+        var maxima = log_probs.eq(max).sum(new long[] { 1 }, false, countType);
+        var ambiguous = targetAtMax.logical_and_(maxima.gt(1)).logical_and_(safe_target.gt(0));
         if (ambiguous.any().item<bool>())
             ResolveTies(log_probs, safe_target, wrong, ambiguous);
         return wrong;
