@@ -23,6 +23,14 @@ public static class SegmentationExperiment
 
         manual_seed(config.Seed);
         using var model = SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride);
+        if (config.Model.BackboneWeights is { } weights)
+        {
+            if (model is not DeepLabV3Plus deeplab)
+                throw new ArgumentException($"model.backbone_weights is set but {config.Model.Architecture} has no ResNet backbone.");
+            var report = BackboneWeights.Load(deeplab.Backbone, weights);
+            log.WriteLine($"backbone weights: {report.Loaded.Count} tensors loaded from {weights}" +
+                (report.Missing.Count > 0 ? $"; not in the file: {string.Join(", ", report.Missing.Take(5))}{(report.Missing.Count > 5 ? ", …" : "")}" : ""));
+        }
         using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
         var augmentation = new AugmentationOptions(config.Data.CropWidth, config.Data.CropHeight, config.Data.ScaleMin, config.Data.ScaleMax,
             config.Data.Flip, config.Data.ColorJitter);
