@@ -72,6 +72,7 @@ public sealed class SegmentationTrainer
         var weightColumns = classes.Names.Select(n => "w_" + n.Replace(',', '_').Replace(' ', '_'));
         using var trainLog = new CsvLog(run.TrainLog, ["step", "loss", "lr", .. weightColumns], progress.Iteration);
         using var evalLog = new CsvLog(run.EvalLog, ["step", "overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision"], progress.Iteration);
+        var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
             config.Schedule.PolyPower);
 
@@ -96,7 +97,12 @@ public sealed class SegmentationTrainer
                         ThrowIfNonFinite(nonFinite, iteration);
                     if (log)
                     {
-                        trainLog.Append(iteration, [lossValue, lr, .. LastWeights()]);
+                        var weights = LastWeights();
+                        trainLog.Append(iteration, [lossValue, lr, .. weights]);
+                        tensorboard.add_scalar("train/loss", lossValue, iteration);
+                        tensorboard.add_scalar("train/lr", (float)lr, iteration);
+                        for (int c = 0; c < weights.Length; c++)
+                            if (double.IsFinite(weights[c])) tensorboard.add_scalar($"class_weight/{classes.Names[c]}", (float)weights[c], iteration);
                         double rate = (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds;
                         var eta = TimeSpan.FromSeconds((config.Schedule.Iterations - iteration) * clock.Elapsed.TotalSeconds / (iteration - startIteration));
                         output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
@@ -105,6 +111,9 @@ public sealed class SegmentationTrainer
                     {
                         lastEval = SegmentationEvaluator.Evaluate(model, val, classes.Count, classes.IgnoreIndex, device, cancellation).compute();
                         evalLog.Append(iteration, [lastEval.OverallAccuracy, lastEval.MeanAccuracy, lastEval.MeanIoU, lastEval.MeanPrecision]);
+                        tensorboard.add_scalar("val/mean_accuracy", (float)lastEval.MeanAccuracy, iteration);
+                        tensorboard.add_scalar("val/mean_iou", (float)lastEval.MeanIoU, iteration);
+                        tensorboard.add_scalar("val/overall_accuracy", (float)lastEval.OverallAccuracy, iteration);
                         output.WriteLine($"eval @ {iteration}: mAcc {100 * lastEval.MeanAccuracy:F2}  mIoU {100 * lastEval.MeanIoU:F2}  OA {100 * lastEval.OverallAccuracy:F2}");
                         if (double.IsNaN(progress.BestMetric) || lastEval.MeanIoU > progress.BestMetric)
                         {

@@ -47,6 +47,9 @@ public sealed class SegmentationTrainerTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "best.ckpt")));
         Assert.Contains("\"mean_iou\"", File.ReadAllText(Path.Combine(output, "metrics.json")));
         Assert.False(File.Exists(Path.Combine(output, "run.lock")));
+        var events = Directory.GetFiles(Path.Combine(output, "tensorboard"), "events.out.tfevents.*", SearchOption.AllDirectories);
+        Assert.NotEmpty(events);
+        Assert.True(new FileInfo(events[0]).Length > 200, "the TensorBoard event file holds the logged scalars");
     }
 
     [Fact]
