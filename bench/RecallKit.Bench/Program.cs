@@ -9,14 +9,28 @@ if (!systemAllocator) NativeAllocator.RetainFreedMemory();
 TorchRuntime.EnsureLoaded();
 TorchSharp.torch.set_num_threads(threads);
 Console.WriteLine($"# RecallKit benchmarks — {Environment.MachineName}, {Environment.ProcessorCount} cores, {threads} torch threads, {(NativeAllocator.Retaining ? "allocator retains freed memory" : "system allocator defaults")}, {DateTime.UtcNow:yyyy-MM-dd}");
+var steps = Options.Int(args, "--steps", 1000);
 switch (suite)
 {
     case "loss":
-    case "all":
         LossBenchmark.Run(repeats);
         break;
+    case "train":
+        TrainBenchmark.Train();
+        break;
+    case "data":
+        TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
+        break;
+    case "memory":
+        TrainBenchmark.Memory(steps);
+        break;
+    case "all":
+        LossBenchmark.Run(repeats);
+        TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
+        TrainBenchmark.Memory(steps);
+        break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | train | data | memory");
         return 2;
 }
 return 0;

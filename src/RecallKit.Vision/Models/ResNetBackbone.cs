@@ -76,9 +76,9 @@ public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)
             stride = 1;
         }
         int expansion = Bottlenecked ? Bottleneck.Expansion : BasicBlock.Expansion;
-        Sequential? downsample = null;
+        ProjectionShortcut? downsample = null;
         if (stride != 1 || inplanes != planes * expansion)
-            downsample = nn.Sequential(nn.Conv2d(inplanes, planes * expansion, 1, stride: stride, bias: false), nn.BatchNorm2d(planes * expansion));
+            downsample = new ProjectionShortcut(inplanes, planes * expansion, stride);
         var layers = new List<nn.Module<Tensor, Tensor>>
         {
             Bottlenecked ? new Bottleneck(inplanes, planes, stride, previous, downsample) : new BasicBlock(inplanes, planes, stride, dilation, previous, downsample),

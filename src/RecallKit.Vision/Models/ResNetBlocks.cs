@@ -12,9 +12,9 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn1;
     private readonly Conv2d conv2;
     private readonly BatchNorm2d bn2;
-    private readonly Sequential? downsample;
+    private readonly ProjectionShortcut? downsample;
 
-    public BasicBlock(long inplanes, long planes, long stride, long dilation, long previous_dilation, Sequential? downsample) : base(nameof(BasicBlock))
+    public BasicBlock(long inplanes, long planes, long stride, long dilation, long previous_dilation, ProjectionShortcut? downsample) : base(nameof(BasicBlock))
     {
         // torchvision: the first conv uses the block's dilation, the second the same; we follow torchvision's
         // _make_layer, which passes previous_dilation to the first block of a dilated layer.
@@ -45,9 +45,9 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn2;
     private readonly Conv2d conv3;
     private readonly BatchNorm2d bn3;
-    private readonly Sequential? downsample;
+    private readonly ProjectionShortcut? downsample;
 
-    public Bottleneck(long inplanes, long planes, long stride, long dilation, Sequential? downsample) : base(nameof(Bottleneck))
+    public Bottleneck(long inplanes, long planes, long stride, long dilation, ProjectionShortcut? downsample) : base(nameof(Bottleneck))
     {
         conv1 = nn.Conv2d(inplanes, planes, 1, bias: false);
         bn1 = nn.BatchNorm2d(planes);

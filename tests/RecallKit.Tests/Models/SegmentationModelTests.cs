@@ -52,6 +52,17 @@ public class SegmentationModelTests
     }
 
     [Fact]
+    public void ResNet50TrainsWithoutTheStridedPointwiseConvolutionCrash()
+    {
+        // libtorch 2.10's CPU backward of a strided 1×1 convolution (512→1024 at 8×8) dies with SIGFPE; the shortcut avoids it.
+        using var model = new DeepLabV3Plus(3, ResNetDepth.ResNet50);
+        var x = randn(new long[] { 2, 3, 128, 128 }, generator: new Generator(4)).requires_grad_(true);
+        model.call(x).sum().backward();
+        Assert.True(x.grad!.isfinite().all().item<bool>());
+        Assert.Contains("layer4.0.downsample.0.weight", model.Backbone.state_dict().Keys);
+    }
+
+    [Fact]
     public void LiteSegIsSmallAndLearnsATinyBatch()
     {
         manual_seed(3);

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using RecallKit.Losses;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Data.Synthetic;
+using RecallKit.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Bench;
+
+/// <summary>Training throughput of the segmentation models, loader throughput, and resident memory over many steps.</summary>
+internal static class TrainBenchmark
+{
+    private sealed record Setup(string Name, SegmentationArchitecture Architecture, int Batch, int Height, int Width, int Warmup, int Steps);
+
+    private static readonly Setup[] Setups =
+    [
+        new("LiteSeg", SegmentationArchitecture.LiteSeg, 8, 96, 192, 5, 30),
+        new("DeepLabV3+ ResNet18", SegmentationArchitecture.DeepLabV3PlusResNet18, 4, 256, 512, 1, 4),
+        new("DeepLabV3+ ResNet50", SegmentationArchitecture.DeepLabV3PlusResNet50, 4, 256, 512, 1, 3),
+    ];
+
+    public static Dictionary<string, double> Train()
+    {
+        Console.WriteLine();
+        Console.WriteLine("## Training step (forward + recall loss + backward + Adam), random data");
+        Console.WriteLine();
+        Console.WriteLine("| model | batch | input | s/step | images/s |");
+        Console.WriteLine("|---|---:|---|---:|---:|");
+        var rates = new Dictionary<string, double>();
+        foreach (var s in Setups)
+        {
+            using var model = SegmentationModels.Create(s.Architecture, 19);
+            using var loss = new RecallCrossEntropy(19, ignore_index: 255);
+            using var optimizer = optim.Adam(model.parameters(), 1e-3);
+            var x = randn(s.Batch, 3, s.Height, s.Width);
+            var y = randint(0, 19, new long[] { s.Batch, s.Height, s.Width }, dtype: ScalarType.Int64);
+            var watch = new Stopwatch();
+            for (int i = 0; i < s.Warmup + s.Steps; i++)
+            {
+                if (i == s.Warmup) watch.Start();
+                Step(model, loss, optimizer, x, y);
+            }
+            double perStep = watch.Elapsed.TotalSeconds / s.Steps;
+            rates[s.Name] = s.Batch / perStep;
+            Console.WriteLine($"| {s.Name} | {s.Batch} | {s.Height}×{s.Width} | {perStep:F3} | {s.Batch / perStep:F1} |");
+        }
+        return rates;
+    }
+
+    public static void Data(double liteSegImagesPerSecond)
+    {
+        var root = Directory.CreateTempSubdirectory("recallkit-bench-data-").FullName;
+        try
+        {
+            SyntheticScenes.Generate(root, 96, 1, 192, 96, 1);
+            var batches = new DatasetBatches(new FolderDataset(root, "train"), 8, new AugmentationOptions(192, 96, 0.75, 1.25), 0);
+            _ = batches.Epoch(0, 0, default).First();
+            var watch = Stopwatch.StartNew();
+            int images = 0;
+            for (int epoch = 1; epoch <= 3; epoch++)
+                foreach (var batch in batches.Epoch(epoch, 0, default)) images += batch.Count;
+            double rate = images / watch.Elapsed.TotalSeconds;
+            Console.WriteLine();
+            Console.WriteLine("## Loader (decode PNG + scale/crop/flip + normalise, 192×96, batch 8)");
+            Console.WriteLine();
+            Console.WriteLine("| loader images/s | LiteSeg training images/s | ratio |");
+            Console.WriteLine("|---:|---:|---:|");
+            Console.WriteLine($"| {rate:F0} | {liteSegImagesPerSecond:F1} | {rate / liteSegImagesPerSecond:F1}× |");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    public static void Memory(int steps)
+    {
+        using var model = SegmentationModels.Create(SegmentationArchitecture.LiteSeg, 10);
+        using var loss = new RecallCrossEntropy(10, ema_alpha: 0.9, ignore_index: 255);
+        using var optimizer = optim.Adam(model.parameters(), 1e-3);
+        var samples = new List<(int step, double mb)>();
+        var generator = new Generator(1);
+        for (int i = 1; i <= steps; i++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var x = randn(new long[] { 8, 3, 96, 192 }, generator: generator);
+                var y = randint(0, 10, new long[] { 8, 96, 192 }, dtype: ScalarType.Int64, generator: generator);
+                Step(model, loss, optimizer, x, y);
+            }
+            if (i % (steps / 10) == 0 || i == 100)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                samples.Add((i, Process.GetCurrentProcess().WorkingSet64 / 1048576.0));
+            }
+        }
+        double at100 = samples.First(s => s.step == 100).mb, last = samples[^1].mb;
+        Console.WriteLine();
+        Console.WriteLine($"## Resident memory over {steps} LiteSeg training steps (batch 8, 96×192, EMA recall)");
+        Console.WriteLine();
+        Console.WriteLine("| step | RSS (MB) |");
+        Console.WriteLine("|---:|---:|");
+        foreach (var (step, mb) in samples) Console.WriteLine($"| {step} | {mb:F0} |");
+        Console.WriteLine();
+        Console.WriteLine($"Growth from step 100 to step {steps}: {100 * (last - at100) / at100:+0.0;-0.0} %");
+    }
+
+    private static void Step(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss, optim.Optimizer optimizer, Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        var value = loss.call(model.call(x), y);
+        optimizer.zero_grad();
+        value.backward();
+        optimizer.step();
+    }
+}
