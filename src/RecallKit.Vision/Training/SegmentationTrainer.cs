@@ -196,6 +196,16 @@ public sealed class SegmentationTrainer
     private TrainingProgress LoadCheckpoint(string path, OptimizerHelper optimizer)
     {
         var checkpoint = Checkpoint.Load(path);
+        var saved = ConfigLoader.FromJson(checkpoint.GetText("config"));
+        var savedClasses = ClassesJson.Parse(checkpoint.GetText("classes"));
+        if (saved.Model.Architecture != config.Model.Architecture || saved.Model.OutputStride != config.Model.OutputStride)
+            throw new InvalidDataException(
+                $"{path} holds a {saved.Model.Architecture} (output stride {saved.Model.OutputStride}) but the config asks for {config.Model.Architecture} (output stride {config.Model.OutputStride}).");
+        if (!savedClasses.Names.SequenceEqual(classes.Names))
+            throw new InvalidDataException(
+                $"{path} was trained on {savedClasses.Count} classes ({string.Join(", ", savedClasses.Names)}) but the dataset has {classes.Count} ({string.Join(", ", classes.Names)}).");
+        if (saved.Loss.Kind != config.Loss.Kind)
+            throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
         checkpoint.Read("model", r => model.load(r));
         checkpoint.Read("loss", r => loss.load(r));
         checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));

@@ -76,6 +76,19 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public void ResumingWithAnotherArchitectureOrLossIsRefusedWithBothNames()
+    {
+        var config = Config("recall") with { Schedule = new ScheduleConfig { Iterations = 5, EvalEvery = 5, LogEvery = 5, CheckpointEvery = 5 } };
+        SegmentationExperiment.Train(config, resume: false, TextWriter.Null);
+        var other = config with { Model = config.Model with { Architecture = RecallKit.Vision.Models.SegmentationArchitecture.DeepLabV3PlusResNet18 } };
+        var e = Assert.Throws<InvalidDataException>(() => SegmentationExperiment.Train(other, resume: true, TextWriter.Null));
+        Assert.Contains("LiteSeg", e.Message);
+        Assert.Contains("DeepLabV3PlusResNet18", e.Message);
+        var otherLoss = config with { Loss = new LossConfig { Kind = LossKind.Focal } };
+        Assert.Contains("Focal", Assert.Throws<InvalidDataException>(() => SegmentationExperiment.Train(otherLoss, resume: true, TextWriter.Null)).Message);
+    }
+
+    [Fact]
     public void ACorruptCheckpointIsNamedWhenLoading()
     {
         var path = Path.Combine(dir, "bad.ckpt");
