@@ -89,7 +89,7 @@ public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
             var modulator = (-gamma * oneHot * input - gamma * nn.functional.softplus(-input)).exp();
             bce = bce * modulator;
         }
-        var w = Reductions.WeightTensor(weights, input).index_select(0, safe.flatten()).view_as(safe).masked_fill(ignored, 0);
+        var w = Reductions.AtTargets(Reductions.WeightTensor(weights, input), safe).masked_fill(ignored, 0);
         var per = bce.sum(dim: 1) * w;
         return Reductions.Reduce(per, reduction, ignored.logical_not().sum()).MoveToOuterDisposeScope();
     }

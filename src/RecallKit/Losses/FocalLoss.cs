@@ -51,7 +51,7 @@ public class FocalLoss : Loss<Tensor, Tensor, Tensor>
         var logP = input.log_softmax(1).gather(1, safe.unsqueeze(1)).squeeze(1);
         var per = -logP;
         if (gamma != 0) per = per * (1 - logP.exp()).clamp_min(1e-12).pow(gamma); // the floor keeps the gradient finite at p = 1 for γ < 1
-        if (alpha is not null) per = per * Reductions.WeightTensor(alpha, input).index_select(0, safe.flatten()).view_as(safe);
+        if (alpha is not null) per = per * Reductions.AtTargets(Reductions.WeightTensor(alpha, input), safe);
         per = per.masked_fill(ignored, 0);
         return Reductions.Reduce(per, reduction, ignored.logical_not().sum()).MoveToOuterDisposeScope();
     }

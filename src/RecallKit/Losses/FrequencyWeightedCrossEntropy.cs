@@ -56,9 +56,10 @@ internal static class WeightedLoss
         using var scope = NewDisposeScope();
         var w = Reductions.WeightTensor(weights, input);
         var per = nn.functional.cross_entropy(input, t, w, ignore_index, nn.Reduction.None);
+        var ignored = t.eq(ignore_index);
         Tensor denominator = normalization == WeightNormalization.WeightedMean
-            ? w.index_select(0, t.masked_fill(t.eq(ignore_index), 0).flatten()).masked_fill(t.eq(ignore_index).flatten(), 0).sum()
-            : Reductions.ValidCount(t, ignore_index);
+            ? Reductions.AtTargets(w, t.masked_fill(ignored, 0)).masked_fill(ignored, 0).sum()
+            : ignored.logical_not().sum();
         return (normalization == WeightNormalization.WeightedMean && reduction == nn.Reduction.Mean
             ? per.sum() / denominator.clamp_min(1e-12)
             : Reductions.Reduce(per, reduction, denominator)).MoveToOuterDisposeScope();

@@ -70,7 +70,7 @@ public class LdamLoss : Loss<Tensor, Tensor, Tensor>
         var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, nameof(LdamLoss));
         using var scope = NewDisposeScope();
         var safe = t.masked_fill(t.eq(ignore_index), 0);
-        var margin = Reductions.WeightTensor(margins, input).index_select(0, safe.flatten()).view_as(safe);
+        var margin = Reductions.AtTargets(Reductions.WeightTensor(margins, input), safe);
         var oneHot = nn.functional.one_hot(safe, num_classes).movedim(new long[] { -1 }, new long[] { 1 }).to_type(input.dtype);
         var adjusted = (input - oneHot * margin.unsqueeze(1)) * s;
         if (weights is null)

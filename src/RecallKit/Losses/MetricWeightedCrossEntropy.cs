@@ -88,7 +88,7 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
             var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
             var w = ClassWeights(tp, fp, fn);
             last.copy_(w);
-            negatedWeight = w.to_type(input.dtype).neg_().index_select(0, safeTarget.flatten()).view_as(safeTarget).masked_fill_(ignored, 0);
+            negatedWeight = Reductions.AtTargets(w.to_type(input.dtype).neg_(), safeTarget).masked_fill_(ignored, 0);
             validCount = valid.to_type(input.dtype).clamp_min_(1);
         }
         var perPosition = targetLogProb * negatedWeight;

@@ -60,6 +60,7 @@ public class BaselineLossPropertyTests
         using var loss = Create(name);
         foreach (var shape in new[] { new long[] { 6, 4 }, new long[] { 2, 4, 3, 5 }, new long[] { 1, 4, 2, 3, 3 } })
         {
+            using var scope = NewDisposeScope();
             var (input, target) = Tensors.Random(shape, Ignore, 0.2, seed: shape.Length);
             var v64 = loss.call(input, target);
             var v32 = loss.call(input.detach().to_type(ScalarType.Float32), target);

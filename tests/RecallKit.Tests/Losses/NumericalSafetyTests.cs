@@ -55,6 +55,7 @@ public class NumericalSafetyTests
         var random = new Random(2026);
         for (int i = 0; i < 300; i++)
         {
+            using var scope = NewDisposeScope();
             int dims = random.Next(0, 3);
             long classes = random.Next(1, 7);
             var shape = new List<long> { random.Next(1, 4), classes };

@@ -110,6 +110,7 @@ public class RecallCrossEntropyTests
         var target = full(new long[] { 2, 2, 2 }, Ignore, dtype: ScalarType.Int64);
         foreach (var ema in new double?[] { null, 0.5 })
         {
+            using var scope = NewDisposeScope();
             using var loss = new RecallCrossEntropy(3, ema_alpha: ema, ignore_index: Ignore);
             var value = loss.call(input, target);
             Assert.Equal(0.0, value.Scalar());
@@ -159,6 +160,7 @@ public class RecallCrossEntropyTests
         using var module = new RecallCrossEntropy(4, ignore_index: 255);
         foreach (var shape in new[] { new long[] { 3, 4, 5, 5 }, new long[] { 2, 4, 3 }, new long[] { 3, 4, 5, 5 } })
         {
+            using var scope = NewDisposeScope();
             // Integer-valued logits in {0,1,2} make ties frequent.
             var input = randint(0, 3, shape, dtype: ScalarType.Float64, generator: new Generator((ulong)shape.Length));
             var target = randint(0, 4, shape.Where((_, i) => i != 1).ToArray(), dtype: ScalarType.Int64, generator: new Generator(9));
