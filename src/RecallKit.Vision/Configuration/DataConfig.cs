@@ -49,6 +49,9 @@ public sealed record DataConfig
     /// <summary>Images per training batch.</summary>
     public int BatchSize { get; init; } = 8;
 
+    /// <summary>Skip (and count) images or labels that cannot be decoded or are inconsistent, instead of stopping.</summary>
+    public bool SkipBadFiles { get; init; }
+
     /// <summary>Images per evaluation batch.</summary>
     public int EvalBatchSize { get; init; } = 8;
 

@@ -20,4 +20,10 @@ public sealed record ScheduleConfig
 
     /// <summary>Write the "last" checkpoint every this many steps (and at every evaluation and at the end).</summary>
     public int CheckpointEvery { get; init; } = 100;
+
+    /// <summary>
+    /// Skip (and count) a batch whose loss is NaN or infinite instead of stopping the run. Costs one host sync per step.
+    /// Off by default: a non-finite loss stops the run at the next log step and keeps the last good checkpoint.
+    /// </summary>
+    public bool SkipNonfinite { get; init; }
 }

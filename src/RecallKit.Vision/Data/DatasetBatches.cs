@@ -21,13 +21,20 @@ public sealed class DatasetBatches : IBatchSource
     private readonly int batchSize;
     private readonly AugmentationOptions? augmentation;
     private readonly int seed;
+    private readonly bool skipBadFiles;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> skipped = new();
+
+    /// <summary>Samples dropped so far (description → reason), with <c>skip_bad_files</c>.</summary>
+    public IReadOnlyDictionary<string, string> SkippedFiles => skipped;
 
     /// <param name="dataset">The split.</param>
     /// <param name="batch_size">Images per batch.</param>
     /// <param name="augmentation">Training augmentation, or null for evaluation batches.</param>
     /// <param name="seed">Seed of order and augmentation.</param>
-    public DatasetBatches(ISegmentationDataset dataset, int batch_size, AugmentationOptions? augmentation, int seed)
+    /// <param name="skip_bad_files">Drop (and record in <see cref="SkippedFiles"/>) samples that cannot be decoded or are inconsistent.</param>
+    public DatasetBatches(ISegmentationDataset dataset, int batch_size, AugmentationOptions? augmentation, int seed, bool skip_bad_files = false)
     {
+        skipBadFiles = skip_bad_files;
         if (batch_size < 1) throw new ArgumentOutOfRangeException(nameof(batch_size), batch_size, "batch_size must be at least 1.");
         this.dataset = dataset;
         batchSize = batch_size;
@@ -59,7 +66,16 @@ public sealed class DatasetBatches : IBatchSource
         {
             Parallel.For(0, indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
             {
-                var sample = dataset.Load(indices[i]);
+                LabeledImage sample;
+                try
+                {
+                    sample = dataset.Load(indices[i]);
+                }
+                catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
+                {
+                    skipped[dataset.Describe(indices[i])] = e.Message;
+                    return;
+                }
                 ids[i] = sample.Id;
                 heights[i] = augmentation?.CropHeight ?? sample.Height;
                 views[i] = augmentation is null
@@ -70,6 +86,16 @@ public sealed class DatasetBatches : IBatchSource
         catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        var kept = Enumerable.Range(0, indices.Length).Where(i => views[i].labels is not null).ToArray();
+        if (kept.Length == 0)
+            throw new InvalidDataException($"every image of batch {batch} is bad (e.g. {dataset.Describe(indices[0])}); see the skipped files.");
+        if (kept.Length < indices.Length)
+        {
+            indices = kept.Select(i => indices[i]).ToArray();
+            views = kept.Select(i => views[i]).ToArray();
+            ids = kept.Select(i => ids[i]).ToArray();
+            heights = kept.Select(i => heights[i]).ToArray();
         }
         int plane = views[0].labels.Length;
         for (int i = 1; i < views.Length; i++)

@@ -34,8 +34,13 @@ public static class SegmentationExperiment
         using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
         var augmentation = new AugmentationOptions(config.Data.CropWidth, config.Data.CropHeight, config.Data.ScaleMin, config.Data.ScaleMax,
             config.Data.Flip, config.Data.ColorJitter);
-        var train = new DatasetBatches(trainSet, config.Data.BatchSize, augmentation, config.Seed);
-        var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed);
-        return new SegmentationTrainer(config, model, loss, train, val, classes, log).Run(resume, cancellation);
+        var train = new DatasetBatches(trainSet, config.Data.BatchSize, augmentation, config.Seed, config.Data.SkipBadFiles);
+        var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles);
+        var result = new SegmentationTrainer(config, model, loss, train, val, classes, log).Run(resume, cancellation);
+        foreach (var (file, reason) in train.SkippedFiles.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
+            log.WriteLine($"skipped {file}: {reason}");
+        if (train.SkippedFiles.Count + val.SkippedFiles.Count > 0)
+            log.WriteLine($"skipped {train.SkippedFiles.Count} training and {val.SkippedFiles.Count} validation file(s) (data.skip_bad_files).");
+        return result;
     }
 }

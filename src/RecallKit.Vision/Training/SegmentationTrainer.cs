@@ -47,6 +47,9 @@ public sealed class SegmentationTrainer
             throw new ArgumentException("the training split yields no batch (fewer images than data.batch_size with drop_last?).", nameof(train));
     }
 
+    /// <summary>Batches skipped because their loss was not finite (with <c>schedule.skip_nonfinite</c>).</summary>
+    public int SkippedNonfinite { get; private set; }
+
     /// <summary>Trains to <c>schedule.iterations</c>; with <paramref name="resume"/>, continues from the run's last checkpoint.</summary>
     public TrainingResult Run(bool resume, CancellationToken cancellation = default)
     {
@@ -141,6 +144,7 @@ public sealed class SegmentationTrainer
             return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
         }
         lastEval ??= SegmentationEvaluator.Evaluate(model, val, classes.Count, classes.IgnoreIndex, device, cancellation).compute();
+        if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss (schedule.skip_nonfinite).");
         WriteMetrics(run.Metrics, iteration, lastEval);
         return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration);
     }
@@ -153,6 +157,11 @@ public sealed class SegmentationTrainer
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
         var (images, labels) = BatchTensors.From(batch, device);
         var value = loss.call(model.call(images), labels);
+        if (config.Schedule.SkipNonfinite && !value.isfinite().item<bool>())
+        {
+            SkippedNonfinite++;
+            return float.NaN; // no backward, no optimiser step: the weights stay as they were
+        }
         optimizer.zero_grad();
         value.backward();
         optimizer.step();

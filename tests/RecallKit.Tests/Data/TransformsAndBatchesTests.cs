@@ -128,6 +128,17 @@ public class TransformsAndBatchesTests
         Assert.Contains("broken.png", e.Message);
     }
 
+    [Fact]
+    public void SkipBadFilesDropsAndRecordsTheBrokenSampleOnly()
+    {
+        var batches = new DatasetBatches(new Failing(), 2, null, seed: 1, skip_bad_files: true);
+        var all = batches.Epoch(0, 0, default).ToArray();
+        Assert.Equal([2, 1], all.Select(b => b.Count));
+        Assert.Equal(8 * 8, all[1].Labels.Length);
+        Assert.Single(batches.SkippedFiles);
+        Assert.Contains("cannot decode broken.png", batches.SkippedFiles.Values.Single());
+    }
+
     private sealed class Failing : ISegmentationDataset
     {
         public SegmentationClasses Classes { get; } = new(["a"], [(0, 0, 0)], 255);

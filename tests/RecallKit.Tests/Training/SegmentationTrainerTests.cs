@@ -110,6 +110,33 @@ public sealed class SegmentationTrainerTests : IDisposable
         Assert.Equal(Weights(modelA), Weights(modelC));
     }
 
+    /// <summary>Cross-entropy that returns NaN on its 3rd and 7th training calls.</summary>
+    private sealed class NaNOnSomeCalls() : nn.Module<Tensor, Tensor, Tensor>("nan")
+    {
+        private int calls;
+
+        public override Tensor forward(Tensor input, Tensor target)
+        {
+            var value = nn.functional.cross_entropy(input, target, ignore_index: 255);
+            return training && ++calls is 3 or 7 ? value * double.NaN : value;
+        }
+    }
+
+    [Fact]
+    public void SkipNonfiniteSkipsTheBadBatchesAndFinishes()
+    {
+        var output = Path.Combine(dir, "skip");
+        using var model = new PixelClassifier(3);
+        using var loss = new NaNOnSomeCalls();
+        var config = TinyTraining.Config(output, 12) with { Schedule = TinyTraining.Config(output).Schedule with { Iterations = 12, SkipNonfinite = true } };
+        var trainer = new SegmentationTrainer(config, model, loss, new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
+            ColourCodedBatches.ClassNames, TextWriter.Null);
+        var result = trainer.Run(resume: false);
+        Assert.True(result.Completed);
+        Assert.Equal(2, trainer.SkippedNonfinite);
+        Assert.All(model.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+    }
+
     private sealed class FailingAfter(IBatchSource inner, int batches) : IBatchSource
     {
         private int served;
