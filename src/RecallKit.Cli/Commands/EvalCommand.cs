@@ -12,14 +12,14 @@ internal static class EvalCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train (best.ckpt or last.ckpt).", Required = true };
-        var data = new Option<string?>("--data") { Description = "Dataset root (default: the one the model was trained on)." };
+        var data = new Option<string?>("--data") { Description = "Dataset root in the layout the model was trained on (default: the training config's root)." };
         var split = new Option<string?>("--split") { Description = "Split to evaluate (default: the training config's validation split)." };
         var output = new Option<string?>("--output") { Description = "Metrics JSON path (default: eval_<split>.json next to the checkpoint)." };
         var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU; OA, mAcc, mIoU, fwIoU.") { checkpoint, data, split, output };
         command.SetAction(r => CliErrors.Run(() =>
         {
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
-            var dataConfig = r.GetValue(data) is { } root ? model.Config.Data with { Root = root, Kind = DatasetKind.Folder } : model.Config.Data;
+            var dataConfig = r.GetValue(data) is { } root ? model.Config.Data with { Root = root, Kind = model.Config.Data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : model.Config.Data.Kind } : model.Config.Data;
             var splitName = r.GetValue(split) ?? dataConfig.ValSplit;
             var dataset = SegmentationDatasets.Open(dataConfig, splitName, Console.Out);
             if (!dataset.Classes.Names.SequenceEqual(model.Classes.Names))
