@@ -55,3 +55,29 @@ public sealed class ClassificationDataTests : IDisposable
         Assert.Contains("class 2 has 100", Assert.Throws<InvalidDataException>(() => LongTailProfile.Select(labels, [1, 1, 101], 1)).Message);
     }
 }
+
+public class FashionMnistTests
+{
+    [Fact]
+    public void ReadsTheDebianFilesAndBuildsTheLongTailedSplit()
+    {
+        if (!Directory.Exists(FashionMnist.DefaultDirectory))
+            Assert.Skip($"Fashion-MNIST is not installed ({FashionMnist.DefaultDirectory}); `apt-get install dataset-fashion-mnist` (.ci/run does).");
+        var train = FashionMnist.Load(FashionMnist.DefaultDirectory, train: true);
+        var test = FashionMnist.Load(FashionMnist.DefaultDirectory, train: false);
+        Assert.Equal((60000, 28, 28), (train.Count, train.Height, train.Width));
+        Assert.Equal(10000, test.Count);
+        Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(6000, train.Labels.Count(l => l == c)));
+        var lt = FashionMnist.LongTailed(train, 100, seed: 3);
+        Assert.Equal(LongTailProfile.Counts(10, 6000, 100), Enumerable.Range(0, 10).Select(c => lt.Labels.Count(l => l == c)).ToArray());
+        Assert.Equal(60, lt.Labels.Count(l => l == 9));
+        Assert.Equal(lt.Count * 28 * 28, lt.Pixels.Length);
+    }
+
+    [Fact]
+    public void AMissingDirectoryTellsHowToInstallTheData()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load("/nonexistent-fashion", train: true));
+        Assert.Contains("dataset-fashion-mnist", e.Message);
+    }
+}
