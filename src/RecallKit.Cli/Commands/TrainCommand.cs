@@ -17,7 +17,7 @@ internal static class TrainCommand
         {
             var loaded = ConfigLoader.Load(r.GetValue(config), r.GetValue(set) ?? []);
             using var interruption = new Interruption();
-            var result = SegmentationExperiment.Train(loaded, r.GetValue(resume), Console.Out, interruption.Token);
+            var result = TerminalProgress.Run((log, progress) => SegmentationExperiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress));
             if (!result.Completed) return CliErrors.RunError;
             Console.WriteLine($"done: {result.Iterations} steps, final mAcc {100 * result.Final!.MeanAccuracy:F2}, mIoU {100 * result.Final.MeanIoU:F2} " +
                 $"(best mIoU {100 * result.BestMeanIoU:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}");

@@ -10,7 +10,8 @@ namespace RecallKit.Vision.Training;
 public static class ComparisonRunner
 {
     /// <summary>Runs what is missing and returns the report's Markdown (null when cancelled before the end).</summary>
-    public static string? Run(ComparisonConfig comparison, TextWriter log, IEnumerable<string>? extraOverrides = null, CancellationToken cancellation = default)
+    public static string? Run(ComparisonConfig comparison, TextWriter log, IEnumerable<string>? extraOverrides = null, CancellationToken cancellation = default,
+        IProgress<TrainingStatus>? progress = null)
     {
         var overrides = extraOverrides?.ToArray() ?? [];
         foreach (var seed in comparison.Seeds)
@@ -24,7 +25,7 @@ public static class ComparisonRunner
                     continue;
                 }
                 log.WriteLine($"[{variant.Name} seed {seed}] training → {runDir}");
-                var result = SegmentationExperiment.Train(config, resume: true, log, cancellation);
+                var result = SegmentationExperiment.Train(config, resume: true, log, cancellation, progress);
                 if (!result.Completed) return null;
             }
         return ComparisonReport.Write(comparison.Output);

@@ -10,7 +10,8 @@ namespace RecallKit.Vision.Training;
 public static class SegmentationExperiment
 {
     /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
-    public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default)
+    public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
+        IProgress<TrainingStatus>? progress = null)
     {
         if (config.Device == DeviceKind.Cuda && !cuda.is_available())
             throw new InvalidOperationException("device = cuda, but CUDA is not available in this build of libtorch (the CPU package is referenced); use device = cpu.");
@@ -36,7 +37,7 @@ public static class SegmentationExperiment
             config.Data.Flip, config.Data.ColorJitter);
         var train = new DatasetBatches(trainSet, config.Data.BatchSize, augmentation, config.Seed, config.Data.SkipBadFiles);
         var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles);
-        var result = new SegmentationTrainer(config, model, loss, train, val, classes, log).Run(resume, cancellation);
+        var result = new SegmentationTrainer(config, model, loss, train, val, classes, log) { Progress = progress }.Run(resume, cancellation);
         foreach (var (file, reason) in train.SkippedFiles.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
             log.WriteLine($"skipped {file}: {reason}");
         if (train.SkippedFiles.Count + val.SkippedFiles.Count > 0)

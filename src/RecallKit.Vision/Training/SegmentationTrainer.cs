@@ -47,6 +47,12 @@ public sealed class SegmentationTrainer
             throw new ArgumentException("the training split yields no batch (fewer images than data.batch_size with drop_last?).", nameof(train));
     }
 
+    /// <summary>
+    /// Receives a status after every step (no host sync: the loss is the last logged one). When set, the per-log-step progress
+    /// line is not written to the output; evaluations and other events still are.
+    /// </summary>
+    public IProgress<TrainingStatus>? Progress { get; init; }
+
     /// <summary>Batches skipped because their loss was not finite (with <c>schedule.skip_nonfinite</c>).</summary>
     public int SkippedNonfinite { get; private set; }
 
@@ -82,6 +88,7 @@ public sealed class SegmentationTrainer
         ConfusionMetrics? lastEval = null;
         var clock = Stopwatch.StartNew();
         int startIteration = progress.Iteration, iteration = progress.Iteration;
+        double lastLoss = double.NaN;
         var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
         try
         {
@@ -94,6 +101,9 @@ public sealed class SegmentationTrainer
                     double lr = schedule.At(iteration);
                     float lossValue = Step(batch, optimizer, lr, iteration, nonFinite, logging: (iteration + 1) % config.Schedule.LogEvery == 0);
                     iteration++;
+                    if (!float.IsNaN(lossValue)) lastLoss = lossValue;
+                    Progress?.Report(new TrainingStatus(RunName(run.Root), iteration, config.Schedule.Iterations, lastLoss, lr,
+                        (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds));
                     bool evaluate = iteration == config.Schedule.Iterations || (config.Schedule.EvalEvery > 0 && iteration % config.Schedule.EvalEvery == 0);
                     bool log = iteration % config.Schedule.LogEvery == 0;
                     if (log || evaluate || iteration % config.Schedule.CheckpointEvery == 0)
@@ -108,7 +118,8 @@ public sealed class SegmentationTrainer
                             if (double.IsFinite(weights[c])) tensorboard.add_scalar($"class_weight/{classes.Names[c]}", (float)weights[c], iteration);
                         double rate = (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds;
                         var eta = TimeSpan.FromSeconds((config.Schedule.Iterations - iteration) * clock.Elapsed.TotalSeconds / (iteration - startIteration));
-                        output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
+                        if (Progress is null)
+                            output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
                     }
                     if (evaluate)
                     {
@@ -167,6 +178,13 @@ public sealed class SegmentationTrainer
         optimizer.step();
         nonFinite.logical_or_(value.detach().isfinite().logical_not().reshape(1));
         return logging ? value.item<float>() : float.NaN;
+    }
+
+    /// <summary>The last two components of the run directory (e.g. <c>recall/seed-0</c>), for progress displays.</summary>
+    private static string RunName(string root)
+    {
+        var parent = Path.GetFileName(Path.GetDirectoryName(root));
+        return string.IsNullOrEmpty(parent) ? Path.GetFileName(root) : $"{parent}/{Path.GetFileName(root)}";
     }
 
     private void ThrowIfNonFinite(Tensor nonFinite, int iteration)
