@@ -64,10 +64,12 @@ public class LovaszSoftmaxLoss : Loss<Tensor, Tensor, Tensor>
     private Tensor Flat(Tensor probabilities, Tensor labels)
     {
         var losses = new List<Tensor>();
+        // One host read for the presence of every class, not one per class.
+        var present = labels.bincount(null, num_classes).cpu().data<long>().ToArray();
         for (long c = 0; c < num_classes; c++)
         {
+            if (classes == LossClasses.Present && present[c] == 0) continue;
             var foreground = labels.eq(c).to_type(probabilities.dtype);
-            if (classes == LossClasses.Present && !labels.eq(c).any().item<bool>()) continue;
             var errors = (foreground - probabilities.select(1, c)).abs();
             var order = errors.detach().argsort(descending: true);
             losses.Add(errors.index_select(0, order).dot(LovaszGradient(foreground.index_select(0, order))));
