@@ -11,13 +11,13 @@ namespace RecallKit.Bench;
 /// <summary>Training throughput of the segmentation models, loader throughput, and resident memory over many steps.</summary>
 internal static class TrainBenchmark
 {
-    private sealed record Setup(string Name, SegmentationArchitecture Architecture, int Batch, int Height, int Width, int Warmup, int Steps);
+    private sealed record Setup(string Name, Architecture Architecture, int Batch, int Height, int Width, int Warmup, int Steps);
 
     private static readonly Setup[] Setups =
     [
-        new("LiteSeg", SegmentationArchitecture.LiteSeg, 8, 96, 192, 5, 30),
-        new("DeepLabV3+ ResNet18", SegmentationArchitecture.DeepLabV3PlusResNet18, 4, 256, 512, 1, 4),
-        new("DeepLabV3+ ResNet50", SegmentationArchitecture.DeepLabV3PlusResNet50, 4, 256, 512, 1, 3),
+        new("LiteSeg", Architecture.LiteSeg, 8, 96, 192, 5, 30),
+        new("DeepLabV3+ ResNet18", Architecture.DeepLabV3PlusResNet18, 4, 256, 512, 1, 4),
+        new("DeepLabV3+ ResNet50", Architecture.DeepLabV3PlusResNet50, 4, 256, 512, 1, 3),
     ];
 
     public static Dictionary<string, double> Train()
@@ -76,7 +76,7 @@ internal static class TrainBenchmark
 
     public static void Memory(int steps)
     {
-        using var model = SegmentationModels.Create(SegmentationArchitecture.LiteSeg, 10);
+        using var model = SegmentationModels.Create(Architecture.LiteSeg, 10);
         using var loss = new RecallCrossEntropy(10, ema_alpha: 0.9, ignore_index: 255);
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
         var samples = new List<(int step, double mb)>();

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 
@@ -15,27 +17,50 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Dataset root in the layout the model was trained on (default: the training config's root)." };
         var split = new Option<string?>("--split") { Description = "Split to evaluate (default: the training config's validation split)." };
         var output = new Option<string?>("--output") { Description = "Metrics JSON path (default: eval_<split>.json next to the checkpoint)." };
-        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU; OA, mAcc, mIoU, fwIoU.") { checkpoint, data, split, output };
+        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU; OA, mAcc, mIoU, fwIoU (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output };
         command.SetAction(r => CliErrors.Run(() =>
         {
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
-            var dataConfig = r.GetValue(data) is { } root ? model.Config.Data with { Root = root, Kind = model.Config.Data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : model.Config.Data.Kind } : model.Config.Data;
-            var splitName = r.GetValue(split) ?? dataConfig.ValSplit;
-            var dataset = SegmentationDatasets.Open(dataConfig, splitName, Console.Out);
-            if (!dataset.Classes.Names.SequenceEqual(model.Classes.Names))
-                throw new InvalidDataException($"the dataset's classes ({string.Join(", ", dataset.Classes.Names)}) differ from the model's ({string.Join(", ", model.Classes.Names)}).");
-            var batches = new DatasetBatches(dataset, dataConfig.EvalBatchSize, null, 0);
-            using var matrix = SegmentationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, model.Classes.IgnoreIndex, CPU);
-            var metrics = matrix.compute();
-            Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {"pixels",12}");
+            var (evaluation, splitName) = model.Task == TaskKind.Segmentation
+                ? EvaluateSegmentation(model, r.GetValue(data), r.GetValue(split))
+                : EvaluateClassification(model, r.GetValue(data), r.GetValue(split));
+            var metrics = evaluation.Metrics;
+            var countHeader = model.Task == TaskKind.Segmentation ? "pixels" : "images";
+            Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {countHeader,12}");
             for (int c = 0; c < model.Classes.Count; c++)
                 Console.WriteLine($"{model.Classes.Names[c],-16} {100 * metrics.ClassAccuracy[c],7:F2} {100 * metrics.ClassPrecision[c],7:F2} {100 * metrics.ClassIoU[c],7:F2} {metrics.GroundTruthCounts[c],12:N0}");
-            Console.WriteLine($"OA {100 * metrics.OverallAccuracy:F2}  mAcc {100 * metrics.MeanAccuracy:F2}  mIoU {100 * metrics.MeanIoU:F2}  fwIoU {100 * metrics.FrequencyWeightedIoU:F2}");
+            Console.WriteLine(model.Task == TaskKind.Segmentation
+                ? $"OA {100 * metrics.OverallAccuracy:F2}  mAcc {100 * metrics.MeanAccuracy:F2}  mIoU {100 * metrics.MeanIoU:F2}  fwIoU {100 * metrics.FrequencyWeightedIoU:F2}"
+                : $"{evaluation.Summary}  mean per-class accuracy {100 * metrics.MeanAccuracy:F2}");
             var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}.json");
-            File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, metrics));
+            File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, evaluation));
             Console.WriteLine($"saved {path}");
             return 0;
         }));
         return command;
+    }
+
+    private static (Evaluation, string) EvaluateSegmentation(TrainedModel model, string? root, string? split)
+    {
+        var dataConfig = root is not null
+            ? model.Config.Data with { Root = root, Kind = model.Config.Data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : model.Config.Data.Kind }
+            : model.Config.Data;
+        var splitName = split ?? dataConfig.ValSplit;
+        var dataset = SegmentationDatasets.Open(dataConfig, splitName, Console.Out);
+        if (!dataset.Classes.Names.SequenceEqual(model.Classes.Names))
+            throw new InvalidDataException($"the dataset's classes ({string.Join(", ", dataset.Classes.Names)}) differ from the model's ({string.Join(", ", model.Classes.Names)}).");
+        var batches = new DatasetBatches(dataset, dataConfig.EvalBatchSize, null, 0);
+        using var matrix = SegmentationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, model.Classes.IgnoreIndex, CPU);
+        return (new Evaluation(TaskKind.Segmentation, matrix.compute()), splitName);
+    }
+
+    private static (Evaluation, string) EvaluateClassification(TrainedModel model, string? root, string? split)
+    {
+        var dataConfig = model.Config.Data with { Root = root ?? model.Config.Data.Root, ValSplit = split ?? model.Config.Data.ValSplit };
+        var data = ClassificationDatasets.Open(dataConfig);
+        if (!data.Train.ClassNames.SequenceEqual(model.Classes.Names))
+            throw new InvalidDataException($"the dataset has {data.Train.ClassNames.Count} classes, the model {model.Classes.Count}; evaluate on the dataset the model was trained on.");
+        var batches = new ClassificationBatches(data.Val, dataConfig.EvalBatchSize, data.Augmentation, training: false);
+        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, CPU, model.TrainingCounts ?? data.Train.ClassCounts()), dataConfig.ValSplit);
     }
 }

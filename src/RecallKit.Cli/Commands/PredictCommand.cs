@@ -15,7 +15,10 @@ internal static class PredictCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train.", Required = true };
         var input = new Option<string>("--input") { Description = "An image or a directory of images (.png, .jpg).", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory.", Required = true };
-        var command = new Command("predict", "Segment images: writes <name>_labels.png (palette colours) and <name>_overlay.png.") { checkpoint, input, output };
+        var top = new Option<int>("--top") { Description = "Classifiers: how many classes to print per image.", DefaultValueFactory = _ => 5 };
+        var command = new Command("predict",
+            "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
+            { checkpoint, input, output, top };
         command.SetAction(r => CliErrors.Run(() =>
         {
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
@@ -26,6 +29,11 @@ internal static class PredictCommand
             if (files.Length == 0) throw new InvalidDataException($"{source} holds no .png or .jpg image.");
             var outDir = r.GetValue(output)!;
             Directory.CreateDirectory(outDir);
+            if (model.Task == RecallKit.Vision.Models.TaskKind.Classification)
+            {
+                ClassifyImages.Run(model, files, outDir, r.GetValue(top));
+                return 0;
+            }
             foreach (var file in files)
             {
                 using var image = ImageFiles.LoadRgb(file);

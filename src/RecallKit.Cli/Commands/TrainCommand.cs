@@ -12,15 +12,15 @@ internal static class TrainCommand
         var config = new Option<string?>("--config") { Description = "Training config (JSON, snake_case keys); defaults when omitted." };
         var set = new Option<string[]>("--set") { Description = "Override a config key, e.g. --set loss.kind=recall (repeatable).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in the output directory from its last complete checkpoint." };
-        var command = new Command("train", "Train a segmentation model.") { config, set, resume };
+        var command = new Command("train", "Train a segmentation model or an image classifier (chosen by data.kind).") { config, set, resume };
         command.SetAction(r => CliErrors.Run(() =>
         {
             var loaded = ConfigLoader.Load(r.GetValue(config), r.GetValue(set) ?? []);
             using var interruption = new Interruption();
-            var result = TerminalProgress.Run((log, progress) => SegmentationExperiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress));
+            var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress));
             if (!result.Completed) return CliErrors.RunError;
-            Console.WriteLine($"done: {result.Iterations} steps, final mAcc {100 * result.Final!.MeanAccuracy:F2}, mIoU {100 * result.Final.MeanIoU:F2} " +
-                $"(best mIoU {100 * result.BestMeanIoU:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}");
+            Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
+                $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}");
             return 0;
         }));
         return command;

@@ -24,12 +24,27 @@ public static class ConfigValidation
 
         var m = config.Model;
         Require(m.OutputStride is 8 or 16, "model.output_stride", m.OutputStride, "8 or 16");
+        bool classification = RecallKit.Vision.Data.Classification.ClassificationDatasets.IsClassification(d.Kind);
+        var task = classification ? Models.TaskKind.Classification : Models.TaskKind.Segmentation;
+        Require(Models.ArchitectureInfo.Task(m.Architecture) == task, "model.architecture", m.Architecture,
+            $"a {task.ToString().ToLowerInvariant()} network for data.kind = {d.Kind}");
+        Require(classification || (m.Head == HeadKind.Linear && m.Stage == TrainingStage.Joint), "model.head / model.stage", $"{m.Head} / {m.Stage}",
+            "linear / joint for segmentation (SDN and decoupling stages are classification methods)");
+        Require(m.Stage == TrainingStage.Joint || m.InitFrom is not null, "model.init_from", m.InitFrom, $"a jointly trained checkpoint for model.stage = {m.Stage}");
+        Require(m.Tau is null || m.Tau >= 0, "model.tau", m.Tau, "≥ 0, or null to sweep 0 … 2");
+        Require(d.ImbalanceRatio >= 1, "data.imbalance_ratio", d.ImbalanceRatio, "≥ 1");
+        Require(!classification || d.ImageSize >= 8, "data.image_size", d.ImageSize, "≥ 8");
+        Require(d.ResizeShorter >= 0, "data.resize_shorter", d.ResizeShorter, "≥ 0 (0 = no resize)");
 
         var l = config.Loss;
         Require(l.EmaAlpha is null || (l.EmaAlpha > 0 && l.EmaAlpha <= 1), "loss.ema_alpha", l.EmaAlpha, "in (0, 1], or null for batch statistics");
         Require(l.Gamma >= 0, "loss.gamma", l.Gamma, "≥ 0");
         Require(l.Beta is null || (l.Beta >= 0 && l.Beta < 1), "loss.beta", l.Beta, "in [0, 1), or null for auto");
         Require(l.Keep > 0 && l.Keep <= 1, "loss.keep", l.Keep, "in (0, 1]");
+        Require(l.LdamMaxMargin >= 0, "loss.ldam_max_margin", l.LdamMaxMargin, "≥ 0");
+        Require(l.LdamScale > 0, "loss.ldam_scale", l.LdamScale, "> 0");
+        Require(l.DrwStart is >= 0 and <= 1, "loss.drw_start", l.DrwStart, "in [0, 1]");
+        Require(classification || l.Kind != LossKind.Ldam, "loss.kind", l.Kind, "a segmentation loss (ldam is for classification)");
 
         var o = config.Optimizer;
         Require(o.LearningRate > 0 && double.IsFinite(o.LearningRate), "optimizer.learning_rate", o.LearningRate, "a finite number > 0");

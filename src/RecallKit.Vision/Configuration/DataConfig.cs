@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RecallKit.Vision.Configuration;
 
 /// <summary>Which dataset layout to read.</summary>
@@ -11,6 +13,34 @@ public enum DatasetKind
     Cityscapes,
     /// <summary>SYNTHIA SEQS (RGB + 16-bit GT/LABELS).</summary>
     Synthia,
+    /// <summary>Classification: Fashion-MNIST IDX files, training split made long-tailed (<see cref="DataConfig.ImbalanceRatio"/>), test split balanced.</summary>
+    [JsonStringEnumMemberName("fashion_mnist_lt")]
+    FashionMnistLt,
+    /// <summary>Classification: CIFAR-10 binary files, long-tailed training split.</summary>
+    [JsonStringEnumMemberName("cifar10_lt")]
+    Cifar10Lt,
+    /// <summary>Classification: CIFAR-100 binary files, long-tailed training split.</summary>
+    [JsonStringEnumMemberName("cifar100_lt")]
+    Cifar100Lt,
+    /// <summary>Classification: root/&lt;split&gt;/&lt;class&gt;/images.</summary>
+    ImageFolder,
+    /// <summary>Classification: Places-LT / ImageNet-LT list files (<c>path label</c>) under an image root.</summary>
+    [JsonStringEnumMemberName("places_lt")]
+    PlacesLt,
+    /// <summary>Classification: iNaturalist 2018 COCO-style JSON (train2018.json, val2018.json).</summary>
+    [JsonStringEnumMemberName("inaturalist")]
+    INaturalist,
+}
+
+/// <summary>How training samples are drawn (classification).</summary>
+public enum SamplerKind
+{
+    /// <summary>Every sample once per epoch, shuffled.</summary>
+    Uniform,
+    /// <summary>Class drawn uniformly, then a sample of it (Kang et al.'s class-balanced sampling, for cRT/LWS).</summary>
+    ClassBalanced,
+    /// <summary>Class drawn with probability ∝ √n_c, then a sample of it.</summary>
+    SquareRoot,
 }
 
 /// <summary>Dataset location, crop size, augmentation and batching.</summary>
@@ -22,7 +52,7 @@ public sealed record DataConfig
     /// <summary>Dataset root directory.</summary>
     public string Root { get; init; } = "data/synthetic";
 
-    /// <summary>Training split name.</summary>
+    /// <summary>Training split: a folder name, or for places_lt / inaturalist a list / JSON file (relative to the root or absolute).</summary>
     public string TrainSplit { get; init; } = "train";
 
     /// <summary>Validation split name.</summary>
@@ -66,4 +96,16 @@ public sealed record DataConfig
 
     /// <summary>Synthetic data only: generator seed (independent of the training seed).</summary>
     public int SyntheticSeed { get; init; } = 7;
+
+    /// <summary>Fashion-MNIST-LT / CIFAR-LT: imbalance ratio ρ = n_max / n_min of the training split.</summary>
+    public double ImbalanceRatio { get; init; } = 100;
+
+    /// <summary>Classification: how training samples are drawn.</summary>
+    public SamplerKind Sampler { get; init; } = SamplerKind.Uniform;
+
+    /// <summary>Classification on image files: side of the square crop fed to the network.</summary>
+    public int ImageSize { get; init; } = 224;
+
+    /// <summary>Classification on image files: images are first resized so the shorter side has this length.</summary>
+    public int ResizeShorter { get; init; } = 256;
 }

@@ -26,6 +26,8 @@ public enum LossKind
     SoftIoU,
     /// <summary>Lovász-softmax loss.</summary>
     Lovasz,
+    /// <summary>LDAM (label-distribution-aware margins) with deferred re-weighting from <see cref="LossConfig.DrwStart"/> (Cao et al. 2019).</summary>
+    Ldam,
 }
 
 /// <summary>Loss choice and its hyper-parameters (each used only by the losses it applies to).</summary>
@@ -45,4 +47,13 @@ public sealed record LossConfig
 
     /// <summary>OHEM: fraction of valid positions kept, in (0,1].</summary>
     public double Keep { get; init; } = 0.7;
+
+    /// <summary>LDAM: largest margin (of the rarest class).</summary>
+    public double LdamMaxMargin { get; init; } = 0.5;
+
+    /// <summary>LDAM: logit scale s.</summary>
+    public double LdamScale { get; init; } = 30;
+
+    /// <summary>LDAM: fraction of the iterations after which class-balanced weights (β = 0.9999) switch on (deferred re-weighting); 1 = never.</summary>
+    public double DrwStart { get; init; } = 0.8;
 }

@@ -6,11 +6,48 @@ namespace RecallKit.Vision.Configuration;
 public sealed record ModelConfig
 {
     /// <summary>Architecture.</summary>
-    public SegmentationArchitecture Architecture { get; init; } = SegmentationArchitecture.LiteSeg;
+    public Architecture Architecture { get; init; } = Architecture.LiteSeg;
 
     /// <summary>Output stride of a DeepLabV3+ backbone: 8 or 16.</summary>
     public int OutputStride { get; init; } = 16;
 
     /// <summary>Optional torchvision ImageNet weights for the backbone (.pth).</summary>
     public string? BackboneWeights { get; init; }
+
+    /// <summary>Classification: a single linear head, or the Simple Decoupled Network's two heads.</summary>
+    public HeadKind Head { get; init; } = HeadKind.Linear;
+
+    /// <summary>Classification: joint training, or a decoupling stage on top of <see cref="InitFrom"/>.</summary>
+    public TrainingStage Stage { get; init; } = TrainingStage.Joint;
+
+    /// <summary>Checkpoint whose model weights start this run (required by crt, lws and tau_norm; <c>{seed}</c> is replaced by the seed).</summary>
+    public string? InitFrom { get; init; }
+
+    /// <summary>tau_norm: the exponent τ; null sweeps 0, 0.1, …, 2 on the validation split and keeps the best top-1.</summary>
+    public double? Tau { get; init; }
+}
+
+/// <summary>Classifier heads.</summary>
+public enum HeadKind
+{
+    /// <summary>One linear classifier trained with the configured loss.</summary>
+    Linear,
+    /// <summary>
+    /// Simple Decoupled Network (paper §3.5): head g trained with the configured loss (recall for SDN, cross_entropy for
+    /// SDN-CE) trains the backbone; head h trained with class-balanced CE on detached features is used for inference.
+    /// </summary>
+    Sdn,
+}
+
+/// <summary>Decoupling stages of Kang et al. (2020), run on a jointly trained checkpoint (<see cref="ModelConfig.InitFrom"/>).</summary>
+public enum TrainingStage
+{
+    /// <summary>Train everything.</summary>
+    Joint,
+    /// <summary>Classifier re-training: backbone frozen (parameters and batch-norm statistics), classifier re-initialised and trained (use data.sampler = class_balanced).</summary>
+    Crt,
+    /// <summary>Learnable weight scaling: backbone and classifier frozen, one scale per class trained (use data.sampler = class_balanced).</summary>
+    Lws,
+    /// <summary>τ-normalisation of the classifier weights; no training.</summary>
+    TauNorm,
 }

@@ -13,7 +13,7 @@ public sealed class CityscapesDataset : PairedFileDataset
     public const string Layout = "  <root>/leftImg8bit/<split>/<city>/<frame>_leftImg8bit.png\n  <root>/gtFine/<split>/<city>/<frame>_gtFine_labelIds.png (or _gtFine_labelTrainIds.png)";
 
     /// <summary>The 19 classes and the official colours.</summary>
-    public static SegmentationClasses ClassDescription { get; } = new(
+    public static DatasetClasses ClassDescription { get; } = new(
         ["road", "sidewalk", "building", "wall", "fence", "pole", "traffic light", "traffic sign", "vegetation", "terrain", "sky",
          "person", "rider", "car", "truck", "bus", "train", "motorcycle", "bicycle"],
         [(128, 64, 128), (244, 35, 232), (70, 70, 70), (102, 102, 156), (190, 153, 153), (153, 153, 153), (250, 170, 30), (220, 220, 0),

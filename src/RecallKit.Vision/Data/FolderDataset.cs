@@ -66,7 +66,7 @@ public sealed class FolderDataset : PairedFileDataset
     }
 
     /// <summary>Reads <c>root/dataset.json</c>.</summary>
-    public static SegmentationClasses ReadDescription(string root)
+    public static DatasetClasses ReadDescription(string root)
     {
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"dataset directory {root} does not exist. Expected layout:\n{Layout}");
         var path = Path.Combine(root, "dataset.json");
@@ -86,7 +86,7 @@ public sealed class FolderDataset : PairedFileDataset
             }
             if (names.Count is 0 or > 255) throw new InvalidDataException($"{path}: needs 1–255 classes, has {names.Count}.");
             int ignore = (int?)json["ignore_index"] ?? 255;
-            return new SegmentationClasses(names, palette, ignore);
+            return new DatasetClasses(names, palette, ignore);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -95,7 +95,7 @@ public sealed class FolderDataset : PairedFileDataset
     }
 
     /// <summary>Writes <c>root/dataset.json</c>.</summary>
-    public static void WriteDescription(string root, SegmentationClasses classes)
+    public static void WriteDescription(string root, DatasetClasses classes)
     {
         Directory.CreateDirectory(root);
         var json = new JsonObject

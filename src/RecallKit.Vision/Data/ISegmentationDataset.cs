@@ -4,7 +4,7 @@ namespace RecallKit.Vision.Data;
 public interface ISegmentationDataset
 {
     /// <summary>Classes, palette and ignore id.</summary>
-    SegmentationClasses Classes { get; }
+    DatasetClasses Classes { get; }
 
     /// <summary>Number of samples in this split.</summary>
     int Count { get; }

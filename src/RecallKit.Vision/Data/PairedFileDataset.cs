@@ -8,7 +8,7 @@ public abstract class PairedFileDataset : ISegmentationDataset
     /// <param name="pairs">Image and label paths, in a fixed order.</param>
     /// <param name="classes">Classes and ignore id.</param>
     /// <param name="root">Dataset root (sample ids are relative to it).</param>
-    protected PairedFileDataset(IReadOnlyList<(string image, string label)> pairs, SegmentationClasses classes, string root)
+    protected PairedFileDataset(IReadOnlyList<(string image, string label)> pairs, DatasetClasses classes, string root)
     {
         this.pairs = pairs.ToArray();
         Classes = classes;
@@ -19,7 +19,7 @@ public abstract class PairedFileDataset : ISegmentationDataset
     public string Root { get; }
 
     /// <inheritdoc />
-    public SegmentationClasses Classes { get; }
+    public DatasetClasses Classes { get; }
 
     /// <inheritdoc />
     public int Count => pairs.Length;

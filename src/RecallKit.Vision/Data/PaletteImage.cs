@@ -7,7 +7,7 @@ namespace RecallKit.Vision.Data;
 public static class PaletteImage
 {
     /// <summary>Writes the labels [H·W] as an RGB PNG in the dataset palette (ignored or unknown ids black).</summary>
-    public static void SaveLabels(string path, int[] labels, int width, int height, SegmentationClasses classes)
+    public static void SaveLabels(string path, int[] labels, int width, int height, DatasetClasses classes)
     {
         using var image = new Image<Rgb24>(width, height);
         for (int y = 0; y < height; y++)
@@ -17,7 +17,7 @@ public static class PaletteImage
     }
 
     /// <summary>Writes the image blended 50/50 with the label colours.</summary>
-    public static void SaveOverlay(string path, byte[] rgb, int[] labels, int width, int height, SegmentationClasses classes)
+    public static void SaveOverlay(string path, byte[] rgb, int[] labels, int width, int height, DatasetClasses classes)
     {
         using var image = new Image<Rgb24>(width, height);
         for (int y = 0; y < height; y++)
@@ -30,6 +30,6 @@ public static class PaletteImage
         image.SaveAsPng(path);
     }
 
-    private static Rgb24 Colour(int label, SegmentationClasses classes) =>
+    private static Rgb24 Colour(int label, DatasetClasses classes) =>
         label >= 0 && label < classes.Count ? new Rgb24(classes.Palette[label].R, classes.Palette[label].G, classes.Palette[label].B) : new Rgb24(0, 0, 0);
 }

@@ -43,9 +43,9 @@ public sealed class SynthiaDataset : PairedFileDataset
     }
 
     /// <summary>The classes for a void mode.</summary>
-    public static SegmentationClasses Describe(SynthiaVoid mode) => mode == SynthiaVoid.Ignore
-        ? new SegmentationClasses(AllNames[1..], AllColours[1..], 255)
-        : new SegmentationClasses(AllNames, AllColours, 255);
+    public static DatasetClasses Describe(SynthiaVoid mode) => mode == SynthiaVoid.Ignore
+        ? new DatasetClasses(AllNames[1..], AllColours[1..], 255)
+        : new DatasetClasses(AllNames, AllColours, 255);
 
     private static List<(string, string)> FindPairs(string root, string split)
     {

@@ -7,6 +7,8 @@ namespace RecallKit.Vision.Models;
 /// <summary>ResNet depths.</summary>
 public enum ResNetDepth
 {
+    /// <summary>ResNet-10 (basic blocks 1-1-1-1; Kang et al. 2020 use it for ImageNet-LT and Places-LT ablations).</summary>
+    ResNet10,
     /// <summary>ResNet-18 (basic blocks 2-2-2-2).</summary>
     ResNet18,
     /// <summary>ResNet-34 (basic blocks 3-4-6-3).</summary>
@@ -15,6 +17,8 @@ public enum ResNetDepth
     ResNet50,
     /// <summary>ResNet-101 (bottlenecks 3-4-23-3).</summary>
     ResNet101,
+    /// <summary>ResNet-152 (bottlenecks 3-8-36-3).</summary>
+    ResNet152,
 }
 
 /// <summary>
@@ -36,19 +40,23 @@ public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)
 
     /// <param name="depth">ResNet depth.</param>
     /// <param name="output_stride">8, 16 or 32 (no dilation).</param>
-    public ResNetBackbone(ResNetDepth depth, int output_stride = 16) : base(nameof(ResNetBackbone))
+    /// <param name="in_channels">Image channels (3 for RGB; ImageNet weights of conv1 only fit 3).</param>
+    public ResNetBackbone(ResNetDepth depth, int output_stride = 16, int in_channels = 3) : base(nameof(ResNetBackbone))
     {
         if (output_stride is not (8 or 16 or 32))
             throw new ArgumentOutOfRangeException(nameof(output_stride), output_stride, "output_stride must be 8, 16 or 32.");
         var (bottleneck, blocks) = depth switch
         {
+            ResNetDepth.ResNet10 => (false, new[] { 1, 1, 1, 1 }),
             ResNetDepth.ResNet18 => (false, new[] { 2, 2, 2, 2 }),
             ResNetDepth.ResNet34 => (false, new[] { 3, 4, 6, 3 }),
             ResNetDepth.ResNet50 => (true, new[] { 3, 4, 6, 3 }),
-            _ => (true, new[] { 3, 4, 23, 3 }),
+            ResNetDepth.ResNet101 => (true, new[] { 3, 4, 23, 3 }),
+            ResNetDepth.ResNet152 => (true, new[] { 3, 8, 36, 3 }),
+            _ => throw new ArgumentOutOfRangeException(nameof(depth), depth, "unknown ResNet depth."),
         };
         Bottlenecked = bottleneck;
-        conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        conv1 = nn.Conv2d(in_channels, 64, 7, stride: 2, padding: 3, bias: false);
         bn1 = nn.BatchNorm2d(64);
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         layer1 = Layer(64, blocks[0], 1, false);

@@ -11,7 +11,8 @@ public sealed record ComparisonVariant(string Name, IReadOnlyList<string> Set);
 
 /// <summary>
 /// A comparison: a base training config, the variants, the seeds, and the output directory
-/// (<c>output/&lt;variant&gt;/seed-&lt;k&gt;</c>). JSON: <c>{"output": "...", "seeds": [0], "base": {…train config…}, "variants": [{"name": "recall", "set": ["loss.kind=recall"]}]}</c>.
+/// (<c>output/&lt;variant&gt;/seed-&lt;k&gt;</c>). In a variant's overrides <c>{seed}</c> and <c>{output}</c> are replaced, so a
+/// decoupling stage can start from an earlier variant: <c>model.init_from={output}/ce/seed-{seed}/last.ckpt</c>. JSON: <c>{"output": "...", "seeds": [0], "base": {…train config…}, "variants": [{"name": "recall", "set": ["loss.kind=recall"]}]}</c>.
 /// </summary>
 public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, JsonObject Base, IReadOnlyList<ComparisonVariant> Variants)
 {
@@ -22,7 +23,8 @@ public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, J
         try
         {
             File.WriteAllText(temporary, Base.ToJsonString());
-            return ConfigLoader.Load(temporary, [.. variant.Set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"]);
+            var set = variant.Set.Select(v => v.Replace("{seed}", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{output}", Output));
+            return ConfigLoader.Load(temporary, [.. set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"]);
         }
         catch (ConfigException e)
         {

@@ -25,7 +25,7 @@ public static class ComparisonRunner
                     continue;
                 }
                 log.WriteLine($"[{variant.Name} seed {seed}] training → {runDir}");
-                var result = SegmentationExperiment.Train(config, resume: true, log, cancellation, progress);
+                var result = Experiment.Train(config, resume: true, log, cancellation, progress);
                 if (!result.Completed) return null;
             }
         return ComparisonReport.Write(comparison.Output);

@@ -1,13 +1,14 @@
 namespace RecallKit.Vision.Training;
 
 /// <summary>A batch in managed memory: normalised CHW images and labels, turned into tensors by the training loop.</summary>
-/// <param name="Images">float, N·3·H·W.</param>
-/// <param name="Labels">int64 train ids, N·H·W (ignore id where unlabeled).</param>
+/// <param name="Images">float, N·channels·H·W.</param>
+/// <param name="Labels">int64 class ids: N·H·W for segmentation (ignore id where unlabeled), N for classification.</param>
 /// <param name="Count">N.</param>
 /// <param name="Height">H.</param>
 /// <param name="Width">W.</param>
 /// <param name="Ids">Sample names, for messages and predictions.</param>
-public sealed record ImageBatch(float[] Images, long[] Labels, int Count, int Height, int Width, IReadOnlyList<string> Ids);
+/// <param name="Channels">Image channels (3 = RGB, 1 = grayscale).</param>
+public sealed record ImageBatch(float[] Images, long[] Labels, int Count, int Height, int Width, IReadOnlyList<string> Ids, int Channels = 3);
 
 /// <summary>Batches of one split, in an order that depends only on (seed, epoch), resumable at any batch.</summary>
 public interface IBatchSource

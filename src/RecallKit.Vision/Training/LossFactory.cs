@@ -28,11 +28,12 @@ public static class LossFactory
             LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Keep, ignore_index: ignore_index),
             LossKind.SoftIoU => new SoftIoULoss(num_classes, ignore_index: ignore_index),
             LossKind.Lovasz => new LovaszSoftmaxLoss(num_classes, ignore_index: ignore_index),
+            LossKind.Ldam => new LdamLoss(Counts(), config.LdamMaxMargin, config.LdamScale, ignore_index: ignore_index),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown loss kind."),
         };
     }
 
     /// <summary>Whether the loss needs training-set class counts.</summary>
     public static bool NeedsClassCounts(LossKind kind) =>
-        kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced;
+        kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced or LossKind.Ldam;
 }

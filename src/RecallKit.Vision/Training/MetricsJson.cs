@@ -8,9 +8,10 @@ namespace RecallKit.Vision.Training;
 /// <summary>Metrics as JSON: summary numbers and a per-class table (NaN written as null).</summary>
 public static class MetricsJson
 {
-    /// <summary>Serialises <paramref name="metrics"/> of step <paramref name="iteration"/>.</summary>
-    public static string Serialize(int iteration, SegmentationClasses classes, ConfusionMetrics metrics)
+    /// <summary>Serialises <paramref name="evaluation"/> of step <paramref name="iteration"/>.</summary>
+    public static string Serialize(int iteration, DatasetClasses classes, Evaluation evaluation)
     {
+        var metrics = evaluation.Metrics;
         static JsonNode? N(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
         var perClass = new JsonArray();
         for (int c = 0; c < classes.Count; c++)
@@ -32,8 +33,16 @@ public static class MetricsJson
             ["mean_iou"] = N(metrics.MeanIoU),
             ["mean_precision"] = N(metrics.MeanPrecision),
             ["frequency_weighted_iou"] = N(metrics.FrequencyWeightedIoU),
-            ["classes"] = perClass,
         };
+        if (evaluation.Task == Models.TaskKind.Classification)
+        {
+            root["top1"] = N(metrics.OverallAccuracy);
+            root["top5"] = N(evaluation.Top5);
+            root["many_shot"] = N(metrics.LongTail?.Many ?? double.NaN);
+            root["medium_shot"] = N(metrics.LongTail?.Medium ?? double.NaN);
+            root["few_shot"] = N(metrics.LongTail?.Few ?? double.NaN);
+        }
+        root["classes"] = perClass;
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

@@ -13,8 +13,6 @@ public static class SegmentationExperiment
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
         IProgress<TrainingStatus>? progress = null)
     {
-        if (config.Device == DeviceKind.Cuda && !cuda.is_available())
-            throw new InvalidOperationException("device = cuda, but CUDA is not available in this build of libtorch (the CPU package is referenced); use device = cpu.");
         var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
         var valSet = SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
         var classes = trainSet.Classes;
@@ -37,7 +35,7 @@ public static class SegmentationExperiment
             config.Data.Flip, config.Data.ColorJitter);
         var train = new DatasetBatches(trainSet, config.Data.BatchSize, augmentation, config.Seed, config.Data.SkipBadFiles);
         var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles);
-        var result = new SegmentationTrainer(config, model, loss, train, val, classes, log) { Progress = progress }.Run(resume, cancellation);
+        var result = new Trainer(config, new SegmentationTask(model, loss, classes), train, val, log) { Progress = progress }.Run(resume, cancellation);
         foreach (var (file, reason) in train.SkippedFiles.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
             log.WriteLine($"skipped {file}: {reason}");
         if (train.SkippedFiles.Count + val.SkippedFiles.Count > 0)

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Models.Classification;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +12,7 @@ namespace RecallKit.Vision.Training;
 /// <summary>A network restored from a checkpoint, with the config and classes it was trained with.</summary>
 public sealed class TrainedModel : IDisposable
 {
-    private TrainedModel(TrainConfig config, SegmentationClasses classes, nn.Module<Tensor, Tensor> network)
+    private TrainedModel(TrainConfig config, DatasetClasses classes, nn.Module<Tensor, Tensor> network)
     {
         Config = config;
         Classes = classes;
@@ -21,7 +23,13 @@ public sealed class TrainedModel : IDisposable
     public TrainConfig Config { get; }
 
     /// <summary>Class names, palette, ignore id.</summary>
-    public SegmentationClasses Classes { get; }
+    public DatasetClasses Classes { get; }
+
+    /// <summary>Training samples per class, when the checkpoint records them (classification).</summary>
+    public long[]? TrainingCounts { get; private init; }
+
+    /// <summary>Segmentation or classification.</summary>
+    public TaskKind Task => Config.Model.Architecture.Task();
 
     /// <summary>The network, in eval mode.</summary>
     public nn.Module<Tensor, Tensor> Network { get; }
@@ -32,7 +40,9 @@ public sealed class TrainedModel : IDisposable
         var checkpoint = Checkpoint.Load(checkpointPath);
         var config = ConfigLoader.FromJson(checkpoint.GetText("config"));
         var classes = ClassesJson.Parse(checkpoint.GetText("classes"));
-        var network = SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride);
+        nn.Module<Tensor, Tensor> network = config.Model.Architecture.Task() == TaskKind.Segmentation
+            ? SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride)
+            : ClassificationModels.Create(config.Model.Architecture, classes.Count, ClassificationDatasets.Channels(config.Data.Kind), config.Model.Head == HeadKind.Sdn);
         try
         {
             checkpoint.Read("model", r => network.load(r));
@@ -43,28 +53,32 @@ public sealed class TrainedModel : IDisposable
             throw new InvalidDataException($"{checkpointPath}: the weights do not fit {config.Model.Architecture} with {classes.Count} classes ({e.Message}).", e);
         }
         network.eval();
-        return new TrainedModel(config, classes, network);
+        return new TrainedModel(config, classes, network) { TrainingCounts = ClassesJson.TrainingCounts(checkpoint.GetText("classes")) };
     }
 
     /// <inheritdoc />
     public void Dispose() => Network.Dispose();
 }
 
-/// <summary>JSON form of <see cref="SegmentationClasses"/>, stored in checkpoints so predict works without the dataset.</summary>
+/// <summary>JSON form of <see cref="DatasetClasses"/>, stored in checkpoints so predict works without the dataset.</summary>
 public static class ClassesJson
 {
     private sealed record Entry(string Name, byte[] Color);
 
-    private sealed record Document(Entry[] Classes, int IgnoreIndex);
+    private sealed record Document(Entry[] Classes, int IgnoreIndex, long[]? TrainingCounts = null);
 
-    /// <summary>Serialises classes.</summary>
-    public static string Serialize(SegmentationClasses classes) => JsonSerializer.Serialize(new Document(
-        classes.Names.Select((n, i) => new Entry(n, [classes.Palette[i].R, classes.Palette[i].G, classes.Palette[i].B])).ToArray(), classes.IgnoreIndex));
+    /// <summary>Serialises classes and, when known, the training samples per class.</summary>
+    public static string Serialize(DatasetClasses classes, IReadOnlyList<long>? training_counts = null) => JsonSerializer.Serialize(new Document(
+        classes.Names.Select((n, i) => new Entry(n, [classes.Palette[i].R, classes.Palette[i].G, classes.Palette[i].B])).ToArray(), classes.IgnoreIndex,
+        training_counts?.ToArray()));
+
+    /// <summary>The training counts stored by <see cref="Serialize"/>, or null.</summary>
+    public static long[]? TrainingCounts(string json) => JsonSerializer.Deserialize<Document>(json)?.TrainingCounts;
 
     /// <summary>Parses <see cref="Serialize"/> output.</summary>
-    public static SegmentationClasses Parse(string json)
+    public static DatasetClasses Parse(string json)
     {
         var d = JsonSerializer.Deserialize<Document>(json) ?? throw new InvalidDataException("empty classes section.");
-        return new SegmentationClasses(d.Classes.Select(c => c.Name).ToArray(), d.Classes.Select(c => (c.Color[0], c.Color[1], c.Color[2])).ToArray(), d.IgnoreIndex);
+        return new DatasetClasses(d.Classes.Select(c => c.Name).ToArray(), d.Classes.Select(c => (c.Color[0], c.Color[1], c.Color[2])).ToArray(), d.IgnoreIndex);
     }
 }

@@ -25,18 +25,29 @@ public sealed record ConfusionMetrics(
         var gt = new long[c];
         var predicted = new long[c];
         var tp = new long[c];
-        long total = 0, correct = 0;
         for (int i = 0; i < c; i++)
         {
             tp[i] = hist[i, i];
-            correct += tp[i];
             for (int j = 0; j < c; j++)
             {
                 gt[i] += hist[i, j];
                 predicted[j] += hist[i, j];
-                total += hist[i, j];
             }
         }
+        return FromCounts(tp, gt, predicted, training_counts);
+    }
+
+    /// <summary>
+    /// Computes every metric from per-class true positives, ground-truth counts and prediction counts — all a confusion
+    /// matrix's metrics need, without its C² memory (8,142 iNaturalist classes).
+    /// </summary>
+    public static ConfusionMetrics FromCounts(IReadOnlyList<long> tp, IReadOnlyList<long> gt, IReadOnlyList<long> predicted,
+        IReadOnlyList<long>? training_counts = null)
+    {
+        int c = tp.Count;
+        if (gt.Count != c || predicted.Count != c)
+            throw new ArgumentException($"tp, gt and predicted must have the same length, got {tp.Count}, {gt.Count}, {predicted.Count}.");
+        long total = gt.Sum(), correct = tp.Sum();
         var accuracy = new double[c];
         var precision = new double[c];
         var iou = new double[c];
@@ -54,7 +65,7 @@ public sealed record ConfusionMetrics(
             accuracy, precision, iou,
             NanMean(accuracy), NanMean(precision), NanMean(iou),
             total > 0 ? fw : double.NaN,
-            gt,
+            gt.ToArray(),
             training_counts is null ? null : LongTailAccuracy.FromClassAccuracy(accuracy, training_counts));
     }
 

@@ -12,7 +12,7 @@ public sealed class FolderDatasetTests : IDisposable
 
     private void WriteDataset(byte[] labels, int width = 3, int height = 2, int labelWidth = 3)
     {
-        FolderDataset.WriteDescription(dir, new SegmentationClasses(["a", "b", "c"], [(1, 2, 3), (4, 5, 6), (7, 8, 9)], 255));
+        FolderDataset.WriteDescription(dir, new DatasetClasses(["a", "b", "c"], [(1, 2, 3), (4, 5, 6), (7, 8, 9)], 255));
         Directory.CreateDirectory(Path.Combine(dir, "images", "train"));
         Directory.CreateDirectory(Path.Combine(dir, "labels", "train"));
         var rgb = Enumerable.Range(0, width * height * 3).Select(i => (byte)(i * 10)).ToArray();

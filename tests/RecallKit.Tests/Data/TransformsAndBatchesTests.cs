@@ -84,7 +84,7 @@ public class TransformsAndBatchesTests
 
     private sealed class InMemory(int count) : ISegmentationDataset
     {
-        public SegmentationClasses Classes { get; } = new(["a", "b", "c", "d"], [(0, 0, 0), (1, 1, 1), (2, 2, 2), (3, 3, 3)], 255);
+        public DatasetClasses Classes { get; } = new(["a", "b", "c", "d"], [(0, 0, 0), (1, 1, 1), (2, 2, 2), (3, 3, 3)], 255);
 
         public int Count => count;
 
@@ -141,7 +141,7 @@ public class TransformsAndBatchesTests
 
     private sealed class Failing : ISegmentationDataset
     {
-        public SegmentationClasses Classes { get; } = new(["a"], [(0, 0, 0)], 255);
+        public DatasetClasses Classes { get; } = new(["a"], [(0, 0, 0)], 255);
 
         public int Count => 4;
 

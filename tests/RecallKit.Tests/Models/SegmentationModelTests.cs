@@ -9,11 +9,11 @@ public class SegmentationModelTests
     private static long Parameters(nn.Module module) => module.parameters().Sum(p => p.numel());
 
     [Theory]
-    [InlineData(SegmentationArchitecture.LiteSeg, 16, 33, 47)]
-    [InlineData(SegmentationArchitecture.DeepLabV3PlusResNet18, 16, 33, 47)]
-    [InlineData(SegmentationArchitecture.DeepLabV3PlusResNet18, 8, 40, 24)]
-    [InlineData(SegmentationArchitecture.DeepLabV3PlusResNet50, 16, 33, 47)]
-    public void OutputHasTheInputSizeAndOneChannelPerClass(SegmentationArchitecture architecture, int outputStride, int height, int width)
+    [InlineData(Architecture.LiteSeg, 16, 33, 47)]
+    [InlineData(Architecture.DeepLabV3PlusResNet18, 16, 33, 47)]
+    [InlineData(Architecture.DeepLabV3PlusResNet18, 8, 40, 24)]
+    [InlineData(Architecture.DeepLabV3PlusResNet50, 16, 33, 47)]
+    public void OutputHasTheInputSizeAndOneChannelPerClass(Architecture architecture, int outputStride, int height, int width)
     {
         using var model = SegmentationModels.Create(architecture, 7, outputStride);
         model.eval();
@@ -91,7 +91,7 @@ public class SegmentationModelTests
     [Fact]
     public void BadInputIsAnArgumentExceptionNotANativeAbort()
     {
-        using var model = SegmentationModels.Create(SegmentationArchitecture.DeepLabV3PlusResNet18, 3);
+        using var model = SegmentationModels.Create(Architecture.DeepLabV3PlusResNet18, 3);
         Assert.Contains("[1,4,32,32]", Assert.Throws<ArgumentException>(() => model.call(zeros(1, 4, 32, 32))).Message);
         Assert.Throws<ArgumentException>(() => model.call(zeros(3, 32, 32)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new DeepLabV3Plus(3, ResNetDepth.ResNet18, 32));

@@ -20,8 +20,8 @@ public sealed class ComparisonReportTests : IDisposable
     {
         using var model = new PixelClassifier(3);
         var config = TinyTraining.Config(Path.Combine(dir, variant), 12) with { Loss = new LossConfig { Kind = kind } };
-        new SegmentationTrainer(config, model, loss, new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
-            ColourCodedBatches.ClassNames, TextWriter.Null).Run(resume: false);
+        new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
+            TextWriter.Null).Run(resume: false);
         loss.Dispose();
     }
 

@@ -97,7 +97,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var config = ConfigLoader.Load(null, ["loss.kind=soft_iou", "model.architecture=deeplabv3plus_resnet101"]);
         Assert.Equal(LossKind.SoftIoU, config.Loss.Kind);
-        Assert.Equal(RecallKit.Vision.Models.SegmentationArchitecture.DeepLabV3PlusResNet101, config.Model.Architecture);
+        Assert.Equal(RecallKit.Vision.Models.Architecture.DeepLabV3PlusResNet101, config.Model.Architecture);
         Assert.Contains("\"soft_iou\"", ConfigLoader.ToJson(config));
     }
 

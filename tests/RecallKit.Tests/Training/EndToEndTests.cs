@@ -80,7 +80,7 @@ public sealed class EndToEndTests : IDisposable
     {
         var config = Config("recall") with { Schedule = new ScheduleConfig { Iterations = 5, EvalEvery = 5, LogEvery = 5, CheckpointEvery = 5 } };
         SegmentationExperiment.Train(config, resume: false, TextWriter.Null);
-        var other = config with { Model = config.Model with { Architecture = RecallKit.Vision.Models.SegmentationArchitecture.DeepLabV3PlusResNet18 } };
+        var other = config with { Model = config.Model with { Architecture = RecallKit.Vision.Models.Architecture.DeepLabV3PlusResNet18 } };
         var e = Assert.Throws<InvalidDataException>(() => SegmentationExperiment.Train(other, resume: true, TextWriter.Null));
         Assert.Contains("LiteSeg", e.Message);
         Assert.Contains("DeepLabV3PlusResNet18", e.Message);

@@ -38,7 +38,7 @@ internal sealed class ColourCodedBatches(int images, int batch_size, int height,
         }
     }
 
-    public static SegmentationClasses ClassNames => new(["big", "medium", "small"], [(1, 2, 3), (4, 5, 6), (7, 8, 9)], 255);
+    public static DatasetClasses ClassNames => new(["big", "medium", "small"], [(1, 2, 3), (4, 5, 6), (7, 8, 9)], 255);
 }
 
 /// <summary>A tiny per-pixel classifier with dropout, so the test also covers RNG replay on resume.</summary>

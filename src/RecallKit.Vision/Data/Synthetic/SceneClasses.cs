@@ -41,5 +41,5 @@ public static class SceneClasses
     internal static readonly int[] TieRank = [0, 2, 1, 0, 3, 4, 7, 9, 8, 8];
 
     /// <summary>The dataset's class description.</summary>
-    public static SegmentationClasses Description => new(Names, Palette, Ignore);
+    public static DatasetClasses Description => new(Names, Palette, Ignore);
 }

@@ -6,16 +6,15 @@ using static TorchSharp.torch;
 namespace RecallKit.Tests.Training;
 
 [Collection(nameof(RecallKit.Tests.Support.GlobalTorchState))]
-public sealed class SegmentationTrainerTests : IDisposable
+public sealed class TrainerTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("recallkit-train-").FullName;
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static SegmentationTrainer Trainer(string output, PixelClassifier model, nn.Module<Tensor, Tensor, Tensor> loss, int iterations = 24) =>
-        new(TinyTraining.Config(output, iterations), model, loss,
-            new ColourCodedBatches(24, 4, 6, 5, seed: 1), new ColourCodedBatches(8, 4, 6, 5, seed: 2),
-            ColourCodedBatches.ClassNames, TextWriter.Null);
+    private static Trainer Trainer(string output, PixelClassifier model, nn.Module<Tensor, Tensor, Tensor> loss, int iterations = 24) =>
+        new(TinyTraining.Config(output, iterations), new SegmentationTask(model, loss, ColourCodedBatches.ClassNames),
+            new ColourCodedBatches(24, 4, 6, 5, seed: 1), new ColourCodedBatches(8, 4, 6, 5, seed: 2), TextWriter.Null);
 
     private static byte[] Weights(nn.Module module)
     {
@@ -66,8 +65,8 @@ public sealed class SegmentationTrainerTests : IDisposable
         {
             // The process dies while fetching the 11th batch: the last checkpoint on disk is the one of step 8.
             var crashing = new FailingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 10);
-            var partial = new SegmentationTrainer(TinyTraining.Config(interrupted), modelB, lossB, crashing,
-                new ColourCodedBatches(8, 4, 6, 5, 2), ColourCodedBatches.ClassNames, TextWriter.Null);
+            var partial = new Trainer(TinyTraining.Config(interrupted), new SegmentationTask(modelB, lossB, ColourCodedBatches.ClassNames), crashing,
+                new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null);
             Assert.Throws<IOException>(() => partial.Run(resume: false));
         }
         Assert.Equal(8, TrainingProgress.FromJson(Checkpoint.Load(Path.Combine(interrupted, "last.ckpt")).GetText("progress")).Iteration);
@@ -98,8 +97,8 @@ public sealed class SegmentationTrainerTests : IDisposable
         using (var lossB = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
         {
             var source = new CancellingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 7, cancel);
-            var result = new SegmentationTrainer(TinyTraining.Config(stopped), modelB, lossB, source,
-                new ColourCodedBatches(8, 4, 6, 5, 2), ColourCodedBatches.ClassNames, TextWriter.Null).Run(resume: false, cancel.Token);
+            var result = new Trainer(TinyTraining.Config(stopped), new SegmentationTask(modelB, lossB, ColourCodedBatches.ClassNames), source,
+                new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false, cancel.Token);
             Assert.False(result.Completed);
             Assert.Equal(7, result.Iterations);
         }
@@ -129,8 +128,8 @@ public sealed class SegmentationTrainerTests : IDisposable
         using var model = new PixelClassifier(3);
         using var loss = new NaNOnSomeCalls();
         var config = TinyTraining.Config(output, 12) with { Schedule = TinyTraining.Config(output).Schedule with { Iterations = 12, SkipNonfinite = true } };
-        var trainer = new SegmentationTrainer(config, model, loss, new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
-            ColourCodedBatches.ClassNames, TextWriter.Null);
+        var trainer = new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
+            TextWriter.Null);
         var result = trainer.Run(resume: false);
         Assert.True(result.Completed);
         Assert.Equal(2, trainer.SkippedNonfinite);
@@ -201,8 +200,8 @@ public sealed class SegmentationTrainerTests : IDisposable
         using var model = new PixelClassifier(3);
         using var loss = new RecallCrossEntropy(3, ignore_index: 255);
         var config = TinyTraining.Config(output, 24) with { Optimizer = new() { Kind = RecallKit.Vision.Configuration.OptimizerKind.Sgd, LearningRate = 1e30 } };
-        var trainer = new SegmentationTrainer(config, model, loss, new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
-            ColourCodedBatches.ClassNames, TextWriter.Null);
+        var trainer = new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
+            TextWriter.Null);
         var e = Assert.Throws<NonFiniteLossException>(() => trainer.Run(resume: false));
         Assert.Contains("step", e.Message);
         if (File.Exists(Path.Combine(output, "last.ckpt")))

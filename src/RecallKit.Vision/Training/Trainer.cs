@@ -11,36 +11,36 @@ using static TorchSharp.torch;
 namespace RecallKit.Vision.Training;
 
 /// <summary>
-/// Trains a segmentation model: the optimisation loop, poly learning rate, periodic evaluation, best and last checkpoints,
-/// CSV and TensorBoard logs, and exact resumption (same seed and config → same weights whether or not the run was interrupted).
+/// Trains a model for a task (<see cref="SegmentationTask"/>, <see cref="ClassificationTask"/>): the optimisation loop,
+/// poly learning rate, periodic evaluation, best and last checkpoints, CSV and TensorBoard logs, and exact resumption
+/// (same seed and config → same weights whether or not the run was interrupted).
 /// </summary>
-public sealed class SegmentationTrainer
+public sealed class Trainer
 {
     private readonly TrainConfig config;
-    private readonly nn.Module<Tensor, Tensor> model;
-    private readonly nn.Module<Tensor, Tensor, Tensor> loss;
+    private readonly ITrainingTask task;
+    private readonly nn.Module model;
+    private readonly nn.Module loss;
     private readonly IBatchSource train;
     private readonly IBatchSource val;
-    private readonly SegmentationClasses classes;
+    private readonly DatasetClasses classes;
     private readonly TextWriter output;
     private readonly Device device;
 
     /// <param name="config">The run's configuration (recorded in checkpoints).</param>
-    /// <param name="model">Network producing logits [N,C,H,W] at the label size.</param>
-    /// <param name="loss">Loss of (logits, labels); its state (e.g. the EMA recall buffer) is checkpointed.</param>
+    /// <param name="task">Model, loss and evaluation; the model's and loss's state (e.g. the EMA recall buffer) is checkpointed.</param>
     /// <param name="train">Training batches.</param>
     /// <param name="val">Validation batches (epoch 0 is used).</param>
-    /// <param name="classes">Class names, for logs.</param>
     /// <param name="output">Where progress lines go.</param>
-    public SegmentationTrainer(TrainConfig config, nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss,
-        IBatchSource train, IBatchSource val, SegmentationClasses classes, TextWriter output)
+    public Trainer(TrainConfig config, ITrainingTask task, IBatchSource train, IBatchSource val, TextWriter output)
     {
         this.config = config;
-        this.model = model;
-        this.loss = loss;
+        this.task = task;
+        model = task.Model;
+        loss = task.Loss;
         this.train = train;
         this.val = val;
-        this.classes = classes;
+        classes = task.Classes;
         this.output = output;
         device = config.Device == DeviceKind.Cuda ? CUDA : CPU;
         if (train.BatchesPerEpoch < 1)
@@ -80,12 +80,12 @@ public sealed class SegmentationTrainer
 
         var weightColumns = classes.Names.Select(n => "w_" + n.Replace(',', '_').Replace(' ', '_'));
         using var trainLog = new CsvLog(run.TrainLog, ["step", "loss", "lr", .. weightColumns], progress.Iteration);
-        using var evalLog = new CsvLog(run.EvalLog, ["step", "overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision"], progress.Iteration);
+        using var evalLog = new CsvLog(run.EvalLog, ["step", .. Evaluation.Columns(task.Kind)], progress.Iteration);
         var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
             config.Schedule.PolyPower);
 
-        ConfusionMetrics? lastEval = null;
+        Evaluation? lastEval = null;
         var clock = Stopwatch.StartNew();
         int startIteration = progress.Iteration, iteration = progress.Iteration;
         double lastLoss = double.NaN;
@@ -123,15 +123,15 @@ public sealed class SegmentationTrainer
                     }
                     if (evaluate)
                     {
-                        lastEval = SegmentationEvaluator.Evaluate(model, val, classes.Count, classes.IgnoreIndex, device, cancellation).compute();
-                        evalLog.Append(iteration, [lastEval.OverallAccuracy, lastEval.MeanAccuracy, lastEval.MeanIoU, lastEval.MeanPrecision]);
-                        tensorboard.add_scalar("val/mean_accuracy", (float)lastEval.MeanAccuracy, iteration);
-                        tensorboard.add_scalar("val/mean_iou", (float)lastEval.MeanIoU, iteration);
-                        tensorboard.add_scalar("val/overall_accuracy", (float)lastEval.OverallAccuracy, iteration);
-                        output.WriteLine($"eval @ {iteration}: mAcc {100 * lastEval.MeanAccuracy:F2}  mIoU {100 * lastEval.MeanIoU:F2}  OA {100 * lastEval.OverallAccuracy:F2}");
-                        if (double.IsNaN(progress.BestMetric) || lastEval.MeanIoU > progress.BestMetric)
+                        lastEval = task.Evaluate(val, device, cancellation);
+                        evalLog.Append(iteration, lastEval.Values);
+                        var columns = Evaluation.Columns(task.Kind);
+                        for (int c = 0; c < columns.Count; c++)
+                            if (double.IsFinite(lastEval.Values[c])) tensorboard.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], iteration);
+                        output.WriteLine($"eval @ {iteration}: {lastEval.Summary}");
+                        if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
                         {
-                            progress = progress with { BestMetric = lastEval.MeanIoU, BestIteration = iteration };
+                            progress = progress with { BestMetric = lastEval.Selection, BestIteration = iteration };
                             SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = iteration });
                             WriteMetrics(run.Combine("best_metrics.json"), iteration, lastEval);
                         }
@@ -154,7 +154,7 @@ public sealed class SegmentationTrainer
             output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
             return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
         }
-        lastEval ??= SegmentationEvaluator.Evaluate(model, val, classes.Count, classes.IgnoreIndex, device, cancellation).compute();
+        lastEval ??= task.Evaluate(val, device, cancellation);
         if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss (schedule.skip_nonfinite).");
         WriteMetrics(run.Metrics, iteration, lastEval);
         return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration);
@@ -167,7 +167,7 @@ public sealed class SegmentationTrainer
         manual_seed(unchecked(config.Seed * 1_000_003L + iteration));
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
         var (images, labels) = BatchTensors.From(batch, device);
-        var value = loss.call(model.call(images), labels);
+        var value = task.ComputeLoss(images, labels, iteration);
         if (config.Schedule.SkipNonfinite && !value.isfinite().item<bool>())
         {
             SkippedNonfinite++;
@@ -194,17 +194,17 @@ public sealed class SegmentationTrainer
                 $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt is the last good state. Lower optimizer.learning_rate or check the data.");
     }
 
-    private double[] LastWeights() => loss is MetricWeightedCrossEntropy weighted
-        ? weighted.last_weights.cpu().data<double>().ToArray()
-        : Enumerable.Repeat(double.NaN, classes.Count).ToArray();
+    private double[] LastWeights() => task.LastClassWeights();
 
     private OptimizerHelper CreateOptimizer()
     {
         var o = config.Optimizer;
+        var parameters = task.TrainableParameters().ToArray();
+        if (parameters.Length == 0) throw new InvalidOperationException("the model has no trainable parameter (every parameter is frozen).");
         return o.Kind switch
         {
-            OptimizerKind.Sgd => optim.SGD(model.parameters(), o.LearningRate, o.Momentum, weight_decay: o.WeightDecay),
-            _ => optim.Adam(model.parameters(), o.LearningRate, weight_decay: o.WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(parameters, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay),
+            _ => optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay),
         };
     }
 
@@ -213,7 +213,7 @@ public sealed class SegmentationTrainer
         var checkpoint = new Checkpoint();
         checkpoint.SetText("config", ConfigLoader.ToJson(config));
         checkpoint.SetText("progress", progress.ToJson());
-        checkpoint.SetText("classes", ClassesJson.Serialize(classes));
+        checkpoint.SetText("classes", ClassesJson.Serialize(classes, task.TrainingCounts));
         checkpoint.Set("model", w => model.save(w));
         checkpoint.Set("loss", w => loss.save(w));
         checkpoint.Set("optimizer", w => optimizer.save_state_dict(w));
@@ -239,18 +239,22 @@ public sealed class SegmentationTrainer
         return TrainingProgress.FromJson(checkpoint.GetText("progress"));
     }
 
-    private void WriteMetrics(string path, int iteration, ConfusionMetrics metrics) =>
-        File.WriteAllText(path, MetricsJson.Serialize(iteration, classes, metrics));
+    private void WriteMetrics(string path, int iteration, Evaluation evaluation) =>
+        File.WriteAllText(path, MetricsJson.Serialize(iteration, classes, evaluation));
 }
 
-/// <summary>The outcome of <see cref="SegmentationTrainer.Run"/>.</summary>
+/// <summary>The outcome of <see cref="Trainer.Run"/>.</summary>
 /// <param name="Directory">The run directory.</param>
 /// <param name="Iterations">Steps completed.</param>
 /// <param name="Completed">False when stopped early (cancellation).</param>
-/// <param name="Final">Metrics of the last evaluation, if any.</param>
-/// <param name="BestMeanIoU">Best validation mIoU.</param>
-/// <param name="BestIteration">Step of the best validation mIoU.</param>
-public sealed record TrainingResult(string Directory, int Iterations, bool Completed, ConfusionMetrics? Final, double BestMeanIoU, int BestIteration);
+/// <param name="Evaluation">The last evaluation, if any.</param>
+/// <param name="BestMetric">Best validation mIoU (segmentation) or top-1 accuracy (classification).</param>
+/// <param name="BestIteration">Step of the best validation result.</param>
+public sealed record TrainingResult(string Directory, int Iterations, bool Completed, Evaluation? Evaluation, double BestMetric, int BestIteration)
+{
+    /// <summary>Metrics of the last evaluation, if any.</summary>
+    public ConfusionMetrics? Final => Evaluation?.Metrics;
+}
 
 /// <summary>The loss became NaN or infinite; the last checkpoint on disk is the last good state.</summary>
 public sealed class NonFiniteLossException(string message) : Exception(message);

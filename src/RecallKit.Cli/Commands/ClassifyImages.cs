@@ -1,0 +1,72 @@
+using System.Globalization;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Training;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Cli.Commands;
+
+/// <summary>predict for classifiers: the top-k classes of each image with their softmax probabilities, printed and saved as CSV.</summary>
+internal static class ClassifyImages
+{
+    public static void Run(TrainedModel model, IReadOnlyList<string> files, string outDir, int top)
+    {
+        var augmentation = ClassificationDatasets.Augmentation(model.Config.Data);
+        bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ResizeShorter > 0;
+        int k = Math.Clamp(top, 1, model.Classes.Count);
+        var csv = new List<string> { "file," + string.Join(',', Enumerable.Range(1, k).Select(i => $"class{i},probability{i}")) };
+        foreach (var file in files)
+        {
+            var image = Decode(file, augmentation, fileDataset ? model.Config.Data.ResizeShorter : 0);
+            var input = ClassificationTransforms.Eval(image, augmentation);
+            (float[] probabilities, long[] classes) best;
+            using (var scope = NewDisposeScope())
+            using (no_grad())
+            {
+                var logits = model.Network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }));
+                var (values, indices) = nn.functional.softmax(logits, 1).topk(k, dim: 1);
+                best = (values.data<float>().ToArray(), indices.data<long>().ToArray());
+            }
+            Console.WriteLine(file);
+            for (int i = 0; i < k; i++) Console.WriteLine($"  {100 * best.probabilities[i],6:F2} %  {model.Classes.Names[(int)best.classes[i]]}");
+            csv.Add(Csv(file) + "," + string.Join(',', Enumerable.Range(0, k).Select(i =>
+                $"{Csv(model.Classes.Names[(int)best.classes[i]])},{best.probabilities[i].ToString("R", CultureInfo.InvariantCulture)}")));
+        }
+        var path = Path.Combine(outDir, "predictions.csv");
+        File.WriteAllLines(path, csv);
+        Console.WriteLine($"saved {path}");
+    }
+
+    private static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+
+    /// <summary>Decodes as the training data was: grayscale for 1-channel models, shorter side resized for image-file datasets, small datasets resized to the input size.</summary>
+    private static RawImage Decode(string file, ClassificationAugmentation augmentation, int resizeShorter)
+    {
+        int channels = augmentation.Mean.Length;
+        if (channels == 1)
+        {
+            using var gray = ImageFiles.Load<L8>(file);
+            gray.Mutate(x => x.Resize(augmentation.Size, augmentation.Size));
+            var pixels = new byte[gray.Width * gray.Height];
+            gray.CopyPixelDataTo(pixels);
+            return new RawImage(pixels, 1, gray.Height, gray.Width);
+        }
+        using var rgb = ImageFiles.LoadRgb(file);
+        if (resizeShorter > 0)
+        {
+            double scale = (double)resizeShorter / Math.Min(rgb.Width, rgb.Height);
+            rgb.Mutate(x => x.Resize(Math.Max(1, (int)Math.Round(rgb.Width * scale)), Math.Max(1, (int)Math.Round(rgb.Height * scale))));
+        }
+        else
+        {
+            rgb.Mutate(x => x.Resize(augmentation.Size, augmentation.Size));
+        }
+        var bytes = new byte[rgb.Width * rgb.Height * 3];
+        rgb.CopyPixelDataTo(bytes);
+        return new RawImage(bytes, 3, rgb.Height, rgb.Width);
+    }
+}

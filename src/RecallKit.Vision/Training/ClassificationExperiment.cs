@@ -1,0 +1,99 @@
+using RecallKit.Losses;
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Models.Classification;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// Builds a classification run from its config — dataset, sampler, network (linear or SDN heads), loss, decoupling stage —
+/// and trains it with the shared <see cref="Trainer"/>; τ-normalisation runs without training.
+/// </summary>
+public static class ClassificationExperiment
+{
+    /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
+    public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
+        IProgress<TrainingStatus>? progress = null)
+    {
+        var data = ClassificationDatasets.Open(config.Data);
+        var classes = ClassificationDatasets.Describe(data.Train.ClassNames);
+        var counts = data.Train.ClassCounts();
+        log.WriteLine($"{config.Data.Kind}: {data.Train.Count} training images in {classes.Count} classes (largest {counts.Max()}, smallest {counts.Min()}), {data.Val.Count} validation images");
+
+        manual_seed(config.Seed);
+        using var network = CreateNetwork(config, classes.Count, log);
+        var m = config.Model;
+        if (m.Stage == TrainingStage.TauNorm)
+            return TauNormalization.Run(config, network, classes, counts,
+                new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false), log, cancellation);
+
+        using var loss = CreateLoss(config, classes.Count, counts);
+        var train = new ClassificationBatches(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles);
+        var val = new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles);
+        int drwStart = (int)Math.Round(config.Loss.DrwStart * config.Schedule.Iterations);
+        var task = new ClassificationTask(network, loss, classes, counts, drwStart);
+        var result = new Trainer(config, task, train, val, log) { Progress = progress }.Run(resume, cancellation);
+        foreach (var (file, reason) in train.SkippedFiles.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
+            log.WriteLine($"skipped {file}: {reason}");
+        return result;
+    }
+
+    /// <summary>The network of <paramref name="config"/>, initialised (ImageNet backbone or <c>model.init_from</c>) and frozen as its stage asks.</summary>
+    public static ClassificationNetwork CreateNetwork(TrainConfig config, int num_classes, TextWriter log)
+    {
+        var m = config.Model;
+        var network = ClassificationModels.Create(m.Architecture, num_classes, ClassificationDatasets.Channels(config.Data.Kind), m.Head == HeadKind.Sdn);
+        try
+        {
+            if (m.BackboneWeights is { } weights)
+            {
+                if (network.Backbone is not ResNetFeatures resnet)
+                    throw new ArgumentException($"model.backbone_weights is set but {m.Architecture} is not a torchvision ResNet.");
+                var report = BackboneWeights.Load(resnet.Trunk, weights);
+                log.WriteLine($"backbone weights: {report.Loaded.Count} tensors loaded from {weights}");
+            }
+            if (m.InitFrom is { } init)
+            {
+                var source = TrainedModel.Load(init);
+                if (source.Config.Model.Architecture != m.Architecture || source.Config.Model.Head != m.Head || source.Classes.Count != num_classes)
+                    throw new InvalidDataException(
+                        $"model.init_from = {init} holds a {source.Config.Model.Architecture} ({source.Config.Model.Head} head, {source.Classes.Count} classes); this run needs {m.Architecture} ({m.Head} head, {num_classes} classes).");
+                network.load_state_dict(source.Network.state_dict());
+                source.Dispose();
+                log.WriteLine($"initialised from {init}");
+            }
+            switch (m.Stage)
+            {
+                case TrainingStage.Crt:
+                    network.FreezeBackbone();
+                    if (network.DecoupledHead is { } g) foreach (var p in g.parameters()) p.requires_grad = false;
+                    network.ResetClassifier();
+                    break;
+                case TrainingStage.Lws:
+                    network.FreezeBackbone();
+                    foreach (var p in network.Classifier.parameters()) p.requires_grad = false;
+                    if (network.DecoupledHead is { } h) foreach (var p in h.parameters()) p.requires_grad = false;
+                    network.Scales.requires_grad = true;
+                    break;
+            }
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The configured loss; with SDN heads, g gets it and h gets class-balanced CE (β = loss.beta).</summary>
+    public static nn.Module CreateLoss(TrainConfig config, int num_classes, IReadOnlyList<long> counts)
+    {
+        var main = LossFactory.Create(config.Loss, num_classes, ClassificationDatasets.IgnoreIndex, counts);
+        if (config.Model.Head != HeadKind.Sdn || config.Model.Stage != TrainingStage.Joint) return main;
+        var head = new ClassBalancedCrossEntropy(num_classes, counts, config.Loss.Beta, ignore_index: ClassificationDatasets.IgnoreIndex);
+        return new DecoupledLoss(main, head);
+    }
+}

@@ -1,0 +1,110 @@
+using RecallKit.Losses;
+using RecallKit.Metrics;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Models.Classification;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// Image classification: logits [N,C]; with an SDN network the loss is <see cref="DecoupledLoss"/> of (g's logits, h's
+/// logits); LDAM switches to deferred re-weighting at <paramref name="drw_start_iteration"/>. Evaluation gives top-1, top-5,
+/// per-class and many/medium/few-shot accuracy from per-class counts (no C×C matrix).
+/// </summary>
+/// <param name="network">The classifier.</param>
+/// <param name="loss">Loss of (logits, labels), or a <see cref="DecoupledLoss"/> when the network is decoupled.</param>
+/// <param name="classes">Class names.</param>
+/// <param name="training_counts">Training samples per class (many/medium/few groups, DRW weights).</param>
+/// <param name="drw_start_iteration">LDAM only: step from which class-balanced weights apply.</param>
+public sealed class ClassificationTask(ClassificationNetwork network, nn.Module loss, DatasetClasses classes, IReadOnlyList<long> training_counts,
+    int drw_start_iteration = int.MaxValue) : ITrainingTask
+{
+    private readonly DeferredReweighting? drw = loss is LdamLoss ? new DeferredReweighting(training_counts, drw_start_iteration) : null;
+
+    /// <inheritdoc />
+    public TaskKind Kind => TaskKind.Classification;
+
+    /// <inheritdoc />
+    public nn.Module Model => network;
+
+    /// <inheritdoc />
+    public nn.Module Loss => loss;
+
+    /// <inheritdoc />
+    public DatasetClasses Classes => classes;
+
+    /// <inheritdoc />
+    public IReadOnlyList<long>? TrainingCounts => training_counts;
+
+    /// <inheritdoc />
+    public IEnumerable<Parameter> TrainableParameters() => network.parameters().Where(p => p.requires_grad);
+
+    /// <inheritdoc />
+    public Tensor ComputeLoss(Tensor images, Tensor labels, int iteration)
+    {
+        if (loss is LdamLoss ldam) ldam.class_weights = drw!.WeightsFor(iteration);
+        var (h, g) = network.TrainingLogits(images);
+        return (loss, g) switch
+        {
+            (DecoupledLoss decoupled, not null) => decoupled.call(g, h, labels),
+            (nn.Module<Tensor, Tensor, Tensor> single, null) => single.call(h, labels),
+            _ => throw new InvalidOperationException(
+                $"the network {(network.Decoupled ? "has" : "has no")} SDN head g but the loss is {loss.GetType().Name}; model.head = sdn needs a DecoupledLoss."),
+        };
+    }
+
+    /// <inheritdoc />
+    public double[] LastClassWeights() => TaskWeights.Of(loss, classes.Count);
+
+    /// <inheritdoc />
+    public Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation) =>
+        ClassificationEvaluator.Evaluate(network, source, classes.Count, device, training_counts, cancellation);
+}
+
+/// <summary>Top-1/top-5 and per-class counts of a classifier over a split.</summary>
+public static class ClassificationEvaluator
+{
+    /// <summary>Evaluates <paramref name="model"/> (eval mode, restored afterwards).</summary>
+    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int num_classes, Device device,
+        IReadOnlyList<long>? training_counts, CancellationToken cancellation = default)
+    {
+        using var tp = zeros(num_classes, ScalarType.Int64);
+        using var gt = zeros(num_classes, ScalarType.Int64);
+        using var predicted = zeros(num_classes, ScalarType.Int64);
+        long top5 = 0;
+        int k = Math.Min(5, num_classes);
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            foreach (var batch in source.Epoch(0, 0, cancellation))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                var (images, labels) = BatchTensors.From(batch, device);
+                var logits = model.call(images);
+                if (logits.ndim != 2 || logits.shape[1] != num_classes)
+                    throw new InvalidDataException($"the model returned logits of shape [{string.Join(",", logits.shape)}], expected [N,{num_classes}].");
+                var (_, best) = logits.topk(k, dim: 1);
+                var prediction = best.select(1, 0).cpu();
+                var target = labels.cpu();
+                var hit = prediction.eq(target);
+                tp.add_(target.masked_select(hit).bincount(null, num_classes));
+                gt.add_(target.bincount(null, num_classes));
+                predicted.add_(prediction.bincount(null, num_classes));
+                top5 += best.cpu().eq(target.unsqueeze(1)).any(1).sum().item<long>();
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        var metrics = ConfusionMetrics.FromCounts(tp.data<long>().ToArray(), gt.data<long>().ToArray(), predicted.data<long>().ToArray(), training_counts);
+        long total = metrics.GroundTruthCounts.Sum();
+        return new Evaluation(TaskKind.Classification, metrics, total > 0 ? (double)top5 / total : double.NaN);
+    }
+}

@@ -1,0 +1,41 @@
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// What differs between training a segmentation network and a classifier: how a batch becomes a loss, how a split is
+/// evaluated, which parameters train. The <see cref="Trainer"/> owns everything else (loop, schedule, checkpoints, logs).
+/// </summary>
+public interface ITrainingTask
+{
+    /// <summary>Segmentation or classification.</summary>
+    TaskKind Kind { get; }
+
+    /// <summary>The network (checkpoint section "model").</summary>
+    nn.Module Model { get; }
+
+    /// <summary>The loss with its state, e.g. the EMA recall (checkpoint section "loss").</summary>
+    nn.Module Loss { get; }
+
+    /// <summary>Class names, palette, ignore id.</summary>
+    DatasetClasses Classes { get; }
+
+    /// <summary>Training samples (classification) or pixels per class, when known; stored in checkpoints for many/medium/few metrics.</summary>
+    IReadOnlyList<long>? TrainingCounts { get; }
+
+    /// <summary>The parameters the optimiser updates.</summary>
+    IEnumerable<Parameter> TrainableParameters();
+
+    /// <summary>The scalar loss of one training batch at step <paramref name="iteration"/> (model in training mode).</summary>
+    Tensor ComputeLoss(Tensor images, Tensor labels, int iteration);
+
+    /// <summary>The class weights the loss used in its last call (recall/precision losses), NaN otherwise.</summary>
+    double[] LastClassWeights();
+
+    /// <summary>Evaluates the model on every batch of <paramref name="source"/> (eval mode, restored afterwards).</summary>
+    Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation);
+}

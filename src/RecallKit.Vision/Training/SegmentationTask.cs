@@ -1,0 +1,54 @@
+using RecallKit.Losses;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>Semantic segmentation: logits [N,C,H,W] at the label size, a per-pixel loss, confusion-matrix evaluation.</summary>
+/// <param name="network">Network producing logits at the label size.</param>
+/// <param name="loss">Loss of (logits, labels).</param>
+/// <param name="classes">Classes and ignore id.</param>
+public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Module<Tensor, Tensor, Tensor> loss, DatasetClasses classes) : ITrainingTask
+{
+    /// <inheritdoc />
+    public TaskKind Kind => TaskKind.Segmentation;
+
+    /// <inheritdoc />
+    public nn.Module Model => network;
+
+    /// <inheritdoc />
+    public nn.Module Loss => loss;
+
+    /// <inheritdoc />
+    public DatasetClasses Classes => classes;
+
+    /// <inheritdoc />
+    public IReadOnlyList<long>? TrainingCounts => null;
+
+    /// <inheritdoc />
+    public IEnumerable<Parameter> TrainableParameters() => network.parameters().Where(p => p.requires_grad);
+
+    /// <inheritdoc />
+    public Tensor ComputeLoss(Tensor images, Tensor labels, int iteration) => loss.call(network.call(images), labels);
+
+    /// <inheritdoc />
+    public double[] LastClassWeights() => TaskWeights.Of(loss, classes.Count);
+
+    /// <inheritdoc />
+    public Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation) =>
+        new(TaskKind.Segmentation, SegmentationEvaluator.Evaluate(network, source, classes.Count, classes.IgnoreIndex, device, cancellation).compute());
+}
+
+/// <summary>The last class weights of a loss, for logs.</summary>
+internal static class TaskWeights
+{
+    public static double[] Of(nn.Module loss, int num_classes) => loss switch
+    {
+        MetricWeightedCrossEntropy weighted => weighted.last_weights.cpu().data<double>().ToArray(),
+        DecoupledLoss { GLoss: MetricWeightedCrossEntropy g } => g.last_weights.cpu().data<double>().ToArray(),
+        _ => Enumerable.Repeat(double.NaN, num_classes).ToArray(),
+    };
+}

@@ -1,0 +1,33 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Losses;
+
+/// <summary>
+/// The Simple Decoupled Network's loss L = L_g(g's logits) + L_h(h's logits): head g's loss (recall CE for SDN, CE for
+/// SDN-CE) and head h's loss (class-balanced CE). Holding both as submodules <c>g</c> and <c>h</c> puts their state
+/// (e.g. g's EMA recall) in one state_dict. The detaching of h's features is the network's job.
+/// </summary>
+public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor, Tensor> g;
+    private readonly nn.Module<Tensor, Tensor, Tensor> h;
+
+    /// <param name="g_loss">Loss of head g (trains the backbone).</param>
+    /// <param name="h_loss">Loss of head h (on detached features).</param>
+    public DecoupledLoss(nn.Module<Tensor, Tensor, Tensor> g_loss, nn.Module<Tensor, Tensor, Tensor> h_loss) : base(nameof(DecoupledLoss))
+    {
+        g = g_loss;
+        h = h_loss;
+        RegisterComponents();
+    }
+
+    /// <summary>Head g's loss.</summary>
+    public nn.Module<Tensor, Tensor, Tensor> GLoss => g;
+
+    /// <summary>Head h's loss.</summary>
+    public nn.Module<Tensor, Tensor, Tensor> HLoss => h;
+
+    /// <summary>L_g(g_logits, target) + L_h(h_logits, target).</summary>
+    public override Tensor forward(Tensor g_logits, Tensor h_logits, Tensor target) => g.call(g_logits, target) + h.call(h_logits, target);
+}
