@@ -52,7 +52,7 @@ public sealed class DatasetBatches : IBatchSource
     {
         var order = Enumerable.Range(0, dataset.Count).ToArray();
         if (augmentation is not null) new Random(Seeds.Derive(seed, epoch)).Shuffle(order);
-        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
             yield return Prepare(order, epoch, b, cancellation);
     }
 

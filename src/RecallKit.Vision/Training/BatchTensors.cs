@@ -10,7 +10,7 @@ public static class BatchTensors
     public static (Tensor images, Tensor labels) From(ImageBatch batch, Device device)
     {
         var images = tensor(batch.Images, new long[] { batch.Count, batch.Channels, batch.Height, batch.Width });
-        var labels = batch.Labels.Length == batch.Count && batch.Height * batch.Width != 1
+        var labels = batch.ImageLabels
             ? tensor(batch.Labels, new long[] { batch.Count })
             : tensor(batch.Labels, new long[] { batch.Count, batch.Height, batch.Width });
         return device.type == DeviceType.CPU ? (images, labels) : (images.to(device), labels.to(device));

@@ -8,7 +8,9 @@ namespace RecallKit.Vision.Training;
 /// <param name="Width">W.</param>
 /// <param name="Ids">Sample names, for messages and predictions.</param>
 /// <param name="Channels">Image channels (3 = RGB, 1 = grayscale).</param>
-public sealed record ImageBatch(float[] Images, long[] Labels, int Count, int Height, int Width, IReadOnlyList<string> Ids, int Channels = 3);
+/// <param name="ImageLabels">True when <paramref name="Labels"/> holds one class per image (classification).</param>
+public sealed record ImageBatch(float[] Images, long[] Labels, int Count, int Height, int Width, IReadOnlyList<string> Ids, int Channels = 3,
+    bool ImageLabels = false);
 
 /// <summary>Batches of one split, in an order that depends only on (seed, epoch), resumable at any batch.</summary>
 public interface IBatchSource

@@ -54,7 +54,7 @@ public sealed class ClassificationBatches : IBatchSource
         var order = training
             ? ClassSampler.Epoch(dataset.Labels, dataset.ClassNames.Count, sampler, seed, epoch)
             : Enumerable.Range(0, dataset.Count).ToArray();
-        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
             yield return Prepare(order, epoch, b, cancellation);
     }
 
@@ -99,6 +99,6 @@ public sealed class ClassificationBatches : IBatchSource
             ids[k] = dataset.Describe(index);
         }
         int channels = size / (augmentation.Size * augmentation.Size);
-        return new ImageBatch(images, labels, kept.Length, augmentation.Size, augmentation.Size, ids, channels);
+        return new ImageBatch(images, labels, kept.Length, augmentation.Size, augmentation.Size, ids, channels, ImageLabels: true);
     }
 }
