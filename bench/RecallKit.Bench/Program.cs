@@ -17,6 +17,7 @@ switch (suite)
         break;
     case "train":
         TrainBenchmark.Train();
+        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"));
         break;
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
@@ -27,6 +28,7 @@ switch (suite)
     case "all":
         LossBenchmark.Run(repeats);
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
+        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"));
         TrainBenchmark.Memory(steps);
         break;
     default:

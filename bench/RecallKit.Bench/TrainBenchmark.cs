@@ -20,6 +20,41 @@ internal static class TrainBenchmark
         new("DeepLabV3+ ResNet50", Architecture.DeepLabV3PlusResNet50, 4, 256, 512, 1, 3),
     ];
 
+    private sealed record ClassifierSetup(string Name, Architecture Architecture, int Classes, int Channels, int Batch, int Size, int Warmup, int Steps);
+
+    private static readonly ClassifierSetup[] ClassifierSetups =
+    [
+        new("small CNN (Fashion-MNIST-LT)", Architecture.SmallCnn, 10, 1, 128, 28, 3, 20),
+        new("ResNet-32 (CIFAR-LT)", Architecture.ResNet32Cifar, 100, 3, 128, 32, 1, 5),
+        new("ResNet-50, 8,142 classes (iNaturalist)", Architecture.ResNet50, 8142, 3, 128, 224, 0, 1),
+    ];
+
+    /// <summary>Classifier training steps with EMA recall (α = 0.001 as the paper's iNaturalist run); <paramref name="largest"/> = false skips ResNet-50.</summary>
+    public static void Classification(bool largest)
+    {
+        Console.WriteLine();
+        Console.WriteLine("## Classification training step (forward + EMA recall loss + backward + SGD), random data");
+        Console.WriteLine();
+        Console.WriteLine("| model | classes | batch | input | s/step | images/s |");
+        Console.WriteLine("|---|---:|---:|---|---:|---:|");
+        foreach (var s in ClassifierSetups.Where(s => largest || s.Architecture != Architecture.ResNet50))
+        {
+            using var model = RecallKit.Vision.Models.Classification.ClassificationModels.Create(s.Architecture, s.Classes, s.Channels, decoupled: false);
+            using var loss = new RecallCrossEntropy(s.Classes, ema_alpha: 0.001);
+            using var optimizer = optim.SGD(model.parameters(), 0.01, 0.9);
+            var x = randn(s.Batch, s.Channels, s.Size, s.Size);
+            var y = randint(0, s.Classes, new long[] { s.Batch }, dtype: ScalarType.Int64);
+            var watch = new Stopwatch();
+            for (int i = 0; i < s.Warmup + s.Steps; i++)
+            {
+                if (i == s.Warmup) watch.Start();
+                Step(model, loss, optimizer, x, y);
+            }
+            double perStep = watch.Elapsed.TotalSeconds / s.Steps;
+            Console.WriteLine($"| {s.Name} | {s.Classes:N0} | {s.Batch} | {s.Size}×{s.Size} | {perStep:F3} | {s.Batch / perStep:F1} |");
+        }
+    }
+
     public static Dictionary<string, double> Train()
     {
         Console.WriteLine();

@@ -6,6 +6,8 @@ namespace RecallKit.Cli;
 /// <summary>
 /// On a terminal, runs the work inside a Spectre.Console progress display (a bar per run with loss, learning rate, images/s
 /// and time left); when the output is redirected, runs it as is and the trainer prints one plain line per log step.
+/// The display is redrawn from the training thread (no auto-refresh thread): an allocating background thread can trigger a
+/// garbage collection while libtorch runs, and TorchSharp 0.107 may then free a Scalar libtorch is reading (see DatasetBatches).
 /// </summary>
 internal static class TerminalProgress
 {
@@ -16,10 +18,12 @@ internal static class TerminalProgress
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
+            .AutoRefresh(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var progress = new Reporter(status =>
                 {
                     if (!tasks.TryGetValue(status.Run, out var task))
@@ -27,6 +31,11 @@ internal static class TerminalProgress
                     task.Value = status.Iteration;
                     var loss = double.IsNaN(status.Loss) ? "…" : status.Loss.ToString("F4");
                     task.Description = Markup.Escape($"{status.Run}  loss {loss}  lr {status.LearningRate:G3}  {status.ImagesPerSecond:F1} img/s");
+                    if (clock.ElapsedMilliseconds >= 200 || status.Iteration == status.Total)
+                    {
+                        context.Refresh();
+                        clock.Restart();
+                    }
                 });
                 result = work(new LineWriter(), progress);
             });

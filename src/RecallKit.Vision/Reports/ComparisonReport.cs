@@ -19,25 +19,36 @@ public static class ComparisonReport
         var figures = Path.Combine(resultsDirectory, "figures");
         Directory.CreateDirectory(figures);
 
-        var classNames = variants[0].Runs[0].Classes.Select(c => c.Name).ToArray();
-        var order = Enumerable.Range(0, classNames.Length).OrderByDescending(c => variants[0].Runs[0].Classes[c].Pixels).ToArray();
-        long totalPixels = variants[0].Runs[0].Classes.Sum(c => c.Pixels);
-        var orderedNames = order.Select(c => $"{classNames[c]} ({100.0 * variants[0].Runs[0].Classes[c].Pixels / Math.Max(1, totalPixels):0.0}%)").ToArray();
+        var first = variants[0].Runs[0];
+        bool classification = first.Task == Models.TaskKind.Classification;
+        string frequency = classification ? "training frequency" : "pixel frequency";
+        var classNames = first.Classes.Select(c => c.Name).ToArray();
+        var order = Enumerable.Range(0, classNames.Length).OrderByDescending(c => first.Classes[c].Frequency).ToArray();
+        long total = first.Classes.Sum(c => c.Frequency);
+        var orderedNames = order.Select(c => $"{classNames[c]} ({100.0 * first.Classes[c].Frequency / Math.Max(1, total):0.0}%)").ToArray();
         double[] Ordered(double[] values) => order.Select(c => 100 * values[c]).ToArray();
 
-        Charts.GroupedBars(Path.Combine(figures, "class_accuracy.png"), "Per-class accuracy (recall), classes by pixel frequency", "accuracy (%)",
-            orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.Accuracy)))).ToList());
-        Charts.GroupedBars(Path.Combine(figures, "class_iou.png"), "Per-class IoU, classes by pixel frequency", "IoU (%)",
-            orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.IoU)))).ToList());
-        Charts.PrecisionRecall(Path.Combine(figures, "precision_recall.png"), "Per-class precision vs recall", classNames,
-            variants.Select(v => (v.Name, v.ClassMean(c => c.Precision).Select(x => 100 * x).ToArray(), v.ClassMean(c => c.Accuracy).Select(x => 100 * x).ToArray())).ToList());
+        bool perClassFigures = classNames.Length <= MaxClassesInFigures;
+        if (!perClassFigures) notes.Add($"{classNames.Length} classes: per-class figures skipped (more than {MaxClassesInFigures}); per-class numbers are in results.csv.");
+        if (perClassFigures)
+        {
+            Charts.GroupedBars(Path.Combine(figures, "class_accuracy.png"), $"Per-class accuracy (recall), classes by {frequency}", "accuracy (%)",
+                orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.Accuracy)))).ToList());
+            Charts.GroupedBars(Path.Combine(figures, "class_iou.png"), $"Per-class IoU, classes by {frequency}", "IoU (%)",
+                orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.IoU)))).ToList());
+        }
+        if (perClassFigures)
+            Charts.PrecisionRecall(Path.Combine(figures, "precision_recall.png"), "Per-class precision vs recall", classNames,
+                variants.Select(v => (v.Name, v.ClassMean(c => c.Precision).Select(x => 100 * x).ToArray(), v.ClassMean(c => c.Accuracy).Select(x => 100 * x).ToArray())).ToList());
         Charts.Lines(Path.Combine(figures, "training_loss.png"), "Training loss", "step", "loss",
             variants.Select(v => (v.Name, v.Runs[0].TrainLog.Select(r => r[0]).ToArray(), v.Runs[0].TrainLog.Select(r => r[1]).ToArray())).ToList());
-        Charts.Lines(Path.Combine(figures, "validation_miou.png"), "Validation mIoU and mAcc during training", "step", "%",
-            variants.SelectMany(v => new[]
+        // eval_log columns: segmentation step, OA, mAcc, mIoU, …; classification step, top1, top5, mean_accuracy, …
+        var (mainName, mainColumn, otherName, otherColumn) = classification ? ("top-1", 1, "mAcc", 3) : ("mIoU", 3, "mAcc", 2);
+        Charts.Lines(Path.Combine(figures, "validation_miou.png"), $"Validation {mainName} and {otherName} during training", "step", "%",
+            variants.Where(v => v.Runs[0].EvalLog.Count > 0).SelectMany(v => new[]
             {
-                (v.Name + " mIoU", v.Runs[0].EvalLog.Select(r => r[0]).ToArray(), v.Runs[0].EvalLog.Select(r => 100 * r[3]).ToArray()),
-                (v.Name + " mAcc", v.Runs[0].EvalLog.Select(r => r[0]).ToArray(), v.Runs[0].EvalLog.Select(r => 100 * r[2]).ToArray()),
+                (v.Name + " " + mainName, v.Runs[0].EvalLog.Select(r => r[0]).ToArray(), v.Runs[0].EvalLog.Select(r => 100 * r[mainColumn]).ToArray()),
+                (v.Name + " " + otherName, v.Runs[0].EvalLog.Select(r => r[0]).ToArray(), v.Runs[0].EvalLog.Select(r => 100 * r[otherColumn]).ToArray()),
             }).ToList());
         var weightFigures = new List<string>();
         foreach (var v in variants.Where(v => v.Runs[0].TrainLog.Count > 0 && v.Runs[0].TrainLog[0].Skip(3).Any(double.IsFinite)))
@@ -49,14 +60,30 @@ public static class ComparisonReport
             weightFigures.Add(file);
         }
         WriteCsv(Path.Combine(resultsDirectory, "results.csv"), variants, classNames);
-        var markdown = Markdown(variants, weightFigures, notes);
+        var markdown = Markdown(variants, weightFigures, notes, perClassFigures);
         File.WriteAllText(Path.Combine(resultsDirectory, "report.md"), markdown);
         return markdown;
     }
 
-    /// <summary>The paper-style table as Markdown (best in bold, second best in italics, per column).</summary>
+    /// <summary>Classes beyond which per-class bar charts would be unreadable.</summary>
+    public const int MaxClassesInFigures = 40;
+
+    private static string Mark(double value, IEnumerable<double> column, string text)
+    {
+        var sorted = column.Where(double.IsFinite).OrderDescending().Distinct().ToArray();
+        return sorted.Length > 1 && value == sorted[0] ? $"**{text}**" : sorted.Length > 2 && value == sorted[1] ? $"*{text}*" : text;
+    }
+
+    private static string Cell((double mean, double std) s, int seeds) =>
+        !double.IsFinite(s.mean) ? "–" : seeds > 1 ? $"{s.mean:0.0} ± {s.std:0.0}" : $"{s.mean:0.0}";
+
+    /// <summary>
+    /// The paper-style table as Markdown (best in bold, second best in italics, per column): mAcc and mIoU for segmentation,
+    /// top-1 and many/medium/few-shot accuracy for classification (paper Tables 5–6).
+    /// </summary>
     public static string Table(IReadOnlyList<VariantResults> variants)
     {
+        if (variants[0].Runs[0].Task == Models.TaskKind.Classification) return ClassificationTable(variants);
         var baseline = variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy);
         var rows = variants.Select(v => new
         {
@@ -67,12 +94,6 @@ public static class ComparisonReport
             BestMAcc = v.Stat(r => 100 * r.BestMeanAccuracy),
             BestMIoU = v.Stat(r => 100 * r.BestMeanIoU),
         }).ToList();
-        string Mark(double value, IEnumerable<double> column, string text)
-        {
-            var sorted = column.Where(double.IsFinite).OrderDescending().Distinct().ToArray();
-            return sorted.Length > 1 && value == sorted[0] ? $"**{text}**" : sorted.Length > 2 && value == sorted[1] ? $"*{text}*" : text;
-        }
-        string Cell((double mean, double std) s, int seeds) => seeds > 1 ? $"{s.mean:0.0} ± {s.std:0.0}" : $"{s.mean:0.0}";
         var sb = new StringBuilder();
         sb.AppendLine("| loss | mAcc | mIoU | Δ mAcc vs CE | Δ mIoU vs CE | best-eval mAcc | best-eval mIoU |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -92,7 +113,31 @@ public static class ComparisonReport
         return sb.ToString();
     }
 
-    private static string Markdown(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> weightFigures, IReadOnlyList<string> notes)
+    private static string ClassificationTable(IReadOnlyList<VariantResults> variants)
+    {
+        var baseline = variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy && v.Runs[0].Config.Model.Head == HeadKind.Linear
+            && v.Runs[0].Config.Model.Stage == TrainingStage.Joint);
+        var columns = new (string Name, Func<RunResults, double> Select)[]
+        {
+            ("top-1", r => r.Classification.Top1), ("many", r => r.Classification.Many), ("medium", r => r.Classification.Medium),
+            ("few", r => r.Classification.Few), ("mean per-class acc", r => r.MeanAccuracy), ("top-5", r => r.Classification.Top5),
+            ("best-eval top-1", r => r.BestTop1),
+        };
+        var stats = variants.Select(v => columns.Select(c => v.Stat(r => 100 * c.Select(r))).ToArray()).ToArray();
+        var sb = new StringBuilder();
+        sb.AppendLine("| method | " + string.Join(" | ", columns.Select(c => c.Name)) + " | Δ top-1 vs CE |");
+        sb.AppendLine("|---|" + string.Concat(columns.Select(_ => "---:|")) + "---:|");
+        int baseIndex = baseline is null ? -1 : variants.ToList().IndexOf(baseline);
+        for (int v = 0; v < variants.Count; v++)
+        {
+            var cells = columns.Select((_, c) => Mark(stats[v][c].mean, stats.Select(row => row[c].mean), Cell(stats[v][c], variants[v].Runs.Count)));
+            string delta = baseIndex < 0 ? "–" : $"{stats[v][0].mean - stats[baseIndex][0].mean:+0.0;-0.0;0.0}";
+            sb.AppendLine($"| {variants[v].Name} | {string.Join(" | ", cells)} | {delta} |");
+        }
+        return sb.ToString();
+    }
+
+    private static string Markdown(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> weightFigures, IReadOnlyList<string> notes, bool perClassFigures)
     {
         var first = variants[0].Runs[0].Config;
         var sb = new StringBuilder();
@@ -101,22 +146,28 @@ public static class ComparisonReport
         sb.AppendLine($"Dataset `{first.Data.Kind.ToString().ToLowerInvariant()}` ({first.Data.Root}), model `{first.Model.Architecture}`, " +
             $"{first.Schedule.Iterations} steps at batch {first.Data.BatchSize}, {first.Optimizer.Kind} lr {first.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
             $"seeds: {string.Join(", ", variants[0].Runs.Select(r => r.Config.Seed))}. Metrics on the validation split in %, final evaluation; " +
-            "Δ mAcc is relative to cross-entropy, Δ mIoU in points. Best per column in bold, second in italics.");
+            (variants[0].Runs[0].Task == Models.TaskKind.Classification
+                ? "many-shot: > 100 training images, medium: 20–100, few: < 20 (– when no class falls in a group); Δ top-1 in points vs cross-entropy. "
+                : "Δ mAcc is relative to cross-entropy, Δ mIoU in points. ") +
+            "Best per column in bold, second in italics.");
         sb.AppendLine();
         sb.Append(Table(variants));
         sb.AppendLine();
-        sb.AppendLine("## Per-class accuracy and IoU");
-        sb.AppendLine();
-        sb.AppendLine("![per-class accuracy](figures/class_accuracy.png)");
-        sb.AppendLine();
-        sb.AppendLine("![per-class IoU](figures/class_iou.png)");
-        sb.AppendLine();
-        sb.AppendLine("## Precision vs recall per class");
-        sb.AppendLine();
-        sb.AppendLine("Recall loss should move rare classes up (more recall) without sliding far left (precision), unlike fixed inverse-frequency weights.");
-        sb.AppendLine();
-        sb.AppendLine("![precision vs recall](figures/precision_recall.png)");
-        sb.AppendLine();
+        if (perClassFigures)
+        {
+            sb.AppendLine("## Per-class accuracy and IoU");
+            sb.AppendLine();
+            sb.AppendLine("![per-class accuracy](figures/class_accuracy.png)");
+            sb.AppendLine();
+            sb.AppendLine("![per-class IoU](figures/class_iou.png)");
+            sb.AppendLine();
+            sb.AppendLine("## Precision vs recall per class");
+            sb.AppendLine();
+            sb.AppendLine("Recall loss should move rare classes up (more recall) without sliding far left (precision), unlike fixed inverse-frequency weights.");
+            sb.AppendLine();
+            sb.AppendLine("![precision vs recall](figures/precision_recall.png)");
+            sb.AppendLine();
+        }
         if (weightFigures.Count > 0)
         {
             sb.AppendLine("## Class weights over training");
@@ -136,7 +187,7 @@ public static class ComparisonReport
 
     private static void WriteCsv(string path, IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames)
     {
-        var sb = new StringBuilder("variant,seed,mean_accuracy,mean_iou,overall_accuracy,best_mean_accuracy,best_mean_iou");
+        var sb = new StringBuilder("variant,seed,mean_accuracy,mean_iou,overall_accuracy,best_mean_accuracy,best_mean_iou,top1,top5,many_shot,medium_shot,few_shot");
         foreach (var name in classNames) sb.Append($",acc_{name},prec_{name},iou_{name}");
         sb.AppendLine();
         string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
@@ -144,6 +195,8 @@ public static class ComparisonReport
             foreach (var r in v.Runs)
             {
                 sb.Append($"{v.Name},{r.Config.Seed},{F(r.MeanAccuracy)},{F(r.MeanIoU)},{F(r.OverallAccuracy)},{F(r.BestMeanAccuracy)},{F(r.BestMeanIoU)}");
+                var k = r.Classification;
+                sb.Append($",{F(k.Top1)},{F(k.Top5)},{F(k.Many)},{F(k.Medium)},{F(k.Few)}");
                 foreach (var c in r.Classes) sb.Append($",{F(c.Accuracy)},{F(c.Precision)},{F(c.IoU)}");
                 sb.AppendLine();
             }

@@ -9,8 +9,13 @@ namespace RecallKit.Vision.Reports;
 /// <param name="Accuracy">Per-class accuracy (recall), NaN when absent.</param>
 /// <param name="Precision">Per-class precision, NaN when never predicted.</param>
 /// <param name="IoU">Per-class IoU.</param>
-/// <param name="Pixels">Ground-truth pixels of the class in the evaluated split.</param>
-public sealed record ClassResult(string Name, double Accuracy, double Precision, double IoU, long Pixels);
+/// <param name="Pixels">Ground-truth pixels (segmentation) or images (classification) of the class in the evaluated split.</param>
+/// <param name="TrainingSamples">Classification: training images of the class (−1 when not recorded).</param>
+public sealed record ClassResult(string Name, double Accuracy, double Precision, double IoU, long Pixels, long TrainingSamples = -1)
+{
+    /// <summary>How common the class is in training: training images when recorded, else evaluated pixels.</summary>
+    public long Frequency => TrainingSamples >= 0 ? TrainingSamples : Pixels;
+}
 
 /// <summary>What a finished run directory holds: config, final and best metrics, training and evaluation logs.</summary>
 public sealed record RunResults(
@@ -26,6 +31,15 @@ public sealed record RunResults(
     IReadOnlyList<double[]> TrainLog,
     IReadOnlyList<double[]> EvalLog)
 {
+    /// <summary>Segmentation or classification.</summary>
+    public Models.TaskKind Task => Models.ArchitectureInfo.Task(Config.Model.Architecture);
+
+    /// <summary>Classification summary numbers of the final evaluation (NaN for segmentation): top-1, top-5, many, medium, few.</summary>
+    public (double Top1, double Top5, double Many, double Medium, double Few) Classification { get; init; } = (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
+    /// <summary>Top-1 accuracy of the best evaluation (classification).</summary>
+    public double BestTop1 { get; init; } = double.NaN;
+
     /// <summary>Reads a run directory written by the trainer; a missing file is an error naming it.</summary>
     public static RunResults Load(string directory)
     {
@@ -40,11 +54,16 @@ public sealed record RunResults(
         var bestPath = Path.Combine(directory, "best_metrics.json");
         var best = File.Exists(bestPath) ? JsonNode.Parse(File.ReadAllText(bestPath))!.AsObject() : metrics;
         var classes = metrics["classes"]!.AsArray().Select(c => new ClassResult(
-            (string)c!["name"]!, Number(c["accuracy"]), Number(c["precision"]), Number(c["iou"]), (long)c["pixels"]!)).ToArray();
+            (string)c!["name"]!, Number(c["accuracy"]), Number(c["precision"]), Number(c["iou"]), (long)c["pixels"]!,
+            c["training_samples"] is { } t ? (long)t : -1)).ToArray();
         var (header, train) = ReadCsv(PathOf("train_log.csv"));
         var (_, eval) = ReadCsv(PathOf("eval_log.csv"));
         return new RunResults(directory, config, Number(metrics["mean_accuracy"]), Number(metrics["mean_iou"]), Number(metrics["overall_accuracy"]),
-            Number(best["mean_accuracy"]), Number(best["mean_iou"]), classes, header, train, eval);
+            Number(best["mean_accuracy"]), Number(best["mean_iou"]), classes, header, train, eval)
+        {
+            Classification = (Number(metrics["top1"]), Number(metrics["top5"]), Number(metrics["many_shot"]), Number(metrics["medium_shot"]), Number(metrics["few_shot"])),
+            BestTop1 = Number(best["top1"]),
+        };
     }
 
     private static double Number(JsonNode? node) => node is null ? double.NaN : node.GetValue<double>();

@@ -105,6 +105,6 @@ public static class ClassificationEvaluator
         }
         var metrics = ConfusionMetrics.FromCounts(tp.data<long>().ToArray(), gt.data<long>().ToArray(), predicted.data<long>().ToArray(), training_counts);
         long total = metrics.GroundTruthCounts.Sum();
-        return new Evaluation(TaskKind.Classification, metrics, total > 0 ? (double)top5 / total : double.NaN);
+        return new Evaluation(TaskKind.Classification, metrics, total > 0 ? (double)top5 / total : double.NaN, training_counts);
     }
 }

@@ -7,7 +7,8 @@ namespace RecallKit.Vision.Training;
 /// <param name="Task">Segmentation or classification.</param>
 /// <param name="Metrics">Per-class accuracy, precision, IoU and their means (classification: with many/medium/few groups).</param>
 /// <param name="Top5">Classification: fraction of images whose class is among the 5 highest logits (NaN for segmentation).</param>
-public sealed record Evaluation(TaskKind Task, ConfusionMetrics Metrics, double Top5 = double.NaN)
+/// <param name="TrainingCounts">Classification: training samples per class (the many/medium/few grouping), when known.</param>
+public sealed record Evaluation(TaskKind Task, ConfusionMetrics Metrics, double Top5 = double.NaN, IReadOnlyList<long>? TrainingCounts = null)
 {
     /// <summary>The columns of the evaluation log for <paramref name="task"/>.</summary>
     public static IReadOnlyList<string> Columns(TaskKind task) => task == TaskKind.Segmentation

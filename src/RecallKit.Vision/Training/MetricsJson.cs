@@ -24,6 +24,7 @@ public static class MetricsJson
                 ["iou"] = N(metrics.ClassIoU[c]),
                 ["pixels"] = metrics.GroundTruthCounts[c],
             });
+            if (evaluation.TrainingCounts is { } training) perClass[c]!["training_samples"] = training[c];
         }
         var root = new JsonObject
         {

@@ -60,6 +60,7 @@ public static class TauNormalization
         checkpoint.SetText("config", ConfigLoader.ToJson(config with { Model = config.Model with { Tau = bestTau } }));
         checkpoint.SetText("progress", new TrainingProgress(0, best.Selection, 0).ToJson());
         checkpoint.SetText("classes", ClassesJson.Serialize(classes, counts));
+        checkpoint.SetText(ModelKeys.Section, ModelKeys.Describe(network));
         checkpoint.Set("model", w => network.save(w));
         checkpoint.Save(run.LastCheckpoint);
         checkpoint.Save(run.BestCheckpoint);

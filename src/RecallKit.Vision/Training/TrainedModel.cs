@@ -45,7 +45,14 @@ public sealed class TrainedModel : IDisposable
             : ClassificationModels.Create(config.Model.Architecture, classes.Count, ClassificationDatasets.Channels(config.Data.Kind), config.Model.Head == HeadKind.Sdn);
         try
         {
+            ModelKeys.Check(checkpointPath, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, network,
+                $"{config.Model.Architecture} with {classes.Count} classes");
             checkpoint.Read("model", r => network.load(r));
+        }
+        catch (InvalidDataException)
+        {
+            network.Dispose();
+            throw;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
         {

@@ -214,6 +214,7 @@ public sealed class Trainer
         checkpoint.SetText("config", ConfigLoader.ToJson(config));
         checkpoint.SetText("progress", progress.ToJson());
         checkpoint.SetText("classes", ClassesJson.Serialize(classes, task.TrainingCounts));
+        checkpoint.SetText(ModelKeys.Section, ModelKeys.Describe(model));
         checkpoint.Set("model", w => model.save(w));
         checkpoint.Set("loss", w => loss.save(w));
         checkpoint.Set("optimizer", w => optimizer.save_state_dict(w));
@@ -233,6 +234,8 @@ public sealed class Trainer
                 $"{path} was trained on {savedClasses.Count} classes ({string.Join(", ", savedClasses.Names)}) but the dataset has {classes.Count} ({string.Join(", ", classes.Names)}).");
         if (saved.Loss.Kind != config.Loss.Kind)
             throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
+        ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
+            $"{config.Model.Architecture} with {classes.Count} classes");
         checkpoint.Read("model", r => model.load(r));
         checkpoint.Read("loss", r => loss.load(r));
         checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));

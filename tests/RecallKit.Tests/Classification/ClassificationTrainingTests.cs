@@ -152,6 +152,18 @@ public sealed class ClassificationTrainingTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(Path.Combine(tau.Output, "tau_sweep.csv")).Length);
         Assert.True(File.Exists(Path.Combine(tau.Output, "metrics.json")));
         Assert.False(double.IsNaN(tauResult.BestMetric));
+
+        // the report of these runs is the classification table (paper Tables 5-6 columns)
+        var markdown = RecallKit.Vision.Reports.ComparisonReport.Write(dir);
+        Assert.Contains("| method | top-1 | many | medium | few | mean per-class acc | top-5 | best-eval top-1 | Δ top-1 vs CE |", markdown);
+        var tauRow = markdown.Split('\n').Single(l => l.StartsWith("| tau |"));
+        Assert.Contains($"{100 * tauResult.Evaluation!.Metrics.OverallAccuracy:0.0}", tauRow);
+        Assert.Contains("| joint |", markdown);
+        Assert.Contains("| crt |", markdown);
+        var csv = File.ReadAllLines(Path.Combine(dir, "results.csv"));
+        Assert.Contains("top1,top5,many_shot,medium_shot,few_shot", csv[0]);
+        Assert.Equal(5, csv.Length); // header + joint, crt, lws, tau
+        Assert.True(File.Exists(Path.Combine(dir, "figures", "class_accuracy.png")));
     }
 
     [Fact]

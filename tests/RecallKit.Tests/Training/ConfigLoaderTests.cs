@@ -119,4 +119,20 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(config, ConfigLoader.FromJson(ConfigLoader.ToJson(config)));
         Assert.Contains("\"kind\": \"class_balanced\"", ConfigLoader.ToJson(config));
     }
+
+    [Fact]
+    public void TaskMismatchesAndDecouplingStagesWithoutACheckpointAreNamed()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{"data": {"kind": "fashion_mnist_lt"}, "model": {"architecture": "lite_seg"}}""")));
+        Assert.Contains("model.architecture = LiteSeg is invalid: expected a classification network for data.kind = FashionMnistLt", e.Message);
+        e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{"model": {"architecture": "resnet18"}}""")));
+        Assert.Contains("expected a segmentation network for data.kind = Synthetic", e.Message);
+        e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{"data": {"kind": "cifar10_lt"}, "model": {"architecture": "resnet32_cifar", "stage": "crt"}}""")));
+        Assert.Contains("model.init_from =  is invalid: expected a jointly trained checkpoint for model.stage = Crt", e.Message);
+        e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{"model": {"head": "sdn"}, "loss": {"kind": "ldam"}}""")));
+        Assert.Contains("model.head / model.stage", e.Message);
+        Assert.Contains("ldam is for classification", e.Message);
+        var ok = ConfigLoader.Load(Write("""{"data": {"kind": "places_lt", "sampler": "class_balanced"}, "model": {"architecture": "resnet10", "head": "sdn"}, "loss": {"kind": "ldam", "drw_start": 0.5}}"""));
+        Assert.Equal((SamplerKind.ClassBalanced, HeadKind.Sdn, LossKind.Ldam, 0.5), (ok.Data.Sampler, ok.Model.Head, ok.Loss.Kind, ok.Loss.DrwStart));
+    }
 }
