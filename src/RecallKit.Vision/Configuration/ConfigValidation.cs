@@ -28,8 +28,9 @@ public static class ConfigValidation
         var task = classification ? Models.TaskKind.Classification : Models.TaskKind.Segmentation;
         Require(Models.ArchitectureInfo.Task(m.Architecture) == task, "model.architecture", m.Architecture,
             $"a {task.ToString().ToLowerInvariant()} network for data.kind = {d.Kind}");
-        Require(classification || (m.Head == HeadKind.Linear && m.Stage == TrainingStage.Joint), "model.head / model.stage", $"{m.Head} / {m.Stage}",
-            "linear / joint for segmentation (SDN and decoupling stages are classification methods)");
+        Require(classification || (m.Head == HeadKind.Linear && m.Stage == TrainingStage.Joint && m.Classifier == ClassifierKind.Linear),
+            "model.head / model.stage / model.classifier", $"{m.Head} / {m.Stage} / {m.Classifier}",
+            "linear / joint / linear for segmentation (SDN, decoupling stages and cosine heads are classification methods)");
         Require(m.Stage == TrainingStage.Joint || m.InitFrom is not null, "model.init_from", m.InitFrom, $"a jointly trained checkpoint for model.stage = {m.Stage}");
         Require(m.Tau is null || m.Tau >= 0, "model.tau", m.Tau, "≥ 0, or null to sweep 0 … 2");
         Require(d.ImbalanceRatio >= 1, "data.imbalance_ratio", d.ImbalanceRatio, "≥ 1");

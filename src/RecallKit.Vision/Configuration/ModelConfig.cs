@@ -17,6 +17,9 @@ public sealed record ModelConfig
     /// <summary>Classification: a single linear head, or the Simple Decoupled Network's two heads.</summary>
     public HeadKind Head { get; init; } = HeadKind.Linear;
 
+    /// <summary>Classification: heads compute w·f + b (linear) or cos(f, w) (cosine, Cao et al.'s choice for LDAM).</summary>
+    public ClassifierKind Classifier { get; init; } = ClassifierKind.Linear;
+
     /// <summary>Classification: joint training, or a decoupling stage on top of <see cref="InitFrom"/>.</summary>
     public TrainingStage Stage { get; init; } = TrainingStage.Joint;
 
@@ -25,6 +28,15 @@ public sealed record ModelConfig
 
     /// <summary>tau_norm: the exponent τ; null sweeps 0, 0.1, …, 2 on the validation split and keeps the best top-1.</summary>
     public double? Tau { get; init; }
+}
+
+/// <summary>How a classifier head turns features into logits.</summary>
+public enum ClassifierKind
+{
+    /// <summary>w_c·f + b_c.</summary>
+    Linear,
+    /// <summary>cos(f, w_c) (NormedLinear of Cao et al.; LDAM's scale s multiplies it).</summary>
+    Cosine,
 }
 
 /// <summary>Classifier heads.</summary>

@@ -45,7 +45,8 @@ public static class ClassificationExperiment
     public static ClassificationNetwork CreateNetwork(TrainConfig config, int num_classes, TextWriter log)
     {
         var m = config.Model;
-        var network = ClassificationModels.Create(m.Architecture, num_classes, ClassificationDatasets.Channels(config.Data.Kind), m.Head == HeadKind.Sdn);
+        var network = ClassificationModels.Create(m.Architecture, num_classes, ClassificationDatasets.Channels(config.Data.Kind), m.Head == HeadKind.Sdn,
+            m.Classifier == ClassifierKind.Cosine);
         try
         {
             if (m.BackboneWeights is { } weights)
@@ -58,9 +59,10 @@ public static class ClassificationExperiment
             if (m.InitFrom is { } init)
             {
                 var source = TrainedModel.Load(init);
-                if (source.Config.Model.Architecture != m.Architecture || source.Config.Model.Head != m.Head || source.Classes.Count != num_classes)
+                if (source.Config.Model.Architecture != m.Architecture || source.Config.Model.Head != m.Head || source.Config.Model.Classifier != m.Classifier
+                    || source.Classes.Count != num_classes)
                     throw new InvalidDataException(
-                        $"model.init_from = {init} holds a {source.Config.Model.Architecture} ({source.Config.Model.Head} head, {source.Classes.Count} classes); this run needs {m.Architecture} ({m.Head} head, {num_classes} classes).");
+                        $"model.init_from = {init} holds a {source.Config.Model.Architecture} ({source.Config.Model.Head} head, {source.Config.Model.Classifier} classifier, {source.Classes.Count} classes); this run needs {m.Architecture} ({m.Head} head, {m.Classifier} classifier, {num_classes} classes).");
                 network.load_state_dict(source.Network.state_dict());
                 source.Dispose();
                 log.WriteLine($"initialised from {init}");

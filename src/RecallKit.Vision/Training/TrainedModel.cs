@@ -42,7 +42,8 @@ public sealed class TrainedModel : IDisposable
         var classes = ClassesJson.Parse(checkpoint.GetText("classes"));
         nn.Module<Tensor, Tensor> network = config.Model.Architecture.Task() == TaskKind.Segmentation
             ? SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride)
-            : ClassificationModels.Create(config.Model.Architecture, classes.Count, ClassificationDatasets.Channels(config.Data.Kind), config.Model.Head == HeadKind.Sdn);
+            : ClassificationModels.Create(config.Model.Architecture, classes.Count, ClassificationDatasets.Channels(config.Data.Kind), config.Model.Head == HeadKind.Sdn,
+                config.Model.Classifier == ClassifierKind.Cosine);
         try
         {
             ModelKeys.Check(checkpointPath, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, network,

@@ -126,4 +126,29 @@ public sealed class DecouplingTests
         var scaled = network.call(x);
         Assert.True(scaled.allclose(plain * tensor(new double[] { 2, 0.5, 1, 0, -1 })));
     }
+
+    [Fact]
+    public void CosineHeadsGiveTheCosineOfFeaturesAndClassWeights()
+    {
+        manual_seed(4);
+        using var network = new ClassificationNetwork(new TinyFeatures(), 5, decoupled: false, cosine: true);
+        network.to(ScalarType.Float64);
+        var x = randn(new long[] { 3, 4, 1, 1 }, ScalarType.Float64);
+        using var _ = no_grad();
+        var logits = network.call(x).data<double>().ToArray();
+        var f = network.Backbone.call(x).data<double>().ToArray();
+        var w = network.Classifier.weight!.data<double>().ToArray();
+        for (int n = 0; n < 3; n++)
+            for (int c = 0; c < 5; c++)
+            {
+                double dot = 0, nf = 0, nw = 0;
+                for (int k = 0; k < 3; k++)
+                {
+                    dot += f[n * 3 + k] * w[c * 3 + k];
+                    nf += f[n * 3 + k] * f[n * 3 + k];
+                    nw += w[c * 3 + k] * w[c * 3 + k];
+                }
+                Assert.Equal(dot / Math.Sqrt(nf * nw), logits[n * 5 + c], 12);
+            }
+    }
 }

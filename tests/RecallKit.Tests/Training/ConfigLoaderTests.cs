@@ -130,7 +130,7 @@ public sealed class ConfigLoaderTests : IDisposable
         e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{"data": {"kind": "cifar10_lt"}, "model": {"architecture": "resnet32_cifar", "stage": "crt"}}""")));
         Assert.Contains("model.init_from =  is invalid: expected a jointly trained checkpoint for model.stage = Crt", e.Message);
         e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{"model": {"head": "sdn"}, "loss": {"kind": "ldam"}}""")));
-        Assert.Contains("model.head / model.stage", e.Message);
+        Assert.Contains("model.head / model.stage / model.classifier", e.Message);
         Assert.Contains("ldam is for classification", e.Message);
         var ok = ConfigLoader.Load(Write("""{"data": {"kind": "places_lt", "sampler": "class_balanced"}, "model": {"architecture": "resnet10", "head": "sdn"}, "loss": {"kind": "ldam", "drw_start": 0.5}}"""));
         Assert.Equal((SamplerKind.ClassBalanced, HeadKind.Sdn, LossKind.Ldam, 0.5), (ok.Data.Sampler, ok.Model.Head, ok.Loss.Kind, ok.Loss.DrwStart));

@@ -8,7 +8,8 @@ public static class ClassificationModels
     /// <param name="num_classes">C.</param>
     /// <param name="in_channels">Image channels (1 for Fashion-MNIST).</param>
     /// <param name="decoupled">Add the SDN head g.</param>
-    public static ClassificationNetwork Create(Architecture architecture, int num_classes, int in_channels, bool decoupled)
+    /// <param name="cosine">Cosine-classifier heads (for LDAM).</param>
+    public static ClassificationNetwork Create(Architecture architecture, int num_classes, int in_channels, bool decoupled, bool cosine = false)
     {
         FeatureExtractor backbone = architecture switch
         {
@@ -20,6 +21,6 @@ public static class ClassificationModels
             Architecture.ResNet152 => new ResNetFeatures(ResNetDepth.ResNet152, in_channels),
             _ => throw new ArgumentException($"{architecture} is a segmentation network; classification needs small_cnn, resnet32_cifar, resnet10, resnet18, resnet50 or resnet152."),
         };
-        return new ClassificationNetwork(backbone, num_classes, decoupled);
+        return new ClassificationNetwork(backbone, num_classes, decoupled, cosine);
     }
 }

@@ -16,13 +16,16 @@ public sealed class ClassificationNetwork : nn.Module<Tensor, Tensor>
     private readonly Linear fc;
     private readonly Linear? fc_g;
     private readonly Parameter scales;
+    private readonly bool cosine;
     private bool backboneFrozen;
 
     /// <param name="backbone">Feature extractor f.</param>
     /// <param name="num_classes">C.</param>
     /// <param name="decoupled">Add the SDN head g.</param>
-    public ClassificationNetwork(FeatureExtractor backbone, int num_classes, bool decoupled) : base(nameof(ClassificationNetwork))
+    /// <param name="cosine">Heads compute cos(f, w_c) (Cao et al.'s NormedLinear, used with LDAM) instead of w_c·f + b_c.</param>
+    public ClassificationNetwork(FeatureExtractor backbone, int num_classes, bool decoupled, bool cosine = false) : base(nameof(ClassificationNetwork))
     {
+        this.cosine = cosine;
         if (num_classes < 2) throw new ArgumentOutOfRangeException(nameof(num_classes), num_classes, "a classifier needs at least 2 classes.");
         this.backbone = backbone;
         fc = nn.Linear(backbone.FeatureDim, num_classes);
@@ -49,16 +52,23 @@ public sealed class ClassificationNetwork : nn.Module<Tensor, Tensor>
     /// <summary>C.</summary>
     public long NumClasses => fc.weight!.shape[0];
 
+    /// <summary>Whether the heads are cosine classifiers.</summary>
+    public bool Cosine => cosine;
+
     /// <summary>Inference logits [N,C] from head h.</summary>
-    public override Tensor forward(Tensor input) => fc.call(backbone.call(input)) * scales;
+    public override Tensor forward(Tensor input) => Head(fc, backbone.call(input)) * scales;
 
     /// <summary>Training logits: h's (on detached features when SDN) and g's (null without SDN).</summary>
     public (Tensor h, Tensor? g) TrainingLogits(Tensor input)
     {
         var features = backbone.call(input);
-        if (fc_g is null) return (fc.call(features) * scales, null);
-        return (fc.call(features.detach()) * scales, fc_g.call(features));
+        if (fc_g is null) return (Head(fc, features) * scales, null);
+        return (Head(fc, features.detach()) * scales, Head(fc_g, features));
     }
+
+    private Tensor Head(Linear head, Tensor features) => cosine
+        ? nn.functional.linear(nn.functional.normalize(features, dim: 1), nn.functional.normalize(head.weight!, dim: 1))
+        : head.call(features);
 
     /// <summary>Stops training f: its parameters get no gradient and its batch-norm statistics stay fixed (eval mode).</summary>
     public void FreezeBackbone()
