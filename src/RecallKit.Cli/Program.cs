@@ -9,6 +9,7 @@ var root = new RootCommand("RecallKit: recall loss for imbalanced classification
     TrainCommand.Create(),
     EvalCommand.Create(),
     PredictCommand.Create(),
+    ExportCommand.Create(),
     CompareCommand.Create(),
     ReportCommand.Create(),
     DataCommand.Create(),

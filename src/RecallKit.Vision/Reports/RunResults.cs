@@ -73,7 +73,7 @@ public sealed record RunResults(
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0) throw new InvalidDataException($"{path} is empty.");
         var rows = lines.Skip(1).Where(l => l.Length > 0)
-            .Select(l => l.Split(',').Select(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray()).ToList();
+            .Select(l => l.Split(',').Select(v => v.Length == 0 ? double.NaN : double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray()).ToList();
         return (lines[0].Split(','), rows);
     }
 }

@@ -64,6 +64,25 @@ public sealed class TrainedModel : IDisposable
         return new TrainedModel(config, classes, network) { TrainingCounts = ClassesJson.TrainingCounts(checkpoint.GetText("classes")) };
     }
 
+    /// <summary>
+    /// Writes an inference checkpoint: config, classes and the weights inference needs — no optimiser or loss state, and for
+    /// an SDN classifier only f and h (its config then says <c>head = linear</c>, so it loads as a plain classifier).
+    /// </summary>
+    public void Export(string path)
+    {
+        var decoupled = Network is ClassificationNetwork { Decoupled: true };
+        var config = decoupled ? Config with { Model = Config.Model with { Head = HeadKind.Linear } } : Config;
+        var skip = decoupled ? Network.state_dict().Keys.Where(k => k.StartsWith("fc_g.", StringComparison.Ordinal)).ToList() : [];
+        var keys = System.Text.Json.JsonSerializer.Serialize(Network.state_dict().Where(p => !skip.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.shape));
+        var checkpoint = new Checkpoint();
+        checkpoint.SetText("config", ConfigLoader.ToJson(config));
+        checkpoint.SetText("progress", TrainingProgress.Start.ToJson());
+        checkpoint.SetText("classes", ClassesJson.Serialize(Classes, TrainingCounts));
+        checkpoint.SetText(ModelKeys.Section, keys);
+        checkpoint.Set("model", w => Network.save(w, skip));
+        checkpoint.Save(path);
+    }
+
     /// <inheritdoc />
     public void Dispose() => Network.Dispose();
 }

@@ -185,6 +185,20 @@ public sealed class ClassificationTrainingTests : IDisposable
 
         using var model = TrainedModel.Load(Path.Combine(full.Output, "last.ckpt"));
         Assert.Equal([24L, 10, 4], model.TrainingCounts!);
+
+        // exporting the SDN model keeps f and h only, and the export is a plain classifier with the same outputs
+        var exportPath = Path.Combine(dir, "exported.ckpt");
+        model.Export(exportPath);
+        using (var exported = TrainedModel.Load(exportPath))
+        {
+            Assert.DoesNotContain(exported.Network.state_dict().Keys, k => k.StartsWith("fc_g."));
+            Assert.Contains(model.Network.state_dict().Keys, k => k.StartsWith("fc_g."));
+            Assert.Equal(HeadKind.Linear, exported.Config.Model.Head);
+            var x = randn(new long[] { 2, 3, 12, 12 });
+            using var _ = no_grad();
+            Assert.Equal(model.Network.call(x).data<float>().ToArray(), exported.Network.call(x).data<float>().ToArray());
+            Assert.True(new FileInfo(exportPath).Length < new FileInfo(Path.Combine(full.Output, "last.ckpt")).Length);
+        }
         Assert.Equal(TaskKind.Classification, model.Task);
         var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(full.Output, "metrics.json")))!;
         Assert.NotNull(metrics["top5"]);
