@@ -140,6 +140,58 @@ internal static class TrainBenchmark
         foreach (var (step, mb) in samples) Console.WriteLine($"| {step} | {mb:F0} |");
         Console.WriteLine();
         Console.WriteLine($"Growth from step 100 to step {steps}: {100 * (last - at100) / at100:+0.0;-0.0} %");
+        EvaluationMemory(model, steps);
+    }
+
+    /// <summary>RSS while evaluating <paramref name="batches"/> batches (forward without gradients, arg-max, confusion matrix): what eval and predict do per image.</summary>
+    private static void EvaluationMemory(nn.Module<Tensor, Tensor> model, int batches)
+    {
+        var samples = new List<(int batch, double mb)>();
+        var source = new RandomBatches(batches, 8, 96, 192, 10);
+        int seen = 0;
+        var progress = new Action<int>(b =>
+        {
+            if (b % (batches / 10) == 0 || b == 100)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                samples.Add((b, Process.GetCurrentProcess().WorkingSet64 / 1048576.0));
+            }
+        });
+        source.AfterBatch = () => progress(++seen);
+        using var matrix = RecallKit.Vision.Training.SegmentationEvaluator.Evaluate(model, source, 10, 255, CPU);
+        progress(++seen);
+        double at100 = samples.First(s => s.batch == 100).mb, last = samples[^1].mb;
+        Console.WriteLine();
+        Console.WriteLine($"## Resident memory over {batches} evaluation batches (LiteSeg, batch 8, 96×192: forward, arg-max, confusion matrix)");
+        Console.WriteLine();
+        Console.WriteLine("| batch | RSS (MB) |");
+        Console.WriteLine("|---:|---:|");
+        foreach (var (batch, mb) in samples) Console.WriteLine($"| {batch} | {mb:F0} |");
+        Console.WriteLine();
+        Console.WriteLine($"Growth from batch 100 to batch {batches}: {100 * (last - at100) / at100:+0.0;-0.0} %");
+    }
+
+    /// <summary>Random images and labels, one batch at a time (the previous batch is garbage once the evaluator moves on).</summary>
+    private sealed class RandomBatches(int count, int batch, int height, int width, int classes) : RecallKit.Vision.Training.IBatchSource
+    {
+        public Action? AfterBatch { get; set; }
+
+        public int BatchesPerEpoch => count;
+
+        public IEnumerable<RecallKit.Vision.Training.ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+        {
+            var random = new Random(3);
+            var images = new float[batch * 3 * height * width];
+            var labels = new long[batch * height * width];
+            for (int b = startBatch; b < count; b++)
+            {
+                for (int i = 0; i < images.Length; i++) images[i] = (float)random.NextDouble();
+                for (int i = 0; i < labels.Length; i++) labels[i] = random.Next(classes);
+                if (b > startBatch) AfterBatch?.Invoke();
+                yield return new RecallKit.Vision.Training.ImageBatch(images, labels, batch, height, width, []);
+            }
+        }
     }
 
     private static void Step(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss, optim.Optimizer optimizer, Tensor x, Tensor y)

@@ -59,6 +59,28 @@ public sealed class ComparisonReportTests : IDisposable
     }
 
     [Fact]
+    public void SeveralSeedsGiveMeanAndSampleStandardDeviation()
+    {
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            using var model = new PixelClassifier(3);
+            using var loss = new RecallCrossEntropy(3, ignore_index: 255);
+            var config = TinyTraining.Config(Path.Combine(dir, "recall", $"seed-{seed}"), 8, seed) with { Loss = new LossConfig { Kind = LossKind.Recall } };
+            new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, seed),
+                new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false);
+        }
+        var markdown = ComparisonReport.Write(dir);
+        var runs = new[] { 1, 2, 3 }.Select(s => RunResults.Load(Path.Combine(dir, "recall", $"seed-{s}"))).ToArray();
+        var acc = runs.Select(r => 100 * r.MeanAccuracy).ToArray();
+        double mean = acc.Average();
+        double std = Math.Sqrt(acc.Sum(a => (a - mean) * (a - mean)) / 2); // sample standard deviation (n − 1)
+        var row = markdown.Split('\n').Single(l => l.StartsWith("| recall "));
+        Assert.Equal($"{mean:0.0} ± {std:0.0}", row.Split('|')[2].Trim().Trim('*'));
+        Assert.Contains("seeds: 1, 2, 3", markdown);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "results.csv")).Length); // one row per seed
+    }
+
+    [Fact]
     public void EmptyOrMissingResultsDirectoryIsAClearError()
     {
         Assert.Contains("no finished run", Assert.Throws<InvalidDataException>(() => ComparisonReport.Write(dir)).Message);
