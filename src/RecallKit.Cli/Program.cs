@@ -14,5 +14,6 @@ var root = new RootCommand("RecallKit: recall loss for imbalanced classification
     ReportCommand.Create(),
     DataCommand.Create(),
     InfoCommand.Create(),
+    DataWorkerCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -15,7 +15,7 @@ internal static class CompareCommand
         {
             var comparison = ComparisonConfig.Load(r.GetValue(config)!);
             using var interruption = new Interruption();
-            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, r.GetValue(set), interruption.Token, progress));
+            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, r.GetValue(set), interruption.Token, progress, DataWorkerCommand.StartInfo));
             if (markdown is null) return CliErrors.RunError;
             Console.WriteLine(ReportSummary.TableOf(markdown));
             Console.WriteLine($"report: {Path.Combine(comparison.Output, "report.md")}");

@@ -23,7 +23,7 @@ internal static class DemoCommand
             var comparison = Comparison(r.GetValue(output)!, r.GetValue(data)!, r.GetValue(iterations), r.GetValue(seeds)!);
             using var interruption = new Interruption();
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, cancellation: interruption.Token, progress: progress));
+            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, cancellation: interruption.Token, progress: progress, data_worker: DataWorkerCommand.StartInfo));
             if (markdown is null) return CliErrors.RunError;
             Console.WriteLine();
             Console.WriteLine(ReportSummary.TableOf(markdown));

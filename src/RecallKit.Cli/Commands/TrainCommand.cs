@@ -17,7 +17,7 @@ internal static class TrainCommand
         {
             var loaded = ConfigLoader.Load(r.GetValue(config), r.GetValue(set) ?? []);
             using var interruption = new Interruption();
-            var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress));
+            var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo));
             if (!result.Completed) return CliErrors.RunError;
             Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
                 $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}");

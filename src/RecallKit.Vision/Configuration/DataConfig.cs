@@ -32,6 +32,17 @@ public enum DatasetKind
     INaturalist,
 }
 
+/// <summary>Whether a data worker process prepares batches ahead of the trainer.</summary>
+public enum PrefetchMode
+{
+    /// <summary>On with CUDA, or when <c>threads</c> leaves cores free; off when libtorch uses every core.</summary>
+    Auto,
+    /// <summary>Always.</summary>
+    On,
+    /// <summary>Never: decode in the training process, in parallel, between steps.</summary>
+    Off,
+}
+
 /// <summary>How training samples are drawn (classification).</summary>
 public enum SamplerKind
 {
@@ -78,6 +89,12 @@ public sealed record DataConfig
 
     /// <summary>Images per training batch.</summary>
     public int BatchSize { get; init; } = 8;
+
+    /// <summary>
+    /// Prepare the next training batch in a data worker process while the model trains (the <c>recallkit</c> command; a library
+    /// caller without a worker launcher loads data in the training process). <c>auto</c>: on with CUDA or spare cores.
+    /// </summary>
+    public PrefetchMode Prefetch { get; init; } = PrefetchMode.Auto;
 
     /// <summary>Skip (and count) images or labels that cannot be decoded or are inconsistent, instead of stopping.</summary>
     public bool SkipBadFiles { get; init; }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using RecallKit.Losses;
+using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
@@ -16,7 +18,7 @@ public static class ClassificationExperiment
 {
     /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
-        IProgress<TrainingStatus>? progress = null)
+        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null)
     {
         var data = ClassificationDatasets.Open(config.Data);
         var classes = ClassificationDatasets.Describe(data.Train.ClassNames);
@@ -31,15 +33,20 @@ public static class ClassificationExperiment
                 new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false), log, cancellation);
 
         using var loss = CreateLoss(config, classes.Count, counts);
-        var train = new ClassificationBatches(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles);
+        var local = TrainBatches(config, data);
+        using var prefetch = WorkerBatches.For(config, local, data_worker);
         var val = new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles);
         int drwStart = (int)Math.Round(config.Loss.DrwStart * config.Schedule.Iterations);
         var task = new ClassificationTask(network, loss, classes, counts, drwStart);
-        var result = new Trainer(config, task, train, val, log) { Progress = progress }.Run(resume, cancellation);
-        foreach (var (file, reason) in train.SkippedFiles.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
+        var result = new Trainer(config, task, (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }.Run(resume, cancellation);
+        foreach (var (file, reason) in (prefetch?.SkippedFiles ?? local.SkippedFiles).Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
             log.WriteLine($"skipped {file}: {reason}");
         return result;
     }
+
+    /// <summary>The training batches of <paramref name="config"/> (sampler, order and augmentation seeded by the config).</summary>
+    public static ClassificationBatches TrainBatches(TrainConfig config, ClassificationData data) =>
+        new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles);
 
     /// <summary>The network of <paramref name="config"/>, initialised (ImageNet backbone or <c>model.init_from</c>) and frozen as its stage asks.</summary>
     public static ClassificationNetwork CreateNetwork(TrainConfig config, int num_classes, TextWriter log)

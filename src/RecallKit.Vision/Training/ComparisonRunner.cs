@@ -11,7 +11,7 @@ public static class ComparisonRunner
 {
     /// <summary>Runs what is missing and returns the report's Markdown (null when cancelled before the end).</summary>
     public static string? Run(ComparisonConfig comparison, TextWriter log, IEnumerable<string>? extraOverrides = null, CancellationToken cancellation = default,
-        IProgress<TrainingStatus>? progress = null)
+        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, System.Diagnostics.ProcessStartInfo>? data_worker = null)
     {
         var overrides = extraOverrides?.ToArray() ?? [];
         foreach (var seed in comparison.Seeds)
@@ -25,7 +25,7 @@ public static class ComparisonRunner
                     continue;
                 }
                 log.WriteLine($"[{variant.Name} seed {seed}] training → {runDir}");
-                var result = Experiment.Train(config, resume: true, log, cancellation, progress);
+                var result = Experiment.Train(config, resume: true, log, cancellation, progress, data_worker);
                 if (!result.Completed) return null;
             }
         return ComparisonReport.Write(comparison.Output);

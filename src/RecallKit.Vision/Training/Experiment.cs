@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Data.Prefetch;
 
 namespace RecallKit.Vision.Training;
 
@@ -7,13 +10,34 @@ namespace RecallKit.Vision.Training;
 public static class Experiment
 {
     /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
+    /// <param name="config">The run.</param>
+    /// <param name="resume">Continue the run in the output directory.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="cancellation">Stops at the next step boundary with a checkpoint.</param>
+    /// <param name="progress">Per-step status.</param>
+    /// <param name="data_worker">Starts a data worker process that serves <see cref="ServeTrainBatches"/>; null loads data in this process.</param>
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
-        IProgress<TrainingStatus>? progress = null)
+        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null)
     {
         if (config.Device == DeviceKind.Cuda && !TorchSharp.torch.cuda.is_available())
             throw new InvalidOperationException("device = cuda, but CUDA is not available in this build of libtorch (the CPU package is referenced); use device = cpu.");
         return ClassificationDatasets.IsClassification(config.Data.Kind)
-            ? ClassificationExperiment.Train(config, resume, log, cancellation, progress)
-            : SegmentationExperiment.Train(config, resume, log, cancellation, progress);
+            ? ClassificationExperiment.Train(config, resume, log, cancellation, progress, data_worker)
+            : SegmentationExperiment.Train(config, resume, log, cancellation, progress, data_worker);
+    }
+
+    /// <summary>The data worker's side: serves the training batches of <paramref name="config"/> (see <see cref="WorkerBatches"/>).</summary>
+    public static void ServeTrainBatches(TrainConfig config, TextReader input, Stream output, TextWriter log)
+    {
+        if (ClassificationDatasets.IsClassification(config.Data.Kind))
+        {
+            var batches = ClassificationExperiment.TrainBatches(config, ClassificationDatasets.Open(config.Data));
+            BatchWorker.Serve(batches, input, output, () => batches.SkippedFiles);
+        }
+        else
+        {
+            var batches = SegmentationExperiment.TrainBatches(config, SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log));
+            BatchWorker.Serve(batches, input, output, () => batches.SkippedFiles);
+        }
     }
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
 using TorchSharp;
@@ -10,8 +12,14 @@ namespace RecallKit.Vision.Training;
 public static class SegmentationExperiment
 {
     /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
+    /// <param name="config">The run.</param>
+    /// <param name="resume">Continue the run in the output directory.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="cancellation">Stops at the next step boundary with a checkpoint.</param>
+    /// <param name="progress">Per-step status.</param>
+    /// <param name="data_worker">Starts a data worker process (see <see cref="WorkerBatches"/>); null loads data in this process.</param>
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
-        IProgress<TrainingStatus>? progress = null)
+        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null)
     {
         var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
         var valSet = SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
@@ -31,15 +39,22 @@ public static class SegmentationExperiment
                 (report.Missing.Count > 0 ? $"; not in the file: {string.Join(", ", report.Missing.Take(5))}{(report.Missing.Count > 5 ? ", …" : "")}" : ""));
         }
         using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
-        var augmentation = new AugmentationOptions(config.Data.CropWidth, config.Data.CropHeight, config.Data.ScaleMin, config.Data.ScaleMax,
-            config.Data.Flip, config.Data.ColorJitter);
-        var train = new DatasetBatches(trainSet, config.Data.BatchSize, augmentation, config.Seed, config.Data.SkipBadFiles);
+        var local = TrainBatches(config, trainSet);
+        using var prefetch = WorkerBatches.For(config, local, data_worker);
         var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles);
-        var result = new Trainer(config, new SegmentationTask(model, loss, classes), train, val, log) { Progress = progress }.Run(resume, cancellation);
-        foreach (var (file, reason) in train.SkippedFiles.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
+        var result = new Trainer(config, new SegmentationTask(model, loss, classes), (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }
+            .Run(resume, cancellation);
+        var trainSkipped = prefetch?.SkippedFiles ?? local.SkippedFiles;
+        foreach (var (file, reason) in trainSkipped.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
             log.WriteLine($"skipped {file}: {reason}");
-        if (train.SkippedFiles.Count + val.SkippedFiles.Count > 0)
-            log.WriteLine($"skipped {train.SkippedFiles.Count} training and {val.SkippedFiles.Count} validation file(s) (data.skip_bad_files).");
+        if (trainSkipped.Count + val.SkippedFiles.Count > 0)
+            log.WriteLine($"skipped {trainSkipped.Count} training and {val.SkippedFiles.Count} validation file(s) (data.skip_bad_files).");
         return result;
     }
+
+    /// <summary>The training batches of <paramref name="config"/> (order and augmentation seeded by the config).</summary>
+    public static DatasetBatches TrainBatches(TrainConfig config, ISegmentationDataset trainSet) =>
+        new(trainSet, config.Data.BatchSize,
+            new AugmentationOptions(config.Data.CropWidth, config.Data.CropHeight, config.Data.ScaleMin, config.Data.ScaleMax, config.Data.Flip, config.Data.ColorJitter),
+            config.Seed, config.Data.SkipBadFiles);
 }

@@ -14,21 +14,12 @@ public sealed class CrashRecoveryTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private static string CliAssembly()
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "RecallKit.slnx"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-        var path = Path.Combine(root, "src", "RecallKit.Cli", "bin", configuration, "net10.0", "RecallKit.Cli.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"build the CLI first: {path}");
-    }
-
     private Process Start(string output, bool resume)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[]
                  {
-                     CliAssembly(), "train", "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=64", "--set", "data.crop_height=32",
+                     Support.CliProcess.Assembly(), "train", "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=64", "--set", "data.crop_height=32",
                      "--set", "data.batch_size=4", "--set", "data.synthetic_train=12", "--set", "data.synthetic_val=4", "--set", "loss.kind=recall",
                      "--set", "loss.ema_alpha=0.5", "--set", "schedule.iterations=60", "--set", "schedule.eval_every=30", "--set", "schedule.log_every=5",
                      "--set", "schedule.checkpoint_every=5", "--set", "threads=2", "--set", $"output={output}",

@@ -1,0 +1,41 @@
+using System.Globalization;
+using RecallKit.Vision.Training;
+
+namespace RecallKit.Vision.Data.Prefetch;
+
+/// <summary>
+/// The worker side of <see cref="WorkerBatches"/>: reads requests <c>epoch startBatch</c> (one per line) and writes that
+/// epoch's batches, then the files skipped so far and an end record. Writing blocks while the pipe is full, so the worker
+/// prepares exactly one batch ahead of the trainer.
+/// </summary>
+public static class BatchWorker
+{
+    /// <summary>Serves <paramref name="source"/> until <paramref name="input"/> ends.</summary>
+    /// <param name="source">The batches to serve.</param>
+    /// <param name="input">Requests.</param>
+    /// <param name="output">Records.</param>
+    /// <param name="skippedFiles">Files the source dropped (<c>skip_bad_files</c>), reported after each epoch.</param>
+    public static void Serve(IBatchSource source, TextReader input, Stream output, Func<IReadOnlyDictionary<string, string>>? skippedFiles = null)
+    {
+        using var writer = new BinaryWriter(output);
+        var reported = new HashSet<string>();
+        while (input.ReadLine() is { } line)
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2) break;
+            int epoch = int.Parse(parts[0], CultureInfo.InvariantCulture), start = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            try
+            {
+                foreach (var batch in source.Epoch(epoch, start, CancellationToken.None))
+                    BatchWire.WriteBatch(writer, batch);
+            }
+            catch (Exception e)
+            {
+                BatchWire.WriteText(writer, BatchWire.Kind.Error, e.GetType().Name, e.Message);
+            }
+            foreach (var (file, reason) in skippedFiles?.Invoke() ?? new Dictionary<string, string>())
+                if (reported.Add(file)) BatchWire.WriteText(writer, BatchWire.Kind.Skipped, file, reason);
+            BatchWire.WriteText(writer, BatchWire.Kind.End);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Data.Prefetch;
+using RecallKit.Vision.Data.Synthetic;
+using RecallKit.Vision.Training;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace RecallKit.Tests.Data;
+
+/// <summary>The data worker process (the real <c>recallkit data-worker</c>) serves exactly the batches the training process would compute.</summary>
+public sealed class WorkerBatchesTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-worker-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private TrainConfig Config() => new()
+    {
+        Data = new DataConfig { Kind = DatasetKind.Folder, Root = Path.Combine(dir, "data"), CropWidth = 32, CropHeight = 16, BatchSize = 3, ScaleMin = 0.8, ScaleMax = 1.2 },
+        Seed = 4,
+    };
+
+    private static ProcessStartInfo Launcher(TrainConfig config)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        info.ArgumentList.Add(Support.CliProcess.Assembly());
+        info.ArgumentList.Add("data-worker");
+        info.Environment["RECALLKIT_WORKER_CONFIG"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(config)));
+        return info;
+    }
+
+    private static void AssertSame(IEnumerable<ImageBatch> expected, IEnumerable<ImageBatch> actual)
+    {
+        var e = expected.ToList();
+        var a = actual.ToList();
+        Assert.Equal(e.Count, a.Count);
+        for (int i = 0; i < e.Count; i++)
+        {
+            Assert.Equal(e[i].Ids, a[i].Ids);
+            Assert.Equal(e[i].Images, a[i].Images);
+            Assert.Equal(e[i].Labels, a[i].Labels);
+            Assert.Equal((e[i].Count, e[i].Height, e[i].Width, e[i].Channels, e[i].ImageLabels), (a[i].Count, a[i].Height, a[i].Width, a[i].Channels, a[i].ImageLabels));
+        }
+    }
+
+    [Fact]
+    public void WorkerBatchesEqualLocalBatchesForAnyEpochAndStartAndSurviveAbandonedEpochs()
+    {
+        SyntheticScenes.Generate(Path.Combine(dir, "data"), 10, 2, 48, 24, seed: 3);
+        var config = Config();
+        var local = SegmentationExperiment.TrainBatches(config, SegmentationDatasets.Open(config.Data, "train", TextWriter.Null));
+        using var worker = WorkerBatches.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, local, Launcher)!;
+        Assert.Equal(3, worker.BatchesPerEpoch);
+
+        AssertSame(local.Epoch(0, 0, default), worker.Epoch(0, 0, default));
+        AssertSame(local.Epoch(1, 1, default), worker.Epoch(1, 1, default));
+        Assert.Single(worker.Epoch(2, 0, default).Take(1)); // abandoned mid-epoch: the worker is restarted for the next request
+        AssertSame(local.Epoch(2, 0, default), worker.Epoch(2, 0, default));
+    }
+
+    [Fact]
+    public void ABadFileInTheWorkerIsTheSameClearErrorAndSkippedFilesComeBack()
+    {
+        SyntheticScenes.Generate(Path.Combine(dir, "data"), 6, 2, 48, 24, seed: 3);
+        var victim = Directory.GetFiles(Path.Combine(dir, "data", "images", "train")).Order(StringComparer.Ordinal).First();
+        File.WriteAllBytes(victim, [1, 2, 3]);
+        var config = Config();
+        var local = SegmentationExperiment.TrainBatches(config, SegmentationDatasets.Open(config.Data, "train", TextWriter.Null));
+        using (var worker = new WorkerBatches(local, () => Launcher(config)))
+        {
+            var e = Assert.Throws<InvalidDataException>(() => worker.Epoch(0, 0, default).ToList());
+            Assert.Contains(Path.GetFileName(victim), e.Message);
+        }
+
+        var skipping = config with { Data = config.Data with { SkipBadFiles = true } };
+        var localSkipping = SegmentationExperiment.TrainBatches(skipping, SegmentationDatasets.Open(skipping.Data, "train", TextWriter.Null));
+        using var tolerant = new WorkerBatches(localSkipping, () => Launcher(skipping));
+        AssertSame(localSkipping.Epoch(0, 0, default), tolerant.Epoch(0, 0, default));
+        Assert.Contains(tolerant.SkippedFiles.Keys, k => k.Contains(Path.GetFileName(victim)));
+    }
+
+    [Fact]
+    public void AutoPrefetchesWithCudaOrSpareCoresOnly()
+    {
+        var config = Config();
+        Assert.False(WorkerBatches.Enabled(config)); // threads = 0: libtorch uses every core
+        Assert.True(WorkerBatches.Enabled(config with { Device = DeviceKind.Cuda }));
+        Assert.Equal(Environment.ProcessorCount > 1, WorkerBatches.Enabled(config with { Threads = 1 }));
+        Assert.False(WorkerBatches.Enabled(config with { Device = DeviceKind.Cuda, Data = config.Data with { Prefetch = PrefetchMode.Off } }));
+        Assert.Null(WorkerBatches.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, new DatasetBatches(null!, 1, null, 0), null));
+    }
+}
