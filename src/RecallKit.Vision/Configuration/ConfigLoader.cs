@@ -120,4 +120,7 @@ public static class ConfigLoader
         var inner = e.InnerException?.Message ?? e.Message;
         return $"value{where} has the wrong type or an unknown name ({inner.Split('.')[0]}). Enum values are snake_case, e.g. cross_entropy, recall, soft_iou, lite_seg, deeplabv3plus_resnet18.";
     }
+
+    /// <summary>The config-file spelling of an enum value (e.g. <c>fashion_mnist_lt</c>, <c>deeplabv3plus_resnet18</c>).</summary>
+    public static string Name<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, Options).Trim('"');
 }

@@ -32,8 +32,8 @@ internal static class Charts
             plottable.LegendText = series[s].name;
         }
         ClassAxis(plot, classNames);
-        plot.Axes.SetLimitsY(0, 115);
-        Finish(plot, path, title, yLabel, width: Math.Max(900, 80 * classNames.Count), height: 480, Alignment.UpperCenter);
+        plot.Axes.SetLimitsY(0, 105);
+        Finish(plot, path, title, yLabel, width: Math.Max(900, 80 * classNames.Count), height: 480);
     }
 
     /// <summary>Lines over steps, one per series.</summary>
@@ -81,7 +81,7 @@ internal static class Charts
         double low = Math.Max(0, Math.Floor((all.Min() - 5) / 10) * 10);
         plot.Axes.SetLimits(low, 110, low, 104);
         plot.XLabel("precision (%)");
-        Finish(plot, path, title, "recall = class accuracy (%)", 800, 700, Alignment.LowerLeft);
+        Finish(plot, path, title, "recall = class accuracy (%)", 800, 700);
     }
 
     private static void ClassAxis(Plot plot, IReadOnlyList<string> classNames)
@@ -95,12 +95,12 @@ internal static class Charts
         plot.Axes.SetLimitsX(-0.6, classNames.Count - 0.4);
     }
 
-    private static void Finish(Plot plot, string path, string title, string yLabel, int width, int height,
-        Alignment legend = Alignment.UpperRight)
+    private static void Finish(Plot plot, string path, string title, string yLabel, int width, int height)
     {
         plot.Title(title);
         plot.YLabel(yLabel);
-        plot.ShowLegend(legend);
-        plot.SavePng(path, width, height);
+        // Outside the data area: with ten variants or classes an inside legend hides bars and points.
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, width + 180, height);
     }
 }

@@ -43,19 +43,23 @@ public static class ComparisonReport
         Charts.Lines(Path.Combine(figures, "training_loss.png"), "Training loss", "step", "loss",
             variants.Select(v => (v.Name, v.Runs[0].TrainLog.Select(r => r[0]).ToArray(), v.Runs[0].TrainLog.Select(r => r[1]).ToArray())).ToList());
         // eval_log columns: segmentation step, OA, mAcc, mIoU, …; classification step, top1, top5, mean_accuracy, …
-        var (mainName, mainColumn, otherName, otherColumn) = classification ? ("top-1", 1, "mAcc", 3) : ("mIoU", 3, "mAcc", 2);
-        Charts.Lines(Path.Combine(figures, "validation_miou.png"), $"Validation {mainName} and {otherName} during training", "step", "%",
-            variants.Where(v => v.Runs[0].EvalLog.Count > 0).SelectMany(v => new[]
-            {
-                (v.Name + " " + mainName, v.Runs[0].EvalLog.Select(r => r[0]).ToArray(), v.Runs[0].EvalLog.Select(r => 100 * r[mainColumn]).ToArray()),
-                (v.Name + " " + otherName, v.Runs[0].EvalLog.Select(r => r[0]).ToArray(), v.Runs[0].EvalLog.Select(r => 100 * r[otherColumn]).ToArray()),
-            }).ToList());
+        // (on a balanced test split top-1 equals the mean per-class accuracy, so classification plots top-1 only)
+        var evalSeries = new List<(string, double[], double[])>();
+        foreach (var v in variants.Where(v => v.Runs[0].EvalLog.Count > 0))
+        {
+            var steps = v.Runs[0].EvalLog.Select(r => r[0]).ToArray();
+            double[] Column(int c) => v.Runs[0].EvalLog.Select(r => 100 * r[c]).ToArray();
+            if (classification) evalSeries.Add((v.Name, steps, Column(1)));
+            else evalSeries.AddRange([(v.Name + " mIoU", steps, Column(3)), (v.Name + " mAcc", steps, Column(2))]);
+        }
+        Charts.Lines(Path.Combine(figures, "validation_miou.png"), classification ? "Validation top-1 accuracy during training" : "Validation mIoU and mAcc during training",
+            "step", "%", evalSeries);
         var weightFigures = new List<string>();
         foreach (var v in variants.Where(v => v.Runs[0].TrainLog.Count > 0 && v.Runs[0].TrainLog[0].Skip(3).Any(double.IsFinite)))
         {
             var run = v.Runs[0];
             var file = $"recall_weights_{v.Name}.png";
-            Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training (classes by pixel frequency)", "step", "weight",
+            Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights 1 − recall over training (classes by {frequency})", "step", "weight",
                 order.Select(c => (orderedNames[Array.IndexOf(order, c)], run.TrainLog.Select(r => r[0]).ToArray(), run.TrainLog.Select(r => r[3 + c]).ToArray())).ToList());
             weightFigures.Add(file);
         }
@@ -143,7 +147,7 @@ public static class ComparisonReport
         var sb = new StringBuilder();
         sb.AppendLine("# Loss comparison");
         sb.AppendLine();
-        sb.AppendLine($"Dataset `{first.Data.Kind.ToString().ToLowerInvariant()}` ({first.Data.Root}), model `{first.Model.Architecture}`, " +
+        sb.AppendLine($"Dataset `{ConfigLoader.Name(first.Data.Kind)}` ({first.Data.Root}), model `{ConfigLoader.Name(first.Model.Architecture)}`, " +
             $"{first.Schedule.Iterations} steps at batch {first.Data.BatchSize}, {first.Optimizer.Kind} lr {first.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
             $"seeds: {string.Join(", ", variants[0].Runs.Select(r => r.Config.Seed))}. Metrics on the validation split in %, final evaluation; " +
             (variants[0].Runs[0].Task == Models.TaskKind.Classification
