@@ -17,7 +17,7 @@ switch (suite)
         break;
     case "train":
         TrainBenchmark.Train();
-        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"));
+        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 128));
         break;
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
@@ -28,7 +28,7 @@ switch (suite)
     case "all":
         LossBenchmark.Run(repeats);
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
-        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"));
+        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 128));
         TrainBenchmark.Memory(steps);
         break;
     default:

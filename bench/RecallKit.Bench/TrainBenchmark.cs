@@ -30,15 +30,16 @@ internal static class TrainBenchmark
     ];
 
     /// <summary>Classifier training steps with EMA recall (α = 0.001 as the paper's iNaturalist run); <paramref name="largest"/> = false skips ResNet-50.</summary>
-    public static void Classification(bool largest)
+    public static void Classification(bool largest, int resnet50Batch = 128)
     {
         Console.WriteLine();
         Console.WriteLine("## Classification training step (forward + EMA recall loss + backward + SGD), random data");
         Console.WriteLine();
         Console.WriteLine("| model | classes | batch | input | s/step | images/s |");
         Console.WriteLine("|---|---:|---:|---|---:|---:|");
-        foreach (var s in ClassifierSetups.Where(s => largest || s.Architecture != Architecture.ResNet50))
+        foreach (var setup in ClassifierSetups.Where(s => largest || s.Architecture != Architecture.ResNet50))
         {
+            var s = setup.Architecture == Architecture.ResNet50 ? setup with { Batch = resnet50Batch } : setup;
             using var model = RecallKit.Vision.Models.Classification.ClassificationModels.Create(s.Architecture, s.Classes, s.Channels, decoupled: false);
             using var loss = new RecallCrossEntropy(s.Classes, ema_alpha: 0.001);
             using var optimizer = optim.SGD(model.parameters(), 0.01, 0.9);

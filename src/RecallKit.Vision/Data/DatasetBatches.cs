@@ -13,7 +13,8 @@ namespace RecallKit.Vision.Data;
 /// without keeping the managed object alive and frees Scalars in their finalizer; a garbage collection triggered by another
 /// thread's allocations during that call can free the Scalar while libtorch reads it ("Unknown scalar type" in BatchNorm after
 /// a few hundred steps of the demo). Decoding only while the training thread waits in managed code, and running without
-/// concurrent GC (Directory.Build.props), rules it out; on the demo it costs about 5 % of the step time.
+/// concurrent GC (Directory.Build.props), rules it out. Prefetching happens in a separate process instead
+/// (<see cref="Prefetch.WorkerBatches"/>, <c>data.prefetch</c>).
 /// </remarks>
 public sealed class DatasetBatches : IBatchSource
 {
