@@ -17,7 +17,11 @@ switch (suite)
         break;
     case "train":
         TrainBenchmark.Train();
-        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 128));
+        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
+        break;
+    case "classification":
+        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
+        TrainBenchmark.InaturalistHead(repeats);
         break;
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
@@ -28,11 +32,12 @@ switch (suite)
     case "all":
         LossBenchmark.Run(repeats);
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
-        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 128));
+        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
+        TrainBenchmark.InaturalistHead(repeats);
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | train | data | memory");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | train | classification | data | memory");
         return 2;
 }
 return 0;
