@@ -27,7 +27,7 @@ switch (suite)
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
         break;
     case "memory":
-        TrainBenchmark.Memory(steps);
+        TrainBenchmark.Memory(steps, deeplab: args.Contains("--deeplab"));
         break;
     case "all":
         LossBenchmark.Run(repeats);

@@ -142,9 +142,13 @@ internal static class TrainBenchmark
         }
     }
 
-    public static void Memory(int steps)
+    /// <summary>RSS over <paramref name="steps"/> training steps and as many evaluation batches; <paramref name="deeplab"/> uses DeepLabV3+ ResNet-18 at batch 2, 128×256.</summary>
+    public static void Memory(int steps, bool deeplab = false)
     {
-        using var model = SegmentationModels.Create(Architecture.LiteSeg, 10);
+        var (architecture, name, batch, height, width) = deeplab
+            ? (Architecture.DeepLabV3PlusResNet18, "DeepLabV3+ ResNet-18", 2, 128, 256)
+            : (Architecture.LiteSeg, "LiteSeg", 8, 96, 192);
+        using var model = SegmentationModels.Create(architecture, 10);
         using var loss = new RecallCrossEntropy(10, ema_alpha: 0.9, ignore_index: 255);
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
         var samples = new List<(int step, double mb)>();
@@ -153,8 +157,8 @@ internal static class TrainBenchmark
         {
             using (var scope = NewDisposeScope())
             {
-                var x = randn(new long[] { 8, 3, 96, 192 }, generator: generator);
-                var y = randint(0, 10, new long[] { 8, 96, 192 }, dtype: ScalarType.Int64, generator: generator);
+                var x = randn(new long[] { batch, 3, height, width }, generator: generator);
+                var y = randint(0, 10, new long[] { batch, height, width }, dtype: ScalarType.Int64, generator: generator);
                 Step(model, loss, optimizer, x, y);
             }
             if (i % (steps / 10) == 0 || i == 100)
@@ -166,21 +170,21 @@ internal static class TrainBenchmark
         }
         double at100 = samples.First(s => s.step == 100).mb, last = samples[^1].mb;
         Console.WriteLine();
-        Console.WriteLine($"## Resident memory over {steps} LiteSeg training steps (batch 8, 96×192, EMA recall)");
+        Console.WriteLine($"## Resident memory over {steps} {name} training steps (batch {batch}, {height}×{width}, EMA recall)");
         Console.WriteLine();
         Console.WriteLine("| step | RSS (MB) |");
         Console.WriteLine("|---:|---:|");
         foreach (var (step, mb) in samples) Console.WriteLine($"| {step} | {mb:F0} |");
         Console.WriteLine();
         Console.WriteLine($"Growth from step 100 to step {steps}: {100 * (last - at100) / at100:+0.0;-0.0} %");
-        EvaluationMemory(model, steps);
+        EvaluationMemory(model, steps, name, batch, height, width);
     }
 
     /// <summary>RSS while evaluating <paramref name="batches"/> batches (forward without gradients, arg-max, confusion matrix): what eval and predict do per image.</summary>
-    private static void EvaluationMemory(nn.Module<Tensor, Tensor> model, int batches)
+    private static void EvaluationMemory(nn.Module<Tensor, Tensor> model, int batches, string name, int batch, int height, int width)
     {
         var samples = new List<(int batch, double mb)>();
-        var source = new RandomBatches(batches, 8, 96, 192, 10);
+        var source = new RandomBatches(batches, batch, height, width, 10);
         int seen = 0;
         var progress = new Action<int>(b =>
         {
@@ -196,11 +200,11 @@ internal static class TrainBenchmark
         progress(++seen);
         double at100 = samples.First(s => s.batch == 100).mb, last = samples[^1].mb;
         Console.WriteLine();
-        Console.WriteLine($"## Resident memory over {batches} evaluation batches (LiteSeg, batch 8, 96×192: forward, arg-max, confusion matrix)");
+        Console.WriteLine($"## Resident memory over {batches} evaluation batches ({name}, batch {batch}, {height}×{width}: forward, arg-max, confusion matrix)");
         Console.WriteLine();
         Console.WriteLine("| batch | RSS (MB) |");
         Console.WriteLine("|---:|---:|");
-        foreach (var (batch, mb) in samples) Console.WriteLine($"| {batch} | {mb:F0} |");
+        foreach (var (index, mb) in samples) Console.WriteLine($"| {index} | {mb:F0} |");
         Console.WriteLine();
         Console.WriteLine($"Growth from batch 100 to batch {batches}: {100 * (last - at100) / at100:+0.0;-0.0} %");
     }

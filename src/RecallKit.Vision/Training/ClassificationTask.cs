@@ -76,33 +76,19 @@ public static class ClassificationEvaluator
         using var predicted = zeros(num_classes, ScalarType.Int64);
         long top5 = 0;
         int k = Math.Min(5, num_classes);
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        EvaluationPass.Run(model, source, device, cancellation, (logits, labels) =>
         {
-            foreach (var batch in source.Epoch(0, 0, cancellation))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                var (images, labels) = BatchTensors.From(batch, device);
-                var logits = model.call(images);
-                if (logits.ndim != 2 || logits.shape[1] != num_classes)
-                    throw new InvalidDataException($"the model returned logits of shape [{string.Join(",", logits.shape)}], expected [N,{num_classes}].");
-                var (_, best) = logits.topk(k, dim: 1);
-                var prediction = best.select(1, 0).cpu();
-                var target = labels.cpu();
-                var hit = prediction.eq(target);
-                tp.add_(target.masked_select(hit).bincount(null, num_classes));
-                gt.add_(target.bincount(null, num_classes));
-                predicted.add_(prediction.bincount(null, num_classes));
-                top5 += best.cpu().eq(target.unsqueeze(1)).any(1).sum().item<long>();
-            }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+            if (logits.ndim != 2 || logits.shape[1] != num_classes)
+                throw new InvalidDataException($"the model returned logits of shape [{string.Join(",", logits.shape)}], expected [N,{num_classes}].");
+            var (_, best) = logits.topk(k, dim: 1);
+            var prediction = best.select(1, 0).cpu();
+            var target = labels.cpu();
+            var hit = prediction.eq(target);
+            tp.add_(target.masked_select(hit).bincount(null, num_classes));
+            gt.add_(target.bincount(null, num_classes));
+            predicted.add_(prediction.bincount(null, num_classes));
+            top5 += best.cpu().eq(target.unsqueeze(1)).any(1).sum().item<long>();
+        });
         var metrics = ConfusionMetrics.FromCounts(tp.data<long>().ToArray(), gt.data<long>().ToArray(), predicted.data<long>().ToArray(), training_counts);
         long total = metrics.GroundTruthCounts.Sum();
         return new Evaluation(TaskKind.Classification, metrics, total > 0 ? (double)top5 / total : double.NaN, training_counts);

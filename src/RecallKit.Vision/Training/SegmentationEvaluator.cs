@@ -12,24 +12,15 @@ public static class SegmentationEvaluator
         Device device, CancellationToken cancellation = default)
     {
         var matrix = new ConfusionMatrix(num_classes, ignore_index);
-        bool wasTraining = model.training;
-        model.eval();
         try
         {
-            foreach (var batch in source.Epoch(0, 0, cancellation))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                var (images, labels) = BatchTensors.From(batch, device);
-                var prediction = model.call(images).argmax(1);
-                matrix.update(prediction, labels);
-            }
+            EvaluationPass.Run(model, source, device, cancellation, (logits, labels) => matrix.update(logits.argmax(1), labels));
+            return matrix;
         }
-        finally
+        catch
         {
-            model.train(wasTraining);
+            matrix.Dispose();
+            throw;
         }
-        return matrix;
     }
 }
