@@ -50,9 +50,9 @@ public sealed class ClassificationTask(ClassificationNetwork network, nn.Module 
         return (loss, g) switch
         {
             (DecoupledLoss decoupled, not null) => decoupled.call(g, h, labels),
-            (nn.Module<Tensor, Tensor, Tensor> single, null) => single.call(h, labels),
-            _ => throw new InvalidOperationException(
-                $"the network {(network.Decoupled ? "has" : "has no")} SDN head g but the loss is {loss.GetType().Name}; model.head = sdn needs a DecoupledLoss."),
+            // a decoupling stage (cRT, LWS) on an SDN network trains head h only: g's logits are not used
+            (nn.Module<Tensor, Tensor, Tensor> single, _) => single.call(h, labels),
+            _ => throw new InvalidOperationException($"the loss is a {loss.GetType().Name} but the network has no SDN head g (model.head = sdn)."),
         };
     }
 

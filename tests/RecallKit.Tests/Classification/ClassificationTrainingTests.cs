@@ -200,6 +200,20 @@ public sealed class ClassificationTrainingTests : IDisposable
             Assert.True(new FileInfo(exportPath).Length < new FileInfo(Path.Combine(full.Output, "last.ckpt")).Length);
         }
         Assert.Equal(TaskKind.Classification, model.Task);
+        // classifier re-training on the SDN model trains h only; the backbone and g stay as they were
+        var crt = full with
+        {
+            Output = Path.Combine(dir, "sdn-crt"),
+            Model = full.Model with { Stage = TrainingStage.Crt, InitFrom = Path.Combine(full.Output, "last.ckpt") },
+            Loss = new LossConfig { Kind = LossKind.CrossEntropy },
+            Schedule = full.Schedule with { Iterations = 4, EvalEvery = 4 },
+        };
+        Assert.True(Experiment.Train(crt, resume: false, TextWriter.Null).Completed);
+        var sdnBefore = State(Path.Combine(full.Output, "last.ckpt"));
+        var sdnAfter = State(Path.Combine(crt.Output, "last.ckpt"));
+        Assert.All(sdnBefore.Keys.Where(k => !k.StartsWith("fc.")), k => Assert.Equal(sdnBefore[k], sdnAfter[k]));
+        Assert.NotEqual(sdnBefore["fc.weight"], sdnAfter["fc.weight"]);
+
         var metrics = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(full.Output, "metrics.json")))!;
         Assert.NotNull(metrics["top5"]);
         Assert.Equal(4, (long)metrics["classes"]![2]!["pixels"]!);
