@@ -220,6 +220,47 @@ public sealed class ClassificationTrainingTests : IDisposable
     }
 
     [Fact]
+    public async Task EvalAndPredictCommandsHandleClassifiers()
+    {
+        var root = TinyImageFolder();
+        var config = Config(root, "cli", 4);
+        Experiment.Train(config, resume: false, TextWriter.Null);
+        var checkpoint = Path.Combine(config.Output, "last.ckpt");
+
+        async Task<string> Run(params string[] args)
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add(Support.CliProcess.Assembly());
+            foreach (var a in args) info.ArgumentList.Add(a);
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var stdout = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.True(process.ExitCode == 0, $"{string.Join(' ', args)}: exit {process.ExitCode}: {await stderr}");
+            return stdout;
+        }
+
+        var evalOut = await Run("eval", "--checkpoint", checkpoint, "--output", Path.Combine(dir, "eval.json"));
+        Assert.Contains("top-1", evalOut);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "eval.json")))!;
+        Assert.Equal(12, json["classes"]!.AsArray().Sum(c => (long)c!["pixels"]!)); // 3 classes × 4 validation images
+
+        var output = Path.Combine(dir, "predictions");
+        var predictOut = await Run("predict", "--checkpoint", checkpoint, "--input", Path.Combine(root, "val", "red"), "--out", output, "--top", "2");
+        var lines = File.ReadAllLines(Path.Combine(output, "predictions.csv"));
+        Assert.Equal("file,class1,probability1,class2,probability2", lines[0]);
+        Assert.Equal(5, lines.Length); // header + 4 images
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            double p1 = double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture), p2 = double.Parse(cells[4], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(p1 >= p2 && p1 + p2 <= 1.0001, line);
+            Assert.Contains(cells[1], new[] { "blue", "green", "red" });
+        }
+        Assert.Contains(" %  ", predictOut);
+    }
+
+    [Fact]
     public void FashionMnistLongTailedTrainingBeatsChanceByAWideMargin()
     {
         if (!File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "train-images-idx3-ubyte.gz")))
