@@ -152,6 +152,7 @@ internal static class TrainBenchmark
         using var loss = new RecallCrossEntropy(10, ema_alpha: 0.9, ignore_index: 255);
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
         var samples = new List<(int step, double mb)>();
+        var managed = new List<double>();
         var generator = new Generator(1);
         for (int i = 1; i <= steps; i++)
         {
@@ -166,15 +167,16 @@ internal static class TrainBenchmark
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 samples.Add((i, Process.GetCurrentProcess().WorkingSet64 / 1048576.0));
+                managed.Add(GC.GetTotalMemory(false) / 1048576.0);
             }
         }
         double at100 = samples.First(s => s.step == 100).mb, last = samples[^1].mb;
         Console.WriteLine();
         Console.WriteLine($"## Resident memory over {steps} {name} training steps (batch {batch}, {height}×{width}, EMA recall)");
         Console.WriteLine();
-        Console.WriteLine("| step | RSS (MB) |");
-        Console.WriteLine("|---:|---:|");
-        foreach (var (step, mb) in samples) Console.WriteLine($"| {step} | {mb:F0} |");
+        Console.WriteLine("| step | RSS (MB) | managed heap (MB) |");
+        Console.WriteLine("|---:|---:|---:|");
+        for (int k = 0; k < samples.Count; k++) Console.WriteLine($"| {samples[k].step} | {samples[k].mb:F0} | {managed[k]:F1} |");
         Console.WriteLine();
         Console.WriteLine($"Growth from step 100 to step {steps}: {100 * (last - at100) / at100:+0.0;-0.0} %");
         EvaluationMemory(model, steps, name, batch, height, width);
