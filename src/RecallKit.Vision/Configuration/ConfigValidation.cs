@@ -32,6 +32,10 @@ public static class ConfigValidation
             "model.head / model.stage / model.classifier", $"{m.Head} / {m.Stage} / {m.Classifier}",
             "linear / joint / linear for segmentation (SDN, decoupling stages and cosine heads are classification methods)");
         Require(m.Stage == TrainingStage.Joint || m.InitFrom is not null, "model.init_from", m.InitFrom, $"a jointly trained checkpoint for model.stage = {m.Stage}");
+        Require(m.Classifier == ClassifierKind.Linear || (config.Loss.Kind == LossKind.Ldam && m.Head == HeadKind.Linear) || m.Stage != TrainingStage.Joint,
+            "model.classifier", m.Classifier, "linear unless loss.kind = ldam with a linear head (cosine logits lie in [−1, 1]; only LDAM scales them by s)");
+        Require(!(m.Classifier == ClassifierKind.Cosine && m.Stage == TrainingStage.TauNorm), "model.stage", m.Stage,
+            "not tau_norm on a cosine classifier (its rows are normalised already: every τ gives the same logits)");
         Require(m.Tau is null || m.Tau >= 0, "model.tau", m.Tau, "≥ 0, or null to sweep 0 … 2");
         Require(d.ImbalanceRatio >= 1, "data.imbalance_ratio", d.ImbalanceRatio, "≥ 1");
         Require(!classification || d.ImageSize >= 8, "data.image_size", d.ImageSize, "≥ 8");

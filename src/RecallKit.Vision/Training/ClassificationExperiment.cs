@@ -26,11 +26,12 @@ public static class ClassificationExperiment
         log.WriteLine($"{config.Data.Kind}: {data.Train.Count} training images in {classes.Count} classes (largest {counts.Max()}, smallest {counts.Min()}), {data.Val.Count} validation images");
 
         manual_seed(config.Seed);
-        using var network = CreateNetwork(config, classes.Count, log);
+        using var network = CreateNetwork(config, classes.Count, log, classes.Names);
         var m = config.Model;
         if (m.Stage == TrainingStage.TauNorm)
             return TauNormalization.Run(config, network, classes, counts,
-                new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false), log, cancellation);
+                new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles),
+                resume, log, cancellation);
 
         using var loss = CreateLoss(config, classes.Count, counts);
         var local = TrainBatches(config, data);
@@ -49,7 +50,7 @@ public static class ClassificationExperiment
         new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles);
 
     /// <summary>The network of <paramref name="config"/>, initialised (ImageNet backbone or <c>model.init_from</c>) and frozen as its stage asks.</summary>
-    public static ClassificationNetwork CreateNetwork(TrainConfig config, int num_classes, TextWriter log)
+    public static ClassificationNetwork CreateNetwork(TrainConfig config, int num_classes, TextWriter log, IReadOnlyList<string>? class_names = null)
     {
         var m = config.Model;
         var network = ClassificationModels.Create(m.Architecture, num_classes, ClassificationDatasets.Channels(config.Data.Kind), m.Head == HeadKind.Sdn,
@@ -65,13 +66,15 @@ public static class ClassificationExperiment
             }
             if (m.InitFrom is { } init)
             {
-                var source = TrainedModel.Load(init);
+                using var source = TrainedModel.Load(init);
                 if (source.Config.Model.Architecture != m.Architecture || source.Config.Model.Head != m.Head || source.Config.Model.Classifier != m.Classifier
                     || source.Classes.Count != num_classes)
                     throw new InvalidDataException(
                         $"model.init_from = {init} holds a {source.Config.Model.Architecture} ({source.Config.Model.Head} head, {source.Config.Model.Classifier} classifier, {source.Classes.Count} classes); this run needs {m.Architecture} ({m.Head} head, {m.Classifier} classifier, {num_classes} classes).");
+                if (class_names is not null && !source.Classes.Names.SequenceEqual(class_names))
+                    throw new InvalidDataException($"model.init_from = {init} was trained on classes {string.Join(", ", source.Classes.Names.Take(5))}, … which differ from this dataset's {string.Join(", ", class_names.Take(5))}, … (names or order).");
+                ModelKeys.Check(init, ModelKeys.Describe(source.Network), network, $"{m.Architecture} with {num_classes} classes");
                 network.load_state_dict(source.Network.state_dict());
-                source.Dispose();
                 log.WriteLine($"initialised from {init}");
             }
             switch (m.Stage)

@@ -22,7 +22,9 @@ namespace RecallKit.Vision.Training;
 public sealed class ClassificationTask(ClassificationNetwork network, nn.Module loss, DatasetClasses classes, IReadOnlyList<long> training_counts,
     int drw_start_iteration = int.MaxValue) : ITrainingTask
 {
-    private readonly DeferredReweighting? drw = loss is LdamLoss ? new DeferredReweighting(training_counts, drw_start_iteration) : null;
+    // LDAM on a single head, or as head g's loss in an SDN network
+    private readonly LdamLoss? ldam = loss as LdamLoss ?? (loss as DecoupledLoss)?.GLoss as LdamLoss;
+    private readonly DeferredReweighting drw = new(training_counts, drw_start_iteration);
 
     /// <inheritdoc />
     public TaskKind Kind => TaskKind.Classification;
@@ -45,7 +47,7 @@ public sealed class ClassificationTask(ClassificationNetwork network, nn.Module 
     /// <inheritdoc />
     public Tensor ComputeLoss(Tensor images, Tensor labels, int iteration)
     {
-        if (loss is LdamLoss ldam) ldam.class_weights = drw!.WeightsFor(iteration);
+        if (ldam is not null) ldam.class_weights = drw.WeightsFor(iteration);
         var (h, g) = network.TrainingLogits(images);
         return (loss, g) switch
         {
@@ -83,6 +85,8 @@ public static class ClassificationEvaluator
             var (_, best) = logits.topk(k, dim: 1);
             var prediction = best.select(1, 0).cpu();
             var target = labels.cpu();
+            if (target.numel() > 0 && (target.min().item<long>() < 0 || target.max().item<long>() >= num_classes))
+                throw new InvalidDataException($"a label of {target.min().item<long>()}…{target.max().item<long>()} is outside the {num_classes} classes.");
             var hit = prediction.eq(target);
             tp.add_(target.masked_select(hit).bincount(null, num_classes));
             gt.add_(target.bincount(null, num_classes));

@@ -21,6 +21,8 @@ internal static class EvaluationPass
                 var (images, labels) = BatchTensors.From(batch, device);
                 onBatch(model.call(images), labels);
             }
+            // batch sources stop yielding on cancellation: a partial evaluation must not pass for a complete one
+            cancellation.ThrowIfCancellationRequested();
         }
         finally
         {

@@ -19,11 +19,13 @@ public static class TauNormalization
 
     /// <summary>Normalises <paramref name="network"/> (loaded from <c>model.init_from</c>) and writes the run.</summary>
     public static TrainingResult Run(TrainConfig config, ClassificationNetwork network, DatasetClasses classes, IReadOnlyList<long> counts,
-        IBatchSource val, TextWriter log, CancellationToken cancellation)
+        IBatchSource val, bool resume, TextWriter log, CancellationToken cancellation)
     {
         if (config.Model.InitFrom is null) throw new ConfigException("model.stage = tau_norm needs model.init_from (a jointly trained checkpoint).");
         using var run = new RunDirectory(config.Output);
         run.Acquire();
+        if (File.Exists(run.LastCheckpoint) && !resume)
+            throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to redo the τ sweep there or choose another output directory.");
         var device = config.Device == DeviceKind.Cuda ? CUDA : CPU;
         network.to(device);
         var weight = network.Classifier.weight!.detach().clone();

@@ -123,7 +123,14 @@ public sealed class Trainer
                     }
                     if (evaluate)
                     {
-                        lastEval = task.Evaluate(val, device, cancellation);
+                        try
+                        {
+                            lastEval = task.Evaluate(val, device, cancellation);
+                        }
+                        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                        {
+                            break; // an interrupted evaluation is not recorded; the checkpoint below keeps the step
+                        }
                         evalLog.Append(iteration, lastEval.Values);
                         var columns = Evaluation.Columns(task.Kind);
                         for (int c = 0; c < columns.Count; c++)
@@ -232,6 +239,9 @@ public sealed class Trainer
         if (!savedClasses.Names.SequenceEqual(classes.Names))
             throw new InvalidDataException(
                 $"{path} was trained on {savedClasses.Count} classes ({string.Join(", ", savedClasses.Names)}) but the dataset has {classes.Count} ({string.Join(", ", classes.Names)}).");
+        if (saved.Model.Head != config.Model.Head || saved.Model.Stage != config.Model.Stage || saved.Model.Classifier != config.Model.Classifier)
+            throw new InvalidDataException(
+                $"{path} was trained with head {saved.Model.Head}, stage {saved.Model.Stage}, classifier {saved.Model.Classifier}; the config asks for {config.Model.Head}, {config.Model.Stage}, {config.Model.Classifier}. Use another output directory.");
         if (saved.Loss.Kind != config.Loss.Kind)
             throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
         ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,

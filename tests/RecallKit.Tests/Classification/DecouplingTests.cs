@@ -151,4 +151,29 @@ public sealed class DecouplingTests
                 Assert.Equal(dot / Math.Sqrt(nf * nw), logits[n * 5 + c], 12);
             }
     }
+
+    [Fact]
+    public void DeferredReweightingAlsoReachesLdamAsHeadGLoss()
+    {
+        using var network = Network(decoupled: true);
+        var ldam = new LdamLoss(Counts);
+        var loss = new DecoupledLoss(ldam, new ClassBalancedCrossEntropy(5, Counts, 0.99));
+        var task = new ClassificationTask(network, loss, ClassificationDatasets.Describe(["a", "b", "c", "d", "e"]), Counts, drw_start_iteration: 3);
+        var x = randn(new long[] { 6, 4, 1, 1 }, ScalarType.Float64);
+        var y = tensor(new long[] { 0, 1, 2, 3, 4, 0 });
+        task.ComputeLoss(x, y, 2);
+        Assert.Null(ldam.class_weights);
+        task.ComputeLoss(x, y, 3);
+        Assert.NotNull(ldam.class_weights);
+        Assert.True(ldam.class_weights![4] > ldam.class_weights[0]); // the rarest class weighs most
+    }
+
+    [Fact]
+    public void TauNormalisationOfAnAllZeroRowStaysFinite()
+    {
+        using var network = new ClassificationNetwork(new TinyFeatures(), 2, decoupled: false);
+        using (no_grad()) network.Classifier.weight!.copy_(tensor(new float[] { 0, 0, 0, 3, 4, 0 }).view(2, 3));
+        network.TauNormalize(1);
+        Assert.Equal([0f, 0, 0, 0.6f, 0.8f, 0], network.Classifier.weight!.data<float>().ToArray());
+    }
 }

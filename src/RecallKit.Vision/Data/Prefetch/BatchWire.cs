@@ -17,27 +17,33 @@ internal static class BatchWire
 
     public sealed record Record(Kind Kind, ImageBatch? Batch = null, string? First = null, string? Second = null);
 
+    /// <summary>Writes a whole batch record at once: labels are checked before any byte reaches the pipe.</summary>
     public static void WriteBatch(BinaryWriter writer, ImageBatch batch)
     {
-        writer.Write(Magic);
-        writer.Write((byte)Kind.Batch);
-        writer.Write(batch.Count);
-        writer.Write(batch.Height);
-        writer.Write(batch.Width);
-        writer.Write(batch.Channels);
-        writer.Write(batch.ImageLabels);
-        writer.Write(batch.Ids.Count);
-        foreach (var id in batch.Ids) writer.Write(id);
-        writer.Write(batch.Images.Length);
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(batch.Images.AsSpan()));
         // Labels travel as int16 (a quarter of the bytes): class ids, 255 and −100 all fit.
-        writer.Write(batch.Labels.Length);
         var shorts = new short[batch.Labels.Length];
         for (int i = 0; i < shorts.Length; i++)
             shorts[i] = batch.Labels[i] is >= short.MinValue and <= short.MaxValue
                 ? (short)batch.Labels[i]
                 : throw new InvalidDataException($"label {batch.Labels[i]} of batch {string.Join(", ", batch.Ids.Take(3))} does not fit the data worker's 16-bit labels.");
-        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(shorts.AsSpan()));
+        using var buffer = new MemoryStream();
+        using (var record = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            record.Write(Magic);
+            record.Write((byte)Kind.Batch);
+            record.Write(batch.Count);
+            record.Write(batch.Height);
+            record.Write(batch.Width);
+            record.Write(batch.Channels);
+            record.Write(batch.ImageLabels);
+            record.Write(batch.Ids.Count);
+            foreach (var id in batch.Ids) record.Write(id);
+            record.Write(batch.Images.Length);
+            record.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(batch.Images.AsSpan()));
+            record.Write(shorts.Length);
+            record.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(shorts.AsSpan()));
+        }
+        writer.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
         writer.Flush();
     }
 
@@ -55,6 +61,8 @@ internal static class BatchWire
     {
         if (reader.ReadInt32() != Magic) throw new InvalidDataException("the data worker sent a malformed record.");
         var kind = (Kind)reader.ReadByte();
+        if (kind is not (Kind.Batch or Kind.Skipped or Kind.Error or Kind.End))
+            throw new InvalidDataException($"the data worker sent an unknown record kind {(byte)kind}.");
         if (kind != Kind.Batch) return new Record(kind, null, reader.ReadString(), reader.ReadString());
         int count = reader.ReadInt32(), height = reader.ReadInt32(), width = reader.ReadInt32(), channels = reader.ReadInt32();
         bool imageLabels = reader.ReadBoolean();

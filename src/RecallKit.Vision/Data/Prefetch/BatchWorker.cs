@@ -19,6 +19,11 @@ public static class BatchWorker
     {
         using var writer = new BinaryWriter(output);
         var reported = new HashSet<string>();
+        void Report()
+        {
+            foreach (var (file, reason) in skippedFiles?.Invoke() ?? new Dictionary<string, string>())
+                if (reported.Add(file)) BatchWire.WriteText(writer, BatchWire.Kind.Skipped, file, reason);
+        }
         while (input.ReadLine() is { } line)
         {
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -27,14 +32,16 @@ public static class BatchWorker
             try
             {
                 foreach (var batch in source.Epoch(epoch, start, CancellationToken.None))
+                {
+                    Report(); // files skipped while preparing this batch arrive before it, even if the epoch is cut short
                     BatchWire.WriteBatch(writer, batch);
+                }
             }
             catch (Exception e)
             {
                 BatchWire.WriteText(writer, BatchWire.Kind.Error, e.GetType().Name, e.Message);
             }
-            foreach (var (file, reason) in skippedFiles?.Invoke() ?? new Dictionary<string, string>())
-                if (reported.Add(file)) BatchWire.WriteText(writer, BatchWire.Kind.Skipped, file, reason);
+            Report();
             BatchWire.WriteText(writer, BatchWire.Kind.End);
         }
     }

@@ -102,7 +102,7 @@ public sealed class ClassificationNetwork : nn.Module<Tensor, Tensor>
     public void TauNormalize(double tau)
     {
         using var _ = no_grad();
-        var norms = fc.weight!.norm(1, keepdim: true, p: 2);
+        var norms = fc.weight!.norm(1, keepdim: true, p: 2).clamp_min(1e-12); // an all-zero row stays zero instead of NaN
         fc.weight!.div_(norms.pow(tau));
         fc.bias!.zero_();
     }
