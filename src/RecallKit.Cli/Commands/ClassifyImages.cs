@@ -55,16 +55,9 @@ internal static class ClassifyImages
             gray.CopyPixelDataTo(pixels);
             return new RawImage(pixels, 1, gray.Height, gray.Width);
         }
+        if (resizeShorter > 0) return ImageFileDataset.Decode(file, resizeShorter);
         using var rgb = ImageFiles.LoadRgb(file);
-        if (resizeShorter > 0)
-        {
-            double scale = (double)resizeShorter / Math.Min(rgb.Width, rgb.Height);
-            rgb.Mutate(x => x.Resize(Math.Max(1, (int)Math.Round(rgb.Width * scale)), Math.Max(1, (int)Math.Round(rgb.Height * scale))));
-        }
-        else
-        {
-            rgb.Mutate(x => x.Resize(augmentation.Size, augmentation.Size));
-        }
+        rgb.Mutate(x => x.Resize(augmentation.Size, augmentation.Size));
         var bytes = new byte[rgb.Width * rgb.Height * 3];
         rgb.CopyPixelDataTo(bytes);
         return new RawImage(bytes, 3, rgb.Height, rgb.Width);

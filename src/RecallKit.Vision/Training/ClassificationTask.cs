@@ -85,8 +85,9 @@ public static class ClassificationEvaluator
             var (_, best) = logits.topk(k, dim: 1);
             var prediction = best.select(1, 0).cpu();
             var target = labels.cpu();
-            if (target.numel() > 0 && (target.min().item<long>() < 0 || target.max().item<long>() >= num_classes))
-                throw new InvalidDataException($"a label of {target.min().item<long>()}…{target.max().item<long>()} is outside the {num_classes} classes.");
+            var outside = target.lt(0).logical_or(target.ge(num_classes));
+            if (outside.any().item<bool>())
+                throw new InvalidDataException($"label {target.masked_select(outside)[0].item<long>()} is outside the {num_classes} classes.");
             var hit = prediction.eq(target);
             tp.add_(target.masked_select(hit).bincount(null, num_classes));
             gt.add_(target.bincount(null, num_classes));

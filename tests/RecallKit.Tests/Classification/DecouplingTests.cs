@@ -39,6 +39,7 @@ public sealed class DecouplingTests
     [Fact]
     public void SdnRoutesBackboneGradientsFromGOnlyAndHLearnsFromItsOwnLossOnly()
     {
+        using var scope = NewDisposeScope();
         var x = randn(new long[] { 12, 4, 1, 1 }, ScalarType.Float64, generator: new Generator(3));
         var y = tensor(new long[] { 0, 1, 2, 3, 4, 0, 0, 1, 2, 0, 1, 0 });
         var classes = ClassificationDatasets.Describe(["a", "b", "c", "d", "e"]);
@@ -82,6 +83,7 @@ public sealed class DecouplingTests
     [Fact]
     public void InferenceUsesHeadH()
     {
+        using var scope = NewDisposeScope();
         using var network = Network(decoupled: true);
         var x = randn(new long[] { 3, 4, 1, 1 }, ScalarType.Float64);
         using var _ = no_grad();
@@ -93,6 +95,7 @@ public sealed class DecouplingTests
     [Fact]
     public void TauNormalisationDividesRowsByTheirNormToTheTauAndDropsTheBias()
     {
+        using var scope = NewDisposeScope();
         using var network = new ClassificationNetwork(new TinyFeatures(), 2, decoupled: false);
         using (no_grad())
         {
@@ -118,6 +121,7 @@ public sealed class DecouplingTests
     [Fact]
     public void LearnableWeightScalingMultipliesEachClassLogit()
     {
+        using var scope = NewDisposeScope();
         using var network = Network(decoupled: false);
         var x = randn(new long[] { 4, 4, 1, 1 }, ScalarType.Float64);
         using var _ = no_grad();
@@ -130,6 +134,7 @@ public sealed class DecouplingTests
     [Fact]
     public void CosineHeadsGiveTheCosineOfFeaturesAndClassWeights()
     {
+        using var scope = NewDisposeScope();
         manual_seed(4);
         using var network = new ClassificationNetwork(new TinyFeatures(), 5, decoupled: false, cosine: true);
         network.to(ScalarType.Float64);
@@ -155,6 +160,7 @@ public sealed class DecouplingTests
     [Fact]
     public void DeferredReweightingAlsoReachesLdamAsHeadGLoss()
     {
+        using var scope = NewDisposeScope();
         using var network = Network(decoupled: true);
         var ldam = new LdamLoss(Counts);
         var loss = new DecoupledLoss(ldam, new ClassBalancedCrossEntropy(5, Counts, 0.99));
@@ -171,6 +177,7 @@ public sealed class DecouplingTests
     [Fact]
     public void TauNormalisationOfAnAllZeroRowStaysFinite()
     {
+        using var scope = NewDisposeScope();
         using var network = new ClassificationNetwork(new TinyFeatures(), 2, decoupled: false);
         using (no_grad()) network.Classifier.weight!.copy_(tensor(new float[] { 0, 0, 0, 3, 4, 0 }).view(2, 3));
         network.TauNormalize(1);

@@ -43,12 +43,15 @@ public sealed class ImageFileDataset : IClassificationDataset
     public string Describe(int index) => paths[index];
 
     /// <inheritdoc />
-    public RawImage Load(int index)
+    public RawImage Load(int index) => Decode(paths[index], ResizeShorter);
+
+    /// <summary>Decodes <paramref name="path"/> as RGB, resized so its shorter side is <paramref name="resize_shorter"/> (0 keeps the size).</summary>
+    public static RawImage Decode(string path, int resize_shorter)
     {
-        using var image = ImageFiles.LoadRgb(paths[index]);
-        if (ResizeShorter > 0)
+        using var image = ImageFiles.LoadRgb(path);
+        if (resize_shorter > 0)
         {
-            double scale = (double)ResizeShorter / Math.Min(image.Width, image.Height);
+            double scale = (double)resize_shorter / Math.Min(image.Width, image.Height);
             int w = Math.Max(1, (int)Math.Round(image.Width * scale)), h = Math.Max(1, (int)Math.Round(image.Height * scale));
             if (w != image.Width || h != image.Height) image.Mutate(x => x.Resize(w, h, KnownResamplers.Triangle));
         }
