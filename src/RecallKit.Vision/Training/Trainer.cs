@@ -81,6 +81,7 @@ public sealed class Trainer
         var weightColumns = classes.Names.Select(n => "w_" + n.Replace(',', '_').Replace(' ', '_'));
         using var trainLog = new CsvLog(run.TrainLog, ["step", "loss", "lr", .. weightColumns], progress.Iteration);
         using var evalLog = new CsvLog(run.EvalLog, ["step", .. Evaluation.Columns(task.Kind)], progress.Iteration);
+        TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
         var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
             config.Schedule.PolyPower);
@@ -89,74 +90,68 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         int startIteration = progress.Iteration, iteration = progress.Iteration;
         double lastLoss = double.NaN;
-        var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
-        try
+        using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
+        while (iteration < config.Schedule.Iterations)
         {
-            while (iteration < config.Schedule.Iterations)
+            int epoch = iteration / train.BatchesPerEpoch;
+            foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, cancellation))
             {
-                int epoch = iteration / train.BatchesPerEpoch;
-                foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, cancellation))
+                if (iteration >= config.Schedule.Iterations || cancellation.IsCancellationRequested) break;
+                double lr = schedule.At(iteration);
+                float lossValue = Step(batch, optimizer, lr, iteration, nonFinite, logging: (iteration + 1) % config.Schedule.LogEvery == 0);
+                iteration++;
+                if (!float.IsNaN(lossValue)) lastLoss = lossValue;
+                Progress?.Report(new TrainingStatus(RunName(run.Root), iteration, config.Schedule.Iterations, lastLoss, lr,
+                    (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds));
+                bool evaluate = iteration == config.Schedule.Iterations || (config.Schedule.EvalEvery > 0 && iteration % config.Schedule.EvalEvery == 0);
+                bool log = iteration % config.Schedule.LogEvery == 0;
+                if (log || evaluate || iteration % config.Schedule.CheckpointEvery == 0)
+                    ThrowIfNonFinite(nonFinite, iteration);
+                if (log)
                 {
-                    if (iteration >= config.Schedule.Iterations || cancellation.IsCancellationRequested) break;
-                    double lr = schedule.At(iteration);
-                    float lossValue = Step(batch, optimizer, lr, iteration, nonFinite, logging: (iteration + 1) % config.Schedule.LogEvery == 0);
-                    iteration++;
-                    if (!float.IsNaN(lossValue)) lastLoss = lossValue;
-                    Progress?.Report(new TrainingStatus(RunName(run.Root), iteration, config.Schedule.Iterations, lastLoss, lr,
-                        (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds));
-                    bool evaluate = iteration == config.Schedule.Iterations || (config.Schedule.EvalEvery > 0 && iteration % config.Schedule.EvalEvery == 0);
-                    bool log = iteration % config.Schedule.LogEvery == 0;
-                    if (log || evaluate || iteration % config.Schedule.CheckpointEvery == 0)
-                        ThrowIfNonFinite(nonFinite, iteration);
-                    if (log)
-                    {
-                        var weights = LastWeights();
-                        trainLog.Append(iteration, [lossValue, lr, .. weights]);
-                        tensorboard.add_scalar("train/loss", lossValue, iteration);
-                        tensorboard.add_scalar("train/lr", (float)lr, iteration);
-                        for (int c = 0; c < weights.Length; c++)
-                            if (double.IsFinite(weights[c])) tensorboard.add_scalar($"class_weight/{classes.Names[c]}", (float)weights[c], iteration);
-                        double rate = (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds;
-                        var eta = TimeSpan.FromSeconds((config.Schedule.Iterations - iteration) * clock.Elapsed.TotalSeconds / (iteration - startIteration));
-                        if (Progress is null)
-                            output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
-                    }
-                    if (evaluate)
-                    {
-                        try
-                        {
-                            lastEval = task.Evaluate(val, device, cancellation);
-                        }
-                        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-                        {
-                            break; // an interrupted evaluation is not recorded; the checkpoint below keeps the step
-                        }
-                        evalLog.Append(iteration, lastEval.Values);
-                        var columns = Evaluation.Columns(task.Kind);
-                        for (int c = 0; c < columns.Count; c++)
-                            if (double.IsFinite(lastEval.Values[c])) tensorboard.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], iteration);
-                        output.WriteLine($"eval @ {iteration}: {lastEval.Summary}");
-                        if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
-                        {
-                            progress = progress with { BestMetric = lastEval.Selection, BestIteration = iteration };
-                            SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = iteration });
-                            WriteMetrics(run.Combine("best_metrics.json"), iteration, lastEval);
-                        }
-                    }
-                    if (evaluate || iteration % config.Schedule.CheckpointEvery == 0)
-                        SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration });
+                    var weights = LastWeights();
+                    trainLog.Append(iteration, [lossValue, lr, .. weights]);
+                    tensorboard.add_scalar("train/loss", lossValue, iteration);
+                    tensorboard.add_scalar("train/lr", (float)lr, iteration);
+                    for (int c = 0; c < weights.Length; c++)
+                        if (double.IsFinite(weights[c])) tensorboard.add_scalar($"class_weight/{classes.Names[c]}", (float)weights[c], iteration);
+                    double rate = (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds;
+                    var eta = TimeSpan.FromSeconds((config.Schedule.Iterations - iteration) * clock.Elapsed.TotalSeconds / (iteration - startIteration));
+                    if (Progress is null)
+                        output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
                 }
-                if (cancellation.IsCancellationRequested) break;
+                if (evaluate)
+                {
+                    try
+                    {
+                        lastEval = task.Evaluate(val, device, cancellation);
+                    }
+                    catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                    {
+                        break; // an interrupted evaluation is not recorded; the checkpoint below keeps the step
+                    }
+                    evalLog.Append(iteration, lastEval.Values);
+                    var columns = Evaluation.Columns(task.Kind);
+                    for (int c = 0; c < columns.Count; c++)
+                        if (double.IsFinite(lastEval.Values[c])) tensorboard.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], iteration);
+                    output.WriteLine($"eval @ {iteration}: {lastEval.Summary}");
+                    if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
+                    {
+                        progress = progress with { BestMetric = lastEval.Selection, BestIteration = iteration };
+                        SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = iteration });
+                        WriteMetrics(run.Combine("best_metrics.json"), iteration, lastEval);
+                    }
+                }
+                if (evaluate || iteration % config.Schedule.CheckpointEvery == 0)
+                    SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration });
             }
-        }
-        finally
-        {
-            nonFinite.Dispose();
+            if (cancellation.IsCancellationRequested) break;
         }
 
         progress = progress with { Iteration = iteration };
         if (cancellation.IsCancellationRequested)
         {
+            ThrowIfNonFinite(nonFinite, iteration); // never replace the last good checkpoint with broken weights
             SaveCheckpoint(run.LastCheckpoint, optimizer, progress);
             output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
             return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
@@ -244,6 +239,7 @@ public sealed class Trainer
                 $"{path} was trained with head {saved.Model.Head}, stage {saved.Model.Stage}, classifier {saved.Model.Classifier}; the config asks for {config.Model.Head}, {config.Model.Stage}, {config.Model.Classifier}. Use another output directory.");
         if (saved.Loss.Kind != config.Loss.Kind)
             throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
+        ResumeCompatibility.ThrowIfIncompatible(path, saved, config);
         ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
             $"{config.Model.Architecture} with {classes.Count} classes");
         checkpoint.Read("model", r => model.load(r));

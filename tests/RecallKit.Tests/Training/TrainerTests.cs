@@ -109,15 +109,15 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(Weights(modelA), Weights(modelC));
     }
 
-    /// <summary>Cross-entropy that returns NaN on its 3rd and 7th training calls.</summary>
-    private sealed class NaNOnSomeCalls() : nn.Module<Tensor, Tensor, Tensor>("nan")
+    /// <summary>Cross-entropy that returns NaN on the given training calls (1-based).</summary>
+    private sealed class NaNOnSomeCalls(params int[] nanCalls) : nn.Module<Tensor, Tensor, Tensor>("nan")
     {
         private int calls;
 
         public override Tensor forward(Tensor input, Tensor target)
         {
             var value = nn.functional.cross_entropy(input, target, ignore_index: 255);
-            return training && ++calls is 3 or 7 ? value * double.NaN : value;
+            return training && nanCalls.Contains(++calls) ? value * double.NaN : value;
         }
     }
 
@@ -126,7 +126,7 @@ public sealed class TrainerTests : IDisposable
     {
         var output = Path.Combine(dir, "skip");
         using var model = new PixelClassifier(3);
-        using var loss = new NaNOnSomeCalls();
+        using var loss = new NaNOnSomeCalls(3, 7);
         var config = TinyTraining.Config(output, 12) with { Schedule = TinyTraining.Config(output).Schedule with { Iterations = 12, SkipNonfinite = true } };
         var trainer = new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
             TextWriter.Null);
@@ -196,15 +196,124 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void ANonFiniteLossStopsWithTheStepAndKeepsTheLastGoodCheckpoint()
     {
+        // NaN at step 7: the check at step 8 stops the run; last.ckpt stays the finite state of step 4.
         var output = Path.Combine(dir, "nan");
         using var model = new PixelClassifier(3);
-        using var loss = new RecallCrossEntropy(3, ignore_index: 255);
-        var config = TinyTraining.Config(output, 24) with { Optimizer = new() { Kind = RecallKit.Vision.Configuration.OptimizerKind.Sgd, LearningRate = 1e30 } };
-        var trainer = new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
-            TextWriter.Null);
+        using var loss = new NaNOnSomeCalls(7);
+        var trainer = new Trainer(TinyTraining.Config(output, 24), new SegmentationTask(model, loss, ColourCodedBatches.ClassNames),
+            new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null);
         var e = Assert.Throws<NonFiniteLossException>(() => trainer.Run(resume: false));
-        Assert.Contains("step", e.Message);
-        if (File.Exists(Path.Combine(output, "last.ckpt")))
-            Checkpoint.Load(Path.Combine(output, "last.ckpt")); // whatever is there is complete and verifiable
+        Assert.Contains("step 8", e.Message);
+        AssertLastCheckpointIsFiniteAtStep(output, 4);
+    }
+
+    [Fact]
+    public void CancellingAfterANonFiniteLossKeepsTheLastGoodCheckpoint()
+    {
+        // NaN at step 7, Ctrl+C while the 8th batch is fetched: the cancellation path must not save the broken weights.
+        var output = Path.Combine(dir, "nan-cancel");
+        using var model = new PixelClassifier(3);
+        using var loss = new NaNOnSomeCalls(7);
+        using var cancel = new CancellationTokenSource();
+        var source = new CancellingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 7, cancel);
+        var trainer = new Trainer(TinyTraining.Config(output, 24), new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), source,
+            new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null);
+        var e = Assert.Throws<NonFiniteLossException>(() => trainer.Run(resume: false, cancel.Token));
+        Assert.Contains("step 7", e.Message);
+        Assert.False(model.parameters().All(p => p.isfinite().all().item<bool>()), "the test needs the in-memory weights to be broken");
+        AssertLastCheckpointIsFiniteAtStep(output, 4);
+    }
+
+    [Fact]
+    public void ResumingWithAChangedSettingIsRefusedListingEveryChangedKey()
+    {
+        var output = Path.Combine(dir, "changed");
+        using var model = new PixelClassifier(3);
+        using var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        Trainer(output, model, loss, iterations: 8).Run(resume: false);
+        var configBefore = File.ReadAllText(Path.Combine(output, "config.json"));
+        var lastBefore = File.ReadAllBytes(Path.Combine(output, "last.ckpt"));
+
+        var original = TinyTraining.Config(output, 8);
+        var changed = original with
+        {
+            Seed = 6,
+            Optimizer = original.Optimizer with { LearningRate = 0.1 },
+            Loss = original.Loss with { EmaAlpha = 0.9, DrwStart = 0.5 },
+            Data = original.Data with { BatchSize = 8, Root = "elsewhere" },
+            Model = original.Model with { InitFrom = "other.ckpt" },
+            Schedule = original.Schedule with { Iterations = 30 },
+            Threads = 1,
+        };
+        var trainer = new Trainer(changed, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames),
+            new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null);
+        var e = Assert.Throws<InvalidDataException>(() => trainer.Run(resume: true));
+        foreach (var expected in new[]
+                 {
+                     "seed: 5 → 6", "optimizer.learning_rate: 0.05 → 0.1", "loss.ema_alpha: null → 0.9", "loss.drw_start: 0.8 → 0.5",
+                     "data.batch_size: 4 → 8", "data.root: \"data/synthetic\" → \"elsewhere\"", "model.init_from: null → \"other.ckpt\"",
+                 })
+            Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain("schedule.iterations:", e.Message);
+        Assert.DoesNotContain("threads:", e.Message);
+        Assert.Equal(configBefore, File.ReadAllText(Path.Combine(output, "config.json")));
+        Assert.Equal(lastBefore, File.ReadAllBytes(Path.Combine(output, "last.ckpt")));
+    }
+
+    [Fact]
+    public void ResumingMayExtendTheRunAndChangeThreadsAndCadence()
+    {
+        var output = Path.Combine(dir, "extended");
+        using var model = new PixelClassifier(3);
+        using var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        Trainer(output, model, loss, iterations: 8).Run(resume: false);
+        var original = TinyTraining.Config(output, 12);
+        var extended = original with { Threads = 1, Schedule = original.Schedule with { LogEvery = 2, EvalEvery = 6, CheckpointEvery = 2 } };
+        var result = new Trainer(extended, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames),
+            new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: true);
+        Assert.Equal(12, result.Iterations);
+        Assert.Contains("\"iterations\": 12", File.ReadAllText(Path.Combine(output, "config.json")));
+    }
+
+    [Fact]
+    public void AResumedRunsTensorBoardEventsEqualAnUninterruptedRunsWithoutDuplicatedSteps()
+    {
+        var straight = Path.Combine(dir, "tb-straight");
+        using (var model = new PixelClassifier(3))
+        using (var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+            new Trainer(Cadence(straight), new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1),
+                new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false);
+
+        // Crash while fetching the 11th batch: steps 9 and 10 were logged (every 2) after the checkpoint of step 8.
+        var interrupted = Path.Combine(dir, "tb-interrupted");
+        using (var model = new PixelClassifier(3))
+        using (var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+            Assert.Throws<IOException>(() => new Trainer(Cadence(interrupted), new SegmentationTask(model, loss, ColourCodedBatches.ClassNames),
+                new FailingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 10), new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false));
+        Assert.Contains(TensorBoardEvents.Scalars(Path.Combine(interrupted, "tensorboard")), s => s.Tag == "train/loss" && s.Step == 10);
+        using (var model = new PixelClassifier(3))
+        using (var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+            new Trainer(Cadence(interrupted), new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1),
+                new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: true);
+
+        var expected = TensorBoardEvents.Scalars(Path.Combine(straight, "tensorboard"));
+        var actual = TensorBoardEvents.Scalars(Path.Combine(interrupted, "tensorboard"));
+        Assert.Equal(12, expected.Count(s => s.Tag == "train/loss"));
+        Assert.Equal(expected, actual);
+
+        static Vision.Configuration.TrainConfig Cadence(string output)
+        {
+            var config = TinyTraining.Config(output, 24);
+            return config with { Schedule = config.Schedule with { LogEvery = 2, CheckpointEvery = 4 } };
+        }
+    }
+
+    private static void AssertLastCheckpointIsFiniteAtStep(string output, int step)
+    {
+        var checkpoint = Checkpoint.Load(Path.Combine(output, "last.ckpt"));
+        Assert.Equal(step, TrainingProgress.FromJson(checkpoint.GetText("progress")).Iteration);
+        using var restored = new PixelClassifier(0);
+        checkpoint.Read("model", r => restored.load(r));
+        Assert.All(restored.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
     }
 }

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using RecallKit.Vision.Configuration;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// Decides whether a run may be resumed with a given config: exact resumption needs the same config as the checkpoint's,
+/// except for the keys in <see cref="MayChange"/>, which do not change the weights a step computes.
+/// </summary>
+public static class ResumeCompatibility
+{
+    /// <summary>
+    /// Keys that may differ on resume: <c>schedule.iterations</c> extends (or shortens) a run — the poly learning rate is then
+    /// recomputed for the new length from the resumed step on; the others only change cadence, speed or where files go.
+    /// </summary>
+    public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "schedule.iterations", "schedule.eval_every", "schedule.log_every", "schedule.checkpoint_every",
+        "threads", "device", "output", "data.prefetch", "data.eval_batch_size",
+    };
+
+    /// <summary>Every key whose value differs, as <c>key: old → new</c> (values in JSON), in key order; allowed keys excluded.</summary>
+    public static IReadOnlyList<string> Differences(TrainConfig saved, TrainConfig requested)
+    {
+        var before = Flatten(saved);
+        var after = Flatten(requested);
+        return before.Keys.Union(after.Keys).Where(k => !MayChange.Contains(k)).Order(StringComparer.Ordinal)
+            .Select(k => (Key: k, Old: before.GetValueOrDefault(k, "(absent)"), New: after.GetValueOrDefault(k, "(absent)")))
+            .Where(d => d.Old != d.New)
+            .Select(d => $"{d.Key}: {d.Old} → {d.New}")
+            .ToArray();
+    }
+
+    /// <summary>Throws when <see cref="Differences"/> is not empty, naming the checkpoint and listing each change.</summary>
+    /// <exception cref="InvalidDataException">The config differs in a key outside <see cref="MayChange"/>.</exception>
+    public static void ThrowIfIncompatible(string checkpoint, TrainConfig saved, TrainConfig requested)
+    {
+        var differences = Differences(saved, requested);
+        if (differences.Count > 0)
+            throw new InvalidDataException(
+                $"cannot resume {checkpoint}: the config differs from the one the run was trained with, which would break exact resumption:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", differences) + Environment.NewLine +
+                $"Only {string.Join(", ", MayChange.Order(StringComparer.Ordinal))} may change on resume; start a new output directory for other changes.");
+    }
+
+    private static Dictionary<string, string> Flatten(TrainConfig config)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        Visit(JsonNode.Parse(ConfigLoader.ToJson(config)), "");
+        return values;
+
+        void Visit(JsonNode? node, string key)
+        {
+            if (node is JsonObject obj)
+                foreach (var (name, child) in obj) Visit(child, key.Length == 0 ? name : $"{key}.{name}");
+            else
+                values[key] = node?.ToJsonString() ?? "null";
+        }
+    }
+}
