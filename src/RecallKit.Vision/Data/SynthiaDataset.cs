@@ -47,6 +47,17 @@ public sealed class SynthiaDataset : PairedFileDataset
         ? new DatasetClasses(AllNames[1..], AllColours[1..], 255)
         : new DatasetClasses(AllNames, AllColours, 255);
 
+    /// <summary>
+    /// Sizes of the default train / val / test split of <paramref name="frames"/> sorted frames: 10 % and 20 % rounded, at least
+    /// one frame each when there are 3 or more, the rest for training.
+    /// </summary>
+    public static (int Train, int Val, int Test) DefaultSplitSizes(int frames)
+    {
+        if (frames < 3) return (frames, 0, 0);
+        int val = Math.Max(1, (int)Math.Round(frames * 0.1)), test = Math.Max(1, (int)Math.Round(frames * 0.2));
+        return (frames - val - test, val, test);
+    }
+
     private static List<(string, string)> FindPairs(string root, string split)
     {
         var rgb = Path.Combine(root, "RGB", "Stereo_Left", "Omni_F");
@@ -61,7 +72,7 @@ public sealed class SynthiaDataset : PairedFileDataset
         }
         else
         {
-            int train = (int)Math.Round(frames.Length * 0.7), val = (int)Math.Round(frames.Length * 0.1);
+            var (train, val, _) = DefaultSplitSizes(frames.Length);
             chosen = split switch
             {
                 "train" => frames[..train],
@@ -70,7 +81,10 @@ public sealed class SynthiaDataset : PairedFileDataset
                 _ => throw new ArgumentException($"split '{split}' needs a frame list {list} (the default split knows train, val, test)."),
             };
         }
-        if (chosen.Length == 0) throw new InvalidDataException($"split '{split}' of {root} is empty.");
+        if (chosen.Length == 0)
+            throw new InvalidDataException(File.Exists(list)
+                ? $"split '{split}' of {root} is empty ({list} names no frame)."
+                : $"split '{split}' of {root} is empty: the default 70/10/20 split needs at least 3 frames, {rgb} has {frames.Length}.");
         return chosen.Select(f =>
         {
             var image = Path.Combine(rgb, f + ".png");

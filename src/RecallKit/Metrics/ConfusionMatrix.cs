@@ -5,15 +5,16 @@ namespace RecallKit.Metrics;
 
 /// <summary>
 /// Accumulates <c>hist[gt, pred]</c> over batches with one <c>bincount</c> per update (no per-pixel loops).
-/// Only positions with <c>0 ≤ gt &lt; C</c> are counted, so the ignore label (and any other out-of-range ground truth) is skipped.
+/// Positions whose ground truth is <c>ignore_index</c> are skipped; any other ground truth outside <c>[0, C)</c> is an error,
+/// exactly as in the losses (same default <c>ignore_index</c> = −100), so metrics never silently drop labelled pixels.
 /// </summary>
 public sealed class ConfusionMatrix : IDisposable
 {
     private Tensor hist;
 
     /// <param name="num_classes">C.</param>
-    /// <param name="ignore_index">Ground-truth value that is never counted (also skipped by the range rule; named in errors).</param>
-    public ConfusionMatrix(int num_classes, long ignore_index = 255)
+    /// <param name="ignore_index">Ground-truth value that is never counted (as the losses' <c>ignore_index</c>; named in errors).</param>
+    public ConfusionMatrix(int num_classes, long ignore_index = -100)
     {
         if (num_classes < 1) throw new ArgumentOutOfRangeException(nameof(num_classes), num_classes, "num_classes must be at least 1.");
         this.num_classes = num_classes;
@@ -53,17 +54,22 @@ public sealed class ConfusionMatrix : IDisposable
         using var _ = no_grad();
         var gt = targets.to_type(ScalarType.Int64).flatten().cpu();
         var pred = predictions.to_type(ScalarType.Int64).flatten().cpu();
-        var valid = gt.ge(0).logical_and(gt.lt(num_classes));
-        if (valid.any().item<bool>())
-        {
-            var p = pred.masked_select(valid);
-            long min = p.min().item<long>(), max = p.max().item<long>();
-            if (min < 0 || max >= num_classes)
+        var valid = gt.ne(ignore_index);
+        gt = gt.masked_select(valid);
+        if (gt.numel() == 0) return;
+        var p = pred.masked_select(valid);
+        // One host read for both range checks: min and max of the ground truth and of the predictions.
+        var (gtMin, gtMax) = aminmax(gt);
+        var (pMin, pMax) = aminmax(p);
+        var bounds = stack([gtMin, gtMax, pMin, pMax]).data<long>().ToArray();
+        foreach (var value in bounds[..2])
+            if (value < 0 || value >= num_classes)
                 throw new ArgumentException(
-                    $"ConfusionMatrix.update: prediction class id {(min < 0 ? min : max)} is outside [0, {num_classes}).");
-            var index = gt.masked_select(valid) * num_classes + p;
-            hist.add_(index.bincount(null, (long)num_classes * num_classes).view(num_classes, num_classes));
-        }
+                    $"ConfusionMatrix.update: ground-truth class id {value} is outside [0, {num_classes}) and not ignore_index ({ignore_index}).");
+        foreach (var value in bounds[2..])
+            if (value < 0 || value >= num_classes)
+                throw new ArgumentException($"ConfusionMatrix.update: prediction class id {value} is outside [0, {num_classes}).");
+        hist.add_((gt * num_classes + p).bincount(null, (long)num_classes * num_classes).view(num_classes, num_classes));
     }
 
     /// <summary>Adds the counts of another matrix with the same number of classes (e.g. from another worker).</summary>

@@ -87,4 +87,31 @@ public sealed class CityscapesAndSynthiaTests : IDisposable
         File.WriteAllLines(Path.Combine(dir, "bad.txt"), ["000010"]);
         Assert.Contains("class id 16", Assert.Throws<InvalidDataException>(() => new SynthiaDataset(dir, "bad").Load(0)).Message);
     }
+    [Theory]
+    [InlineData(3, 1, 1, 1)]
+    [InlineData(4, 2, 1, 1)]
+    [InlineData(5, 3, 1, 1)]
+    [InlineData(10, 7, 1, 2)]
+    [InlineData(6296, 4407, 630, 1259)]
+    public void SynthiaDefaultSplitGivesEverySplitAFrameFromThreeFramesOn(int frames, int train, int val, int test) =>
+        Assert.Equal((train, val, test), SynthiaDataset.DefaultSplitSizes(frames));
+
+    [Fact]
+    public void ASynthiaTreeWithFourFramesHasADisjointNonEmptyValidationSplit()
+    {
+        for (int i = 0; i < 4; i++) SynthiaFrame($"{i:D6}", [1, 2], 2);
+        var splits = new[] { "train", "val", "test" }.Select(s => new SynthiaDataset(dir, s)).ToArray();
+        Assert.Equal([2, 1, 1], splits.Select(s => s.Count));
+        var names = splits.SelectMany(s => Enumerable.Range(0, s.Count).Select(i => s.Describe(i))).ToArray();
+        Assert.Equal(4, names.Distinct().Count());
+    }
+
+    [Fact]
+    public void ASynthiaTreeWithTwoFramesSaysWhyValidationIsEmpty()
+    {
+        for (int i = 0; i < 2; i++) SynthiaFrame($"{i:D6}", [1, 2], 2);
+        var e = Assert.Throws<InvalidDataException>(() => new SynthiaDataset(dir, "val"));
+        Assert.Contains("at least 3 frames", e.Message);
+        Assert.Contains("has 2", e.Message);
+    }
 }

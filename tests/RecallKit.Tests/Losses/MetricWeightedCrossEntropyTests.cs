@@ -77,14 +77,32 @@ public class MetricWeightedCrossEntropyTests
     }
 
     [Fact]
-    public void TverskySpecialCasesEqualDiceJaccardAndRecall()
+    public void DiceWeightsAreOneMinusTheirClosedForm()
+    {
+        // Dice is implemented as Tversky(½, ½), so it is checked against 2TP/(2TP+FP+FN) counted by a plain loop.
+        var (input, target) = Tensors.Random([4, 5, 6], Ignore, 0.1, seed: 17);
+        var (rows, targets) = ReferenceLoss.Flatten(input, target);
+        var (tp, fp, fn) = ReferenceLoss.Counts(rows, targets, 5, Ignore);
+        var w = Enumerable.Range(0, 5).Select(c => 2 * tp[c] + fp[c] + fn[c] > 0 ? 1 - 2 * tp[c] / (2 * tp[c] + fp[c] + fn[c]) : 0).ToArray();
+        var (sum, valid, _) = ReferenceLoss.Weighted(rows, targets, w, Ignore);
+        using var dice = new MetricWeightedCrossEntropy(5, RegionMetric.Dice, ignore_index: Ignore);
+        Assert.Equal(sum / valid, dice.call(input, target).Scalar(), 12);
+        Tensors.AllClose(w, dice.last_weights.ToDoubles(), 1e-15);
+        Assert.Contains(w, v => v > 0.1 && v < 0.9); // not a degenerate case where every weight is 0 or 1
+    }
+
+    [Theory]
+    [InlineData(1, 1)]   // Jaccard
+    [InlineData(0, 1)]   // recall
+    [InlineData(1, 0)]   // precision
+    [InlineData(0.3, 0.7)]
+    public void TverskyMatchesItsClosedFormCountedByALoop(double alpha, double beta)
     {
         var (input, target) = Tensors.Random([4, 5, 6], Ignore, 0.1, seed: 17);
-        double Value(RegionMetric m) => functional.metric_weighted_cross_entropy(input, target, m, Ignore).Scalar();
-        Assert.Equal(Value(RegionMetric.Dice), Value(RegionMetric.Tversky(0.5, 0.5)), 14);
-        Assert.Equal(Value(RegionMetric.Jaccard), Value(RegionMetric.Tversky(1, 1)), 14);
-        Assert.Equal(Value(RegionMetric.Recall), Value(RegionMetric.Tversky(0, 1)), 14);
-        Assert.Equal(Value(RegionMetric.Precision), Value(RegionMetric.Tversky(1, 0)), 14);
+        var (rows, targets) = ReferenceLoss.Flatten(input, target);
+        var w = ReferenceLoss.BatchWeights(rows, targets, 5, Ignore, alpha, beta);
+        var (sum, valid, _) = ReferenceLoss.Weighted(rows, targets, w, Ignore);
+        Assert.Equal(sum / valid, functional.metric_weighted_cross_entropy(input, target, RegionMetric.Tversky(alpha, beta), Ignore).Scalar(), 12);
     }
 
     [Theory]

@@ -104,6 +104,33 @@ public class ConfusionMatrixTests
         Assert.All(m.Matrix.Cast<long>(), v => Assert.Equal(0, v));
     }
 
+    [Theory]
+    [InlineData(4L)]
+    [InlineData(-1L)]
+    [InlineData(255L)]
+    public void GroundTruthOutsideRangeAndNotIgnoredIsAnErrorAsInTheLosses(long bad)
+    {
+        // The default ignore_index is −100, as in every loss: a 255 label is then an error in both, never silently skipped.
+        using var m = new ConfusionMatrix(4);
+        var e = Assert.Throws<ArgumentException>(() => m.update(Tensors.Targets(0, 1), Tensors.Targets(0, bad)));
+        Assert.Contains($"ground-truth class id {bad}", e.Message);
+        Assert.Contains("ignore_index (-100)", e.Message);
+        Assert.All(m.Matrix.Cast<long>(), v => Assert.Equal(0, v));
+        using var loss = new RecallKit.Losses.RecallCrossEntropy(4);
+        Assert.Equal(loss.ignore_index, m.ignore_index);
+        var lossError = Assert.Throws<ArgumentException>(() => loss.call(zeros(2, 4), Tensors.Targets(0, bad)));
+        Assert.Contains($"class id {bad}", lossError.Message);
+    }
+
+    [Fact]
+    public void TheConfiguredIgnoreIndexIsSkippedAndOnlyIt()
+    {
+        using var m = new ConfusionMatrix(4, ignore_index: 255);
+        m.update(Tensors.Targets(0, 2, 3), Tensors.Targets(0, 255, 3));
+        Assert.Equal(2, m.Matrix.Cast<long>().Sum());
+        Assert.Throws<ArgumentException>(() => m.update(Tensors.Targets(0), Tensors.Targets(-100)));
+    }
+
     [Fact]
     public void PredictionAtIgnoredPositionIsNotChecked()
     {
