@@ -66,6 +66,7 @@ public static class ConfigValidation
 
         Require(config.Threads >= 0, "threads", config.Threads, "≥ 0 (0 = libtorch default)");
         Require(!string.IsNullOrWhiteSpace(config.Output), "output", config.Output, "a directory");
+        problems.AddRange(ConfigApplicability.Problems(config));
         return problems;
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using RecallKit.Vision.Configuration;
 
 namespace RecallKit.Vision.Training;
@@ -22,8 +21,8 @@ public static class ResumeCompatibility
     /// <summary>Every key whose value differs, as <c>key: old → new</c> (values in JSON), in key order; allowed keys excluded.</summary>
     public static IReadOnlyList<string> Differences(TrainConfig saved, TrainConfig requested)
     {
-        var before = Flatten(saved);
-        var after = Flatten(requested);
+        var before = ConfigApplicability.Flatten(saved);
+        var after = ConfigApplicability.Flatten(requested);
         return before.Keys.Union(after.Keys).Where(k => !MayChange.Contains(k)).Order(StringComparer.Ordinal)
             .Select(k => (Key: k, Old: before.GetValueOrDefault(k, "(absent)"), New: after.GetValueOrDefault(k, "(absent)")))
             .Where(d => d.Old != d.New)
@@ -41,20 +40,5 @@ public static class ResumeCompatibility
                 $"cannot resume {checkpoint}: the config differs from the one the run was trained with, which would break exact resumption:{Environment.NewLine}  " +
                 string.Join(Environment.NewLine + "  ", differences) + Environment.NewLine +
                 $"Only {string.Join(", ", MayChange.Order(StringComparer.Ordinal))} may change on resume; start a new output directory for other changes.");
-    }
-
-    private static Dictionary<string, string> Flatten(TrainConfig config)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        Visit(JsonNode.Parse(ConfigLoader.ToJson(config)), "");
-        return values;
-
-        void Visit(JsonNode? node, string key)
-        {
-            if (node is JsonObject obj)
-                foreach (var (name, child) in obj) Visit(child, key.Length == 0 ? name : $"{key}.{name}");
-            else
-                values[key] = node?.ToJsonString() ?? "null";
-        }
     }
 }

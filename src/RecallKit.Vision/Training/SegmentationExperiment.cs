@@ -38,6 +38,8 @@ public static class SegmentationExperiment
             log.WriteLine($"backbone weights: {report.Loaded.Count} tensors loaded from {weights}" +
                 (report.Missing.Count > 0 ? $"; not in the file: {string.Join(", ", report.Missing.Take(5))}{(report.Missing.Count > 5 ? ", …" : "")}" : ""));
         }
+        if (config.Model.InitFrom is { } init)
+            SegmentationInitialisation.Apply(model, init, config.Model.Architecture, classes, log);
         using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
         var local = TrainBatches(config, trainSet);
         using var prefetch = WorkerBatches.For(config, local, data_worker);

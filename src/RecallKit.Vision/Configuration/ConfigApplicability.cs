@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Models;
+
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>
+/// Which config keys the chosen task, dataset, model and loss actually read. A key set away from its default where nothing
+/// reads it is an error (not a silent no-op), e.g. <c>loss.gamma</c> without <c>loss.kind = focal</c>.
+/// </summary>
+public static class ConfigApplicability
+{
+    /// <summary>A rule: the key, when it is read, and that condition in words.</summary>
+    public sealed record Rule(string Key, Func<TrainConfig, bool> Applies, string When);
+
+    private static bool Segmentation(TrainConfig c) => !ClassificationDatasets.IsClassification(c.Data.Kind);
+    private static bool Classification(TrainConfig c) => ClassificationDatasets.IsClassification(c.Data.Kind);
+    private static bool Always(TrainConfig c) => true;
+
+    private static bool IsDeepLab(Architecture a) => a is Architecture.DeepLabV3PlusResNet18 or Architecture.DeepLabV3PlusResNet34
+        or Architecture.DeepLabV3PlusResNet50 or Architecture.DeepLabV3PlusResNet101;
+
+    private static bool IsTorchvisionResNet(Architecture a) => a is Architecture.ResNet10 or Architecture.ResNet18 or Architecture.ResNet50 or Architecture.ResNet152;
+
+    private static bool ReadsImageFiles(TrainConfig c) => c.Data.Kind is DatasetKind.ImageFolder or DatasetKind.PlacesLt or DatasetKind.INaturalist;
+
+    private static bool UsesMetricLoss(TrainConfig c) => c.Loss.Kind is LossKind.Recall or LossKind.Precision;
+
+    /// <summary>Every key of <see cref="TrainConfig"/> with the condition under which it is read.</summary>
+    public static IReadOnlyList<Rule> Rules { get; } =
+    [
+        new("data.kind", Always, "always"),
+        new("data.root", Always, "always"),
+        new("data.train_split", Always, "always"),
+        new("data.val_split", Always, "always"),
+        new("data.crop_width", Segmentation, "for segmentation datasets"),
+        new("data.crop_height", Segmentation, "for segmentation datasets"),
+        new("data.scale_min", Segmentation, "for segmentation datasets"),
+        new("data.scale_max", Segmentation, "for segmentation datasets"),
+        new("data.flip", Always, "always"),
+        new("data.color_jitter", Segmentation, "for segmentation datasets"),
+        new("data.batch_size", Always, "always"),
+        new("data.prefetch", Always, "always"),
+        new("data.skip_bad_files", Always, "always"),
+        new("data.eval_batch_size", Always, "always"),
+        new("data.synthetic_train", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
+        new("data.synthetic_val", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
+        new("data.synthetic_seed", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
+        new("data.synthia_void", c => c.Data.Kind == DatasetKind.Synthia, "with data.kind = synthia"),
+        new("data.imbalance_ratio", c => c.Data.Kind is DatasetKind.FashionMnistLt or DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt,
+            "with data.kind = fashion_mnist_lt, cifar10_lt or cifar100_lt"),
+        new("data.sampler", Classification, "for classification datasets"),
+        new("data.image_size", ReadsImageFiles, "with data.kind = image_folder, places_lt or inaturalist"),
+        new("data.resize_shorter", ReadsImageFiles, "with data.kind = image_folder, places_lt or inaturalist"),
+        new("model.architecture", Always, "always"),
+        new("model.output_stride", c => IsDeepLab(c.Model.Architecture), "with a deeplabv3plus_* architecture"),
+        new("model.backbone_weights", c => IsDeepLab(c.Model.Architecture) || IsTorchvisionResNet(c.Model.Architecture),
+            "with a deeplabv3plus_* or resnet10/18/50/152 architecture"),
+        new("model.head", Classification, "for classification"),
+        new("model.classifier", Classification, "for classification"),
+        new("model.stage", Classification, "for classification"),
+        new("model.init_from", Always, "always"),
+        new("model.tau", c => c.Model.Stage == TrainingStage.TauNorm, "with model.stage = tau_norm"),
+        new("loss.kind", Always, "always"),
+        new("loss.ema_alpha", UsesMetricLoss, "with loss.kind = recall or precision"),
+        new("loss.gamma", c => c.Loss.Kind == LossKind.Focal, "with loss.kind = focal"),
+        new("loss.beta", c => c.Loss.Kind == LossKind.ClassBalanced || (Classification(c) && c.Model.Head == HeadKind.Sdn),
+            "with loss.kind = class_balanced, or model.head = sdn (head h's class-balanced loss)"),
+        new("loss.keep", c => c.Loss.Kind == LossKind.Ohem, "with loss.kind = ohem"),
+        new("loss.ldam_max_margin", c => c.Loss.Kind == LossKind.Ldam, "with loss.kind = ldam"),
+        new("loss.ldam_scale", c => c.Loss.Kind == LossKind.Ldam, "with loss.kind = ldam"),
+        new("loss.drw_start", c => c.Loss.Kind == LossKind.Ldam, "with loss.kind = ldam"),
+        new("optimizer.kind", Always, "always"),
+        new("optimizer.learning_rate", Always, "always"),
+        new("optimizer.momentum", c => c.Optimizer.Kind == OptimizerKind.Sgd, "with optimizer.kind = sgd"),
+        new("optimizer.weight_decay", Always, "always"),
+        new("schedule.iterations", Always, "always"),
+        new("schedule.warmup_iterations", Always, "always"),
+        new("schedule.poly_power", Always, "always"),
+        new("schedule.eval_every", Always, "always"),
+        new("schedule.log_every", Always, "always"),
+        new("schedule.checkpoint_every", Always, "always"),
+        new("schedule.skip_nonfinite", Always, "always"),
+        new("seed", Always, "always"),
+        new("output", Always, "always"),
+        new("device", Always, "always"),
+        new("threads", Always, "always"),
+    ];
+
+    /// <summary>The config's keys as dotted names with their JSON values (e.g. <c>loss.gamma</c> → <c>2</c>).</summary>
+    public static IReadOnlyDictionary<string, string> Flatten(TrainConfig config)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        Visit(JsonNode.Parse(ConfigLoader.ToJson(config)), "");
+        return values;
+
+        void Visit(JsonNode? node, string key)
+        {
+            if (node is JsonObject obj)
+                foreach (var (name, child) in obj) Visit(child, key.Length == 0 ? name : $"{key}.{name}");
+            else
+                values[key] = node?.ToJsonString() ?? "null";
+        }
+    }
+
+    /// <summary>One message per key that differs from its default where nothing reads it.</summary>
+    public static IEnumerable<string> Problems(TrainConfig config)
+    {
+        var values = Flatten(config);
+        var defaults = Flatten(new TrainConfig());
+        foreach (var rule in Rules)
+            if (values.TryGetValue(rule.Key, out var value) && value != defaults[rule.Key] && !rule.Applies(config))
+                yield return $"{rule.Key} = {value} has no effect here: it is read only {rule.When}. Remove it or change the setting it depends on.";
+    }
+}

@@ -1,0 +1,62 @@
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// <c>model.init_from</c> for segmentation: fine-tunes from another run's checkpoint of the same architecture. With the same
+/// classes every tensor is copied; with other classes (another dataset) everything but the classifier is copied and the
+/// classifier keeps its fresh initialisation. Every other difference in names or shapes is an error listing the keys.
+/// </summary>
+public static class SegmentationInitialisation
+{
+    /// <summary>State names of the final 1×1 convolution that maps features to class scores (both segmentation networks).</summary>
+    public const string ClassifierPrefix = "classifier.";
+
+    /// <summary>What was copied and what kept its initialisation.</summary>
+    public sealed record Report(IReadOnlyList<string> Loaded, IReadOnlyList<string> Reinitialised);
+
+    /// <summary>Copies the weights of <paramref name="checkpoint"/> into <paramref name="model"/> and logs the key-by-key outcome.</summary>
+    /// <exception cref="InvalidDataException">Another architecture or task, or keys/shapes that differ outside the classifier.</exception>
+    public static Report Apply(nn.Module<Tensor, Tensor> model, string checkpoint, Architecture architecture, DatasetClasses classes, TextWriter log)
+    {
+        using var source = TrainedModel.Load(checkpoint);
+        var trained = source.Config.Model.Architecture;
+        if (trained != architecture)
+            throw new InvalidDataException($"model.init_from = {checkpoint} holds a {trained}; this run trains a {architecture}. Fine-tuning needs the same architecture.");
+        bool sameClasses = source.Classes.Names.SequenceEqual(classes.Names);
+        var target = model.state_dict();
+        var from = source.Network.state_dict();
+        bool Reinitialise(string key) => !sameClasses && key.StartsWith(ClassifierPrefix, StringComparison.Ordinal);
+        var problems = target.Where(p => !Reinitialise(p.Key))
+            .Select(p => !from.TryGetValue(p.Key, out var f) ? $"{p.Key} is missing from the file"
+                : !f.shape.SequenceEqual(p.Value.shape) ? $"{p.Key} is [{string.Join(",", f.shape)}] in the file, [{string.Join(",", p.Value.shape)}] in the model"
+                : null)
+            .Concat(from.Keys.Where(k => !target.ContainsKey(k)).Select(k => $"{k} is in the file but not in the model"))
+            .OfType<string>().ToArray();
+        if (problems.Length > 0)
+            throw new InvalidDataException($"model.init_from = {checkpoint} does not fit a {architecture}: {string.Join("; ", problems.Take(6))}{(problems.Length > 6 ? $"; … ({problems.Length} in all)" : "")}.");
+
+        var loaded = new List<string>();
+        var reinitialised = new List<string>();
+        using (no_grad())
+        {
+            foreach (var (key, tensor) in target)
+            {
+                if (Reinitialise(key))
+                {
+                    reinitialised.Add(key);
+                    continue;
+                }
+                tensor.copy_(from[key]);
+                loaded.Add(key);
+            }
+        }
+        log.WriteLine($"initialised from {checkpoint}: {loaded.Count} tensors loaded" + (reinitialised.Count == 0 ? "" :
+            $"; {string.Join(", ", reinitialised)} kept their fresh initialisation because the checkpoint's {source.Classes.Count} classes ({string.Join(", ", source.Classes.Names.Take(4))}{(source.Classes.Count > 4 ? ", …" : "")}) differ from this dataset's {classes.Count}"));
+        return new Report(loaded, reinitialised);
+    }
+}

@@ -1,0 +1,80 @@
+using RecallKit.Vision.Configuration;
+
+namespace RecallKit.Tests.Training;
+
+/// <summary>No config key is accepted and then ignored: a key set where nothing reads it is an error naming it.</summary>
+public sealed class ConfigApplicabilityTests
+{
+    private const string Fashion = "data.kind=fashion_mnist_lt;model.architecture=small_cnn";
+
+    [Fact]
+    public void EveryConfigKeyHasExactlyOneRule()
+    {
+        var keys = ConfigApplicability.Flatten(new TrainConfig()).Keys.Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(keys, ConfigApplicability.Rules.Select(r => r.Key).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Theory]
+    [InlineData("data.crop_width=64", Fashion, "")]
+    [InlineData("data.crop_height=64", Fashion, "")]
+    [InlineData("data.scale_min=0.5", Fashion, "")]
+    [InlineData("data.scale_max=2", Fashion, "")]
+    [InlineData("data.color_jitter=true", Fashion, "")]
+    [InlineData("data.synthetic_train=5", "data.kind=folder", "")]
+    [InlineData("data.synthetic_val=5", "data.kind=folder", "")]
+    [InlineData("data.synthetic_seed=3", "data.kind=cityscapes", "")]
+    [InlineData("data.synthia_void=train_as_class", "", "data.kind=synthia")]
+    [InlineData("data.imbalance_ratio=10", "", Fashion)]
+    [InlineData("data.sampler=class_balanced", "", Fashion)]
+    [InlineData("data.image_size=32", Fashion, "data.kind=image_folder;model.architecture=small_cnn")]
+    [InlineData("data.resize_shorter=64", Fashion, "data.kind=places_lt;model.architecture=resnet10")]
+    [InlineData("model.output_stride=8", "", "model.architecture=deeplabv3plus_resnet18")]
+    [InlineData("model.backbone_weights=w.pth", "", "model.architecture=deeplabv3plus_resnet18")]
+    [InlineData("model.head=sdn", "", Fashion)]
+    [InlineData("model.classifier=cosine", "", Fashion + ";loss.kind=ldam")]
+    [InlineData("model.stage=crt", "", Fashion + ";model.init_from=a.ckpt")]
+    [InlineData("model.tau=1", Fashion, Fashion + ";model.stage=tau_norm;model.init_from=a.ckpt")]
+    [InlineData("loss.ema_alpha=0.5", "loss.kind=focal", "loss.kind=recall")]
+    [InlineData("loss.gamma=3", "loss.kind=recall", "loss.kind=focal")]
+    [InlineData("loss.beta=0.5", "loss.kind=inverse_frequency", Fashion + ";model.head=sdn")]
+    [InlineData("loss.keep=0.5", "loss.kind=cross_entropy", "loss.kind=ohem")]
+    [InlineData("loss.ldam_max_margin=0.3", "loss.kind=class_balanced", Fashion + ";loss.kind=ldam")]
+    [InlineData("loss.ldam_scale=10", Fashion, Fashion + ";loss.kind=ldam")]
+    [InlineData("loss.drw_start=0.5", Fashion + ";loss.kind=recall", Fashion + ";loss.kind=ldam")]
+    [InlineData("optimizer.momentum=0.5", "optimizer.kind=adam", "optimizer.kind=sgd")]
+    public void AKeyIsRejectedWhereNothingReadsItAndAcceptedWhereItIsRead(string assignment, string unread, string read)
+    {
+        string[] Overrides(string context) => [.. context.Split(';', StringSplitOptions.RemoveEmptyEntries), assignment];
+        var key = assignment[..assignment.IndexOf('=')];
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, Overrides(unread)));
+        Assert.Contains(key, e.Message);
+        var accepted = ConfigLoader.Load(null, Overrides(read));
+        Assert.NotEqual(ConfigApplicability.Flatten(new TrainConfig())[key], ConfigApplicability.Flatten(accepted)[key]);
+    }
+
+    [Fact]
+    public void SettingAKeyToItsDefaultIsNeverAnError() =>
+        ConfigLoader.Load(null, ["loss.kind=recall", "loss.gamma=2", "data.synthia_void=ignore", "optimizer.momentum=0.9"]);
+
+    [Fact]
+    public void EveryShippedExperimentFileLoadsWithEveryVariant()
+    {
+        var root = FindRepositoryRoot();
+        var files = Directory.GetFiles(Path.Combine(root, "experiments"), "*.json");
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var comparison = RecallKit.Vision.Training.ComparisonConfig.Load(file);
+            foreach (var seed in comparison.Seeds)
+                foreach (var variant in comparison.Variants)
+                    comparison.For(variant, seed); // throws a ConfigException naming the key when a variant sets an unread key
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "RecallKit.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("RecallKit.slnx not found above the test binaries.");
+    }
+}
