@@ -37,10 +37,15 @@ public static class ConfigLoader
                     CommentHandling = JsonCommentHandling.Skip,
                     AllowTrailingCommas = true,
                 }) ?? new JsonObject();
+                Materialise(root); // JsonObject builds its dictionary lazily; a duplicate key surfaces here, inside the try
             }
             catch (JsonException e)
             {
                 throw new ConfigException($"{path}: not valid JSON ({e.Message}).");
+            }
+            catch (ArgumentException e) when (e.Message.Contains("same key", StringComparison.Ordinal))
+            {
+                throw new ConfigException($"{path}: a key appears twice in the same object ({e.Message.Split("Key: ").Last().Split(' ')[0].TrimEnd('.')}); each key may be given once.");
             }
         }
         if (root is not JsonObject obj) throw new ConfigException($"{path}: the top level must be a JSON object.");
@@ -66,6 +71,14 @@ public static class ConfigLoader
     /// <summary>Parses JSON text written by <see cref="ToJson"/>.</summary>
     public static TrainConfig FromJson(string json) =>
         JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON.");
+
+    private static void Materialise(JsonNode? node)
+    {
+        if (node is JsonObject obj)
+            foreach (var (_, child) in obj) Materialise(child);
+        else if (node is JsonArray array)
+            foreach (var child in array) Materialise(child);
+    }
 
     private static void ApplyOverride(JsonObject root, string assignment)
     {

@@ -61,9 +61,7 @@ public sealed class CityscapesDataset : PairedFileDataset
     /// <inheritdoc />
     protected override (int[] labels, int width, int height) DecodeLabels(string path)
     {
-        using var label = ImageFiles.Load<L8>(path);
-        var raw = new byte[label.Width * label.Height];
-        label.CopyPixelDataTo(raw);
+        var (raw, width, height) = LabelFiles.ReadEightBit(path);
         bool trainIds = path.EndsWith("_labelTrainIds.png", StringComparison.Ordinal);
         var ids = new int[raw.Length];
         for (int i = 0; i < raw.Length; i++)
@@ -71,6 +69,6 @@ public sealed class CityscapesDataset : PairedFileDataset
             int v = raw[i];
             ids[i] = trainIds ? (v < 19 ? v : 255) : LabelIdToTrainId[v];
         }
-        return (ids, label.Width, label.Height);
+        return (ids, width, height);
     }
 }

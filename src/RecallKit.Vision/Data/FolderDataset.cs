@@ -50,19 +50,17 @@ public sealed class FolderDataset : PairedFileDataset
     /// <inheritdoc />
     protected override (int[] labels, int width, int height) DecodeLabels(string path)
     {
-        using var label = ImageFiles.Load<L8>(path);
-        var raw = new byte[label.Width * label.Height];
-        label.CopyPixelDataTo(raw);
+        var (raw, width, height) = LabelFiles.ReadEightBit(path);
         var ids = new int[raw.Length];
         for (int i = 0; i < raw.Length; i++)
         {
             int v = raw[i];
             if (v >= Classes.Count && v != Classes.IgnoreIndex)
                 throw new InvalidDataException(
-                    $"label {path} has value {v} at pixel ({i % label.Width},{i / label.Width}); expected 0–{Classes.Count - 1} or the ignore id {Classes.IgnoreIndex}.");
+                    $"label {path} has value {v} at pixel ({i % width},{i / width}); expected 0–{Classes.Count - 1} or the ignore id {Classes.IgnoreIndex}.");
             ids[i] = v;
         }
-        return (ids, label.Width, label.Height);
+        return (ids, width, height);
     }
 
     /// <summary>Reads <c>root/dataset.json</c>.</summary>

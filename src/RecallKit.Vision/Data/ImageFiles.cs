@@ -17,7 +17,9 @@ public static class ImageFiles
         {
             return Image.Load<TPixel>(path);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException)
+        // Truncated files can also surface as IndexOutOfRange/Argument exceptions from inside the decoder.
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException
+                                      or IndexOutOfRangeException or ArgumentException or EndOfStreamException)
         {
             throw new InvalidDataException($"cannot decode {path}: {e.Message}", e);
         }

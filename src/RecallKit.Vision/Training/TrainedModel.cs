@@ -37,7 +37,7 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Loads <paramref name="checkpointPath"/>; a corrupt file or a model that does not match it is a clear error.</summary>
     public static TrainedModel Load(string checkpointPath)
     {
-        var checkpoint = Checkpoint.Load(checkpointPath);
+        using var checkpoint = Checkpoint.Load(checkpointPath);
         var config = ConfigLoader.FromJson(checkpoint.GetText("config"));
         var classes = ClassesJson.Parse(checkpoint.GetText("classes"));
         nn.Module<Tensor, Tensor> network = config.Model.Architecture.Task() == TaskKind.Segmentation

@@ -225,7 +225,7 @@ public sealed class Trainer
 
     private TrainingProgress LoadCheckpoint(string path, OptimizerHelper optimizer)
     {
-        var checkpoint = Checkpoint.Load(path);
+        using var checkpoint = Checkpoint.Load(path);
         var saved = ConfigLoader.FromJson(checkpoint.GetText("config"));
         var savedClasses = ClassesJson.Parse(checkpoint.GetText("classes"));
         if (saved.Model.Architecture != config.Model.Architecture || saved.Model.OutputStride != config.Model.OutputStride)

@@ -58,4 +58,42 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal("2", loaded.GetText("progress"));
         Assert.Contains("progress", Assert.Throws<InvalidDataException>(() => loaded.Get("optimizer")).Message);
     }
+    [Fact]
+    public void ACheckpointTruncatedAtEveryTenthOfItsLengthIsAClearErrorNamingTheFile()
+    {
+        var path = Path.Combine(dir, "last.ckpt");
+        var checkpoint = new Checkpoint();
+        checkpoint.SetText("config", "{}");
+        checkpoint.Set("model", w => w.Write(Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray()));
+        checkpoint.Save(path);
+        var bytes = File.ReadAllBytes(path);
+        for (int tenth = 0; tenth < 10; tenth++)
+        {
+            var cut = Path.Combine(dir, $"cut-{tenth}.ckpt");
+            File.WriteAllBytes(cut, bytes[..(bytes.Length * tenth / 10)]);
+            var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(cut));
+            Assert.Contains(cut, e.Message);
+            Assert.True(e.Message.Contains("truncated") || e.Message.Contains("not a RecallKit checkpoint"), e.Message);
+        }
+    }
+
+    [Fact]
+    public void ALoadedCheckpointKeepsReadingItsOwnBytesWhenANewSaveReplacesThePath()
+    {
+        var path = Path.Combine(dir, "last.ckpt");
+        var first = new Checkpoint();
+        first.Set("model", w => w.Write(new byte[] { 1, 2, 3 }));
+        first.Save(path);
+        using var loaded = Checkpoint.Load(path);
+        var second = new Checkpoint();
+        second.Set("model", w => w.Write(new byte[] { 9, 9, 9, 9 }));
+        second.Save(path);
+        Assert.Equal(new byte[] { 1, 2, 3 }, loaded.Get("model"));
+        using var reloaded = Checkpoint.Load(path);
+        Assert.Equal(new byte[] { 9, 9, 9, 9 }, reloaded.Get("model"));
+        // A loaded checkpoint saved elsewhere copies its sections from the file.
+        var copy = Path.Combine(dir, "copy.ckpt");
+        reloaded.Save(copy);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(copy));
+    }
 }
