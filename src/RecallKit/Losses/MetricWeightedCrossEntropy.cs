@@ -114,7 +114,7 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         using (no_grad())
         {
             var withPredictions = metric.UsesFalsePositives;
-            var counts = ClassCounts.Count(logProbs.detach(), targetLogProb.detach(), safeTarget, ignored, num_classes, withPredictions);
+            var counts = ClassCounts.Count(logProbs.detach(), safeTarget, ignored, num_classes, withPredictions);
             if (count_reducer is not null) counts = count_reducer(counts);
             var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
             var w = ClassWeights(tp, fp, fn, running);
