@@ -21,7 +21,8 @@ public enum ClassBalancedLossType
 /// <remarks>
 /// Softmax: as <see cref="FrequencyWeightedCrossEntropy"/> with these weights. Sigmoid and Focal: per position the sum over
 /// classes of one-vs-all binary cross-entropy (with the focal factor for Focal), times w_y; Mean divides by the number of
-/// valid positions (Cui et al. divide by Σ one-hot labels, the same number).
+/// valid positions (Cui et al. divide by Σ one-hot labels, the same number). The weights are the persistent buffer
+/// <c>weight</c> [C] (float64; <c>Module.to</c> moves and converts it).
 /// </remarks>
 public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
 {
@@ -44,6 +45,7 @@ public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         if (!(gamma >= 0)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "γ must be ≥ 0.");
         this.beta = beta ?? ClassWeights.AutoBeta(counts);
         weights = ClassWeights.ClassBalanced(counts, this.beta);
+        register_buffer(LossBuffers.Weight, LossBuffers.Create(weights));
         this.num_classes = num_classes;
         this.loss_type = loss_type;
         this.gamma = gamma;
@@ -75,10 +77,13 @@ public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)
     {
-        if (loss_type == ClassBalancedLossType.Softmax)
-            return WeightedLoss.CrossEntropy(input, target, weights, num_classes, ignore_index, reduction, weight_normalization, GetType().Name);
-        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, GetType().Name);
+        var name = GetType().Name;
+        LossBuffers.CheckDevice(this, LossBuffers.Weight, input, name);
+        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name);
         using var scope = NewDisposeScope();
+        var classWeights = LossBuffers.For(this, LossBuffers.Weight, input, name);
+        if (loss_type == ClassBalancedLossType.Softmax)
+            return WeightedLoss.CrossEntropy(input, t, classWeights, ignore_index, reduction, weight_normalization).MoveToOuterDisposeScope();
         var ignored = t.eq(ignore_index);
         var safe = t.masked_fill(ignored, 0);
         var oneHot = nn.functional.one_hot(safe, num_classes).movedim(new long[] { -1 }, new long[] { 1 }).to_type(input.dtype);
@@ -89,7 +94,7 @@ public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
             var modulator = (-gamma * oneHot * input - gamma * nn.functional.softplus(-input)).exp();
             bce = bce * modulator;
         }
-        var w = Reductions.AtTargets(Reductions.WeightTensor(weights, input), safe).masked_fill(ignored, 0);
+        var w = Reductions.AtTargets(classWeights, safe).masked_fill(ignored, 0);
         var per = bce.sum(dim: 1) * w;
         return Reductions.Reduce(per, reduction, ignored.logical_not().sum()).MoveToOuterDisposeScope();
     }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace RecallKit.Losses;
 
 /// <summary>
-/// Per-class TP / FN (and, when needed, predicted) counts of one batch from a single <c>bincount</c>.
+/// Per-class TP / FN (and, when needed, predicted) counts of one batch from a single histogram.
 /// </summary>
 /// <remarks>
 /// Layout of the flat int64 tensor handed to a <c>count_reducer</c>: for each class c, <c>[2c] = TP_c</c>
@@ -15,13 +15,12 @@ namespace RecallKit.Losses;
 internal static class ClassCounts
 {
     /// <param name="log_probs">Detached log-probabilities [N,C,d…] (any per-position shift of the logits gives the same counts).</param>
-    /// <param name="target_log_prob">Detached <c>log_probs</c> at the target, [N,d…].</param>
     /// <param name="safe_target">int64 targets [N,d…] with ignored positions replaced by 0.</param>
     /// <param name="ignored">Bool mask [N,d…] of ignored positions.</param>
     /// <param name="num_classes">C.</param>
     /// <param name="with_predictions">Also count predictions per class (metrics that use false positives).</param>
-    public static Tensor Count(Tensor log_probs, Tensor target_log_prob, Tensor safe_target, Tensor ignored, long num_classes,
-        bool with_predictions)
+    /// <remarks>No host sync: no boolean compaction, no data-dependent shape, no host read.</remarks>
+    public static Tensor Count(Tensor log_probs, Tensor safe_target, Tensor ignored, long num_classes, bool with_predictions)
     {
         using var _ = no_grad();
         Tensor wrong;
@@ -33,45 +32,41 @@ internal static class ClassCounts
         }
         else
         {
-            wrong = FirstArgMaxDiffers(log_probs, target_log_prob, safe_target);
+            wrong = FirstArgMaxDiffers(log_probs, safe_target);
         }
         // Ignored positions go to a dump bin past the end, so no boolean compaction (and no host sync) is needed.
         long dump = with_predictions ? 3 * num_classes : 2 * num_classes;
         var index = wrong.to_type(ScalarType.Int64).add_(safe_target, 2).masked_fill_(ignored, dump).flatten();
         if (prediction is not null)
             index = cat([index, prediction.add(2 * num_classes).masked_fill_(ignored, dump).flatten()]);
-        return index.bincount(null, dump + 1).narrow(0, 0, dump);
+        return Histogram(index, dump + 1).narrow(0, 0, dump);
     }
 
     /// <summary>
-    /// Whether the first arg-max differs from the target without torch's (slow) arg-max kernel: a target below the row maximum
-    /// (one vectorised <c>amax</c>) is wrong; a target at the maximum is right unless an earlier class ties with it. Ties are
-    /// found by counting the classes at the maximum (one comparison pass); only tied positions whose target is not class 0
-    /// (found with one host check, normally none) are resolved exactly, by an arg-max over their rows alone.
+    /// <c>bincount(index, minlength: length)</c> for indices known to lie in [0, length), without its host sync: on CUDA,
+    /// <c>bincount</c> reads the input's minimum and maximum on the host; adding ones into a zero histogram of known length does not.
     /// </summary>
-    private static Tensor FirstArgMaxDiffers(Tensor log_probs, Tensor target_log_prob, Tensor safe_target)
-    {
-        var max = log_probs.amax(new long[] { 1 }, keepdim: true);
-        var targetAtMax = target_log_prob.eq(max.squeeze(1));
-        var wrong = targetAtMax.logical_not();
-        var countType = log_probs.shape[1] < 128 ? ScalarType.Int8 : ScalarType.Int32;
-        var maxima = log_probs.eq(max).sum(new long[] { 1 }, false, countType);
-        var ambiguous = targetAtMax.logical_and_(maxima.gt(1)).logical_and_(safe_target.gt(0));
-        if (ambiguous.any().item<bool>())
-            ResolveTies(log_probs, safe_target, wrong, ambiguous);
-        return wrong;
-    }
+    internal static Tensor Histogram(Tensor index, long length) =>
+        zeros(length, dtype: ScalarType.Int64, device: index.device)
+            .index_add_(0, index, ones(1, dtype: ScalarType.Int64, device: index.device).expand(index.shape[0]), 1);
 
-    private static void ResolveTies(Tensor log_probs, Tensor safe_target, Tensor wrong, Tensor ambiguous)
+    /// <summary>
+    /// Whether the first arg-max over dim 1 differs from the target, without torch's (slow) arg-max kernel and without a host
+    /// read: each class at the row maximum (one vectorised <c>amax</c> and one comparison) gets the score C − c, the others 0,
+    /// so the largest score (a second <c>amax</c>) is C minus the first maximal class — torch's tie rule, exactly. A row
+    /// with a NaN has no class at its (NaN) maximum and counts as wrong.
+    /// </summary>
+    private static Tensor FirstArgMaxDiffers(Tensor log_probs, Tensor safe_target)
     {
-        var rows = log_probs.dim() == 2 ? log_probs.unsqueeze(2) : log_probs.flatten(2); // [N,C,S]
-        long spatial = rows.shape[2];
-        var position = ambiguous.flatten().nonzero().squeeze(1);
-        var sample = position.div(spatial, rounding_mode: RoundingMode.floor);
-        var offset = position.remainder(spatial);
-        var candidates = rows.permute(0, 2, 1).index(TensorIndex.Tensor(sample), TensorIndex.Tensor(offset)); // [K,C]
-        var differs = candidates.argmax(1).ne(safe_target.flatten().index_select(0, position));
-        wrong.view(-1).index_put_(differs, position);
+        long c = log_probs.shape[1];
+        // Scores are small integers, exact in float32; float (unlike int8 or a bool product) keeps both passes vectorised.
+        var scoreType = log_probs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var shape = Enumerable.Repeat(1L, (int)log_probs.dim()).ToArray();
+        shape[1] = c;
+        var score = arange(c, 0, -1, dtype: scoreType, device: log_probs.device).view(shape); // C, C−1, …, 1
+        var max = log_probs.amax(new long[] { 1 }, keepdim: true);
+        var first = where(log_probs.eq(max), score, 0.0).amax(new long[] { 1 }); // C − first maximal class
+        return first.ne(safe_target.neg().add_(c));
     }
 
     /// <summary>Splits reduced counts into float64 TP, FP, FN and the valid-position count.</summary>

@@ -29,5 +29,9 @@ public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public nn.Module<Tensor, Tensor, Tensor> HLoss => h;
 
     /// <summary>L_g(g_logits, target) + L_h(h_logits, target).</summary>
-    public override Tensor forward(Tensor g_logits, Tensor h_logits, Tensor target) => g.call(g_logits, target) + h.call(h_logits, target);
+    public override Tensor forward(Tensor g_logits, Tensor h_logits, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        return (g.call(g_logits, target) + h.call(h_logits, target)).MoveToOuterDisposeScope();
+    }
 }

@@ -6,6 +6,7 @@ namespace RecallKit.Losses;
 /// <summary>
 /// Cross-entropy weighted by dataset-level class frequency: inverse frequency (w_c ∝ 1/n_c) or median frequency balancing
 /// (w_c = median(n)/n_c). Class counts come from the training split; a class with count 0 gets weight 0.
+/// The weights are the persistent buffer <c>weight</c> [C] (float64; <c>Module.to</c> moves and converts it).
 /// </summary>
 public class FrequencyWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
 {
@@ -24,6 +25,7 @@ public class FrequencyWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         var counts = ClassCountsArgument.Check(class_counts, num_classes, nameof(FrequencyWeightedCrossEntropy));
         var raw = weighting == FrequencyWeighting.InverseFrequency ? ClassWeights.InverseFrequency(counts) : ClassWeights.MedianFrequency(counts);
         weights = ClassWeights.NormaliseToClassCount(raw);
+        register_buffer(LossBuffers.Weight, LossBuffers.Create(weights));
         this.num_classes = num_classes;
         this.ignore_index = ignore_index;
         this.weight_normalization = weight_normalization;
@@ -42,19 +44,30 @@ public class FrequencyWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     public IReadOnlyList<double> class_weights => weights;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input, Tensor target) =>
-        WeightedLoss.CrossEntropy(input, target, weights, num_classes, ignore_index, reduction, weight_normalization, GetType().Name);
+    public override Tensor forward(Tensor input, Tensor target)
+    {
+        var name = GetType().Name;
+        LossBuffers.CheckDevice(this, LossBuffers.Weight, input, name);
+        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name);
+        using var scope = NewDisposeScope();
+        var w = LossBuffers.For(this, LossBuffers.Weight, input, name);
+        return WeightedLoss.CrossEntropy(input, t, w, ignore_index, reduction, weight_normalization).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>The class-weighted cross-entropy shared by the frequency-based losses.</summary>
 internal static class WeightedLoss
 {
-    public static Tensor CrossEntropy(Tensor input, Tensor target, IReadOnlyList<double> weights, long num_classes, long ignore_index,
-        nn.Reduction reduction, WeightNormalization normalization, string loss)
+    /// <param name="input">Logits [N,C,d…].</param>
+    /// <param name="t">Validated int64 targets [N,d…].</param>
+    /// <param name="w">Class weights [C] in the input's dtype, on its device.</param>
+    /// <param name="ignore_index">Ignored target value.</param>
+    /// <param name="reduction">Mean (per <paramref name="normalization"/>), Sum or None.</param>
+    /// <param name="normalization">How the mean is taken.</param>
+    public static Tensor CrossEntropy(Tensor input, Tensor t, Tensor w, long ignore_index, nn.Reduction reduction,
+        WeightNormalization normalization)
     {
-        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, loss);
         using var scope = NewDisposeScope();
-        var w = Reductions.WeightTensor(weights, input);
         var per = nn.functional.cross_entropy(input, t, w, ignore_index, nn.Reduction.None);
         var ignored = t.eq(ignore_index);
         Tensor denominator = normalization == WeightNormalization.WeightedMean

@@ -64,8 +64,9 @@ public class LovaszSoftmaxLoss : Loss<Tensor, Tensor, Tensor>
     private Tensor Flat(Tensor probabilities, Tensor labels)
     {
         var losses = new List<Tensor>();
-        // One host read for the presence of every class, not one per class.
-        var present = labels.bincount(null, num_classes).cpu().data<long>().ToArray();
+        // One host read for the presence of every class, not one per class (and not bincount, which on CUDA reads the
+        // labels' minimum and maximum on the host first).
+        var present = ClassCounts.Histogram(labels, num_classes).cpu().data<long>().ToArray();
         for (long c = 0; c < num_classes; c++)
         {
             if (classes == LossClasses.Present && present[c] == 0) continue;

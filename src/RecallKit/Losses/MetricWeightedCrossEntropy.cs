@@ -15,8 +15,7 @@ namespace RecallKit.Losses;
 /// </remarks>
 public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
 {
-    private readonly Tensor running;
-    private readonly Tensor last;
+    private const string LastWeightsName = "last_weights";
 
     /// <param name="num_classes">C, the size of dim 1 of the logits.</param>
     /// <param name="metric">The metric whose complement weights each class.</param>
@@ -25,7 +24,14 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     /// <param name="reduction">Mean (Σ w·CE / #valid), Sum, or None (per-position, 0 where ignored).</param>
     /// <param name="count_reducer">Applied to the flat per-class counts before the weights are computed (e.g. an all-reduce).</param>
     public MetricWeightedCrossEntropy(long num_classes, RegionMetric metric, double? ema_alpha = null, long ignore_index = -100,
-        nn.Reduction reduction = nn.Reduction.Mean, Func<Tensor, Tensor>? count_reducer = null) : base(reduction)
+        nn.Reduction reduction = nn.Reduction.Mean, Func<Tensor, Tensor>? count_reducer = null)
+        : this(num_classes, metric, ema_alpha, ignore_index, reduction, count_reducer, device: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the buffers created directly on <paramref name="device"/> (the functional form).</summary>
+    internal MetricWeightedCrossEntropy(long num_classes, RegionMetric metric, double? ema_alpha, long ignore_index,
+        nn.Reduction reduction, Func<Tensor, Tensor>? count_reducer, Device? device) : base(reduction)
     {
         if (num_classes < 1)
             throw new ArgumentOutOfRangeException(nameof(num_classes), num_classes, "num_classes must be at least 1.");
@@ -37,10 +43,8 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         this.ema_alpha = ema_alpha;
         this.ignore_index = ignore_index;
         this.count_reducer = count_reducer;
-        running = zeros(num_classes, dtype: ScalarType.Float64);
-        last = zeros(num_classes, dtype: ScalarType.Float64);
-        register_buffer(RunningBufferName, running);
-        register_buffer("last_weights", last, persistent: false);
+        register_buffer(RunningBufferName, LossBuffers.Zeros(num_classes, device));
+        register_buffer(LastWeightsName, LossBuffers.Zeros(num_classes, device), persistent: false);
     }
 
     /// <summary>Number of classes C.</summary>
@@ -61,17 +65,44 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     /// <summary>State-dict name of the EMA buffer: <c>running_recall</c>, <c>running_precision</c>, …</summary>
     public string RunningBufferName => "running_" + metric;
 
-    /// <summary>The EMA state m̄ [C] (float64); zeros in batch mode.</summary>
+    /// <summary>
+    /// The EMA state m̄ [C], the registered buffer itself (float64 unless the module was converted with <c>to(dtype)</c>);
+    /// zeros in batch mode.
+    /// </summary>
     public Tensor running_metric => running;
 
-    /// <summary>The per-class weights used by the last forward, detached, [C] float64 (for weight curves, paper Fig. 1a/2c).</summary>
-    public Tensor last_weights => last.detach();
+    /// <summary>
+    /// The per-class weights used by the last forward, detached, [C] float64 (for weight curves, paper Fig. 1a/2c), on the
+    /// module's device. Not part of <c>state_dict()</c>.
+    /// </summary>
+    public Tensor last_weights => last.dtype == ScalarType.Float64 ? last.detach() : last.detach().to_type(ScalarType.Float64);
+
+    // Looked up on every use: Module.to replaces registered buffers, so a field would keep the replaced tensor.
+    private Tensor running => get_buffer(RunningBufferName)!;
+
+    private Tensor last => get_buffer(LastWeightsName)!;
+
+    /// <summary>Converts both buffers (TorchSharp's own conversion skips the non-persistent one), then the rest as usual.</summary>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
+    {
+        LossBuffers.Convert(this, [(RunningBufferName, true), (LastWeightsName, false)], dtype, device, non_blocking, ConditionallyRegisterBuffer);
+        base._toEpilog(dtype, device, non_blocking);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) get_buffer(LastWeightsName)?.Dispose(); // non-persistent: the base class only disposes persistent buffers
+        base.Dispose(disposing);
+    }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)
     {
         var name = GetType().Name;
         var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name, check_range: false);
+        var (running, last) = (this.running, this.last);
+        LossBuffers.CheckDevice(running, input, RunningBufferName, name);
         using var scope = NewDisposeScope();
         var ignored = t.eq(ignore_index);
         var safeTarget = t.masked_fill(ignored, 0);
@@ -83,10 +114,10 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         using (no_grad())
         {
             var withPredictions = metric.UsesFalsePositives;
-            var counts = ClassCounts.Count(logProbs.detach(), targetLogProb.detach(), safeTarget, ignored, num_classes, withPredictions);
+            var counts = ClassCounts.Count(logProbs.detach(), safeTarget, ignored, num_classes, withPredictions);
             if (count_reducer is not null) counts = count_reducer(counts);
             var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
-            var w = ClassWeights(tp, fp, fn);
+            var w = ClassWeights(tp, fp, fn, running);
             last.copy_(w);
             negatedWeight = Reductions.AtTargets(w.to_type(input.dtype).neg_(), safeTarget).masked_fill_(ignored, 0);
             validCount = valid.to_type(input.dtype).clamp_min_(1);
@@ -102,7 +133,7 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     }
 
     /// <summary>w_c = 1 − metric_c from this batch (0 where the metric is 0/0), or 1 − its EMA after updating the EMA in training.</summary>
-    private Tensor ClassWeights(Tensor tp, Tensor fp, Tensor fn)
+    private Tensor ClassWeights(Tensor tp, Tensor fp, Tensor fn, Tensor running)
     {
         var (value, defined) = metric.Compute(tp, fp, fn);
         if (ema_alpha is not { } alpha)

@@ -56,7 +56,8 @@ public class OhemCrossEntropy : Loss<Tensor, Tensor, Tensor>
         var flat = per.flatten();
         var validMask = t.ne(ignore_index).flatten();
         long valid = validMask.sum().item<long>();
-        if (valid == 0) return Reductions.Reduce(per * 0, reduction, zeros(1)).MoveToOuterDisposeScope();
+        // All ignored: 0 (0-d for Mean/Sum, zeros shaped like the target for None) on the input's device and dtype, zero gradient.
+        if (valid == 0) return Reductions.Reduce(per * 0, reduction, validMask.sum()).MoveToOuterDisposeScope();
         Tensor keptMask;
         using (no_grad())
         {

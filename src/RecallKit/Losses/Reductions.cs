@@ -20,8 +20,4 @@ internal static class Reductions
     /// <summary>Per-class values [C] looked up at every position of <paramref name="safe_target"/> (ignored positions already mapped to a class).</summary>
     public static Tensor AtTargets(Tensor class_values, Tensor safe_target) =>
         class_values.index_select(0, safe_target.flatten()).view_as(safe_target);
-
-    /// <summary>A [C] tensor of class weights in the input's dtype and device.</summary>
-    public static Tensor WeightTensor(IReadOnlyList<double> weights, Tensor like) =>
-        tensor(weights.ToArray(), dtype: like.dtype, device: like.device);
 }

@@ -18,7 +18,8 @@ public static class functional
     {
         if (input.dim() < 2)
             throw new ArgumentException($"{metric} cross-entropy: input must be [N,C] or [N,C,d1,…], got shape {InputValidation.Shape(input)}.", nameof(input));
-        using var loss = new MetricWeightedCrossEntropy(input.shape[1], metric, null, ignore_index, reduction, count_reducer);
+        // The buffers are created on the input's device: no host-device copy of the weights.
+        using var loss = new MetricWeightedCrossEntropy(input.shape[1], metric, null, ignore_index, reduction, count_reducer, input.device);
         return loss.forward(input, target);
     }
 }
