@@ -243,7 +243,7 @@ public sealed class Trainer
         ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
             $"{config.Model.Architecture} with {classes.Count} classes");
         checkpoint.Read("model", r => model.load(r));
-        checkpoint.Read("loss", r => loss.load(r));
+        checkpoint.Read("loss", r => LossState.Load(loss, r, path));
         checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));
         return TrainingProgress.FromJson(checkpoint.GetText("progress"));
     }

@@ -97,3 +97,47 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(copy));
     }
 }
+
+[Collection(nameof(RecallKit.Tests.Support.GlobalTorchState))]
+public sealed class LossStateTests
+{
+    private static BinaryReader Saved(TorchSharp.torch.nn.Module module)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) module.save(writer);
+        stream.Position = 0;
+        return new BinaryReader(stream);
+    }
+
+    [Fact]
+    public void ACheckpointFromBeforeClassWeightBuffersResumesAClassBalancedLossWithTheSameWeights()
+    {
+        // Before class weights were buffers, such a loss saved no state at all, like plain cross-entropy does now.
+        using var old = new RecallKit.Losses.CrossEntropy(3);
+        using var loss = new RecallKit.Losses.ClassBalancedCrossEntropy(3, [100, 10, 1], 0.99);
+        var weights = loss.state_dict()["weight"].clone();
+        LossState.Load(loss, Saved(old), "old.ckpt");
+        Assert.True(loss.state_dict()["weight"].eq(weights).all().item<bool>());
+    }
+
+    [Fact]
+    public void MissingEmaStateIsAnErrorNamingTheBuffer()
+    {
+        using var old = new RecallKit.Losses.CrossEntropy(3);
+        using var loss = new RecallKit.Losses.RecallCrossEntropy(3, ema_alpha: 0.5);
+        var e = Assert.Throws<InvalidDataException>(() => LossState.Load(loss, Saved(old), "old.ckpt"));
+        Assert.Contains("running_recall", e.Message);
+        Assert.Contains("old.ckpt", e.Message);
+    }
+
+    [Fact]
+    public void EmaStateRoundTrips()
+    {
+        using var source = new RecallKit.Losses.RecallCrossEntropy(3, ema_alpha: 0.5);
+        source.call(TorchSharp.torch.tensor(new double[] { 2, 0, 0, 0, 2, 0 }, [2, 3]), TorchSharp.torch.tensor(new long[] { 0, 2 }));
+        using var target = new RecallKit.Losses.RecallCrossEntropy(3, ema_alpha: 0.5);
+        LossState.Load(target, Saved(source), "x.ckpt");
+        Assert.Equal(source.running_recall.data<double>().ToArray(), target.running_recall.data<double>().ToArray());
+        Assert.Equal(new[] { 0.5, 0, 0 }, target.running_recall.data<double>().ToArray());
+    }
+}
