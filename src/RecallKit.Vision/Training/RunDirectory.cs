@@ -65,6 +65,9 @@ public sealed class RunDirectory : IDisposable
         {
             throw new IOException($"another training is using {Root} (lock {lockPath} is held); use another output directory or stop that run.", e);
         }
+        // Holding the lock, no other process writes here: temporary files are leftovers of a process killed mid-write.
+        foreach (var stale in Directory.GetFiles(Root, "*.tmp", SearchOption.AllDirectories))
+            File.Delete(stale);
     }
 
     /// <summary>Releases the lock.</summary>

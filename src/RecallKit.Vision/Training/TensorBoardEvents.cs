@@ -19,7 +19,8 @@ public static class TensorBoardEvents
 
     /// <summary>The event files of a directory (searched recursively), oldest first.</summary>
     public static IReadOnlyList<string> Files(string directory) => Directory.Exists(directory)
-        ? Directory.GetFiles(directory, "events.out.tfevents.*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray()
+        ? Directory.GetFiles(directory, "events.out.tfevents.*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray()
         : [];
 
     /// <summary>Every scalar in the directory's event files, in file order.</summary>

@@ -29,8 +29,15 @@ public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> sta
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
         var (process, records) = Worker();
-        process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{epoch} {startBatch}"));
-        process.StandardInput.Flush();
+        try
+        {
+            process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{epoch} {startBatch}"));
+            process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            throw Died(process);
+        }
         bool ended = false;
         try
         {
@@ -74,14 +81,20 @@ public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> sta
         }
         catch (EndOfStreamException)
         {
-            process.WaitForExit(5000);
-            throw new IOException($"the data worker exited unexpectedly{(process.HasExited ? $" (exit code {process.ExitCode})" : "")}; its error output is above. Set data.prefetch=false to load data in the training process.");
+            throw Died(process);
         }
+    }
+
+    private static IOException Died(Process process)
+    {
+        process.WaitForExit(5000);
+        return new IOException($"the data worker exited unexpectedly{(process.HasExited ? $" (exit code {process.ExitCode})" : "")}; its error output is above. Set data.prefetch=off to load data in the training process; the last checkpoint is intact, resume with --resume.");
     }
 
     private (Process, BinaryReader) Worker()
     {
         if (worker is { HasExited: false } && reader is not null) return (worker, reader);
+        if (worker is { HasExited: true }) throw Died(worker); // we stop workers through Stop(), which forgets them: this one died
         Stop();
         var info = start();
         info.RedirectStandardInput = true;
