@@ -164,3 +164,21 @@ public sealed class FashionScenesTests : IDisposable
         Assert.Contains("train-images-idx3-ubyte", f.Message);
     }
 }
+
+public sealed class FashionScenesExperimentTests
+{
+    [Fact]
+    public void ExperimentConfigExpandsToValidRunsOnTheFolderLayout()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "RecallKit.slnx"))) root = Path.GetDirectoryName(root)!;
+        var comparison = RecallKit.Vision.Training.ComparisonConfig.Load(Path.Combine(root, "experiments", "fashion-scenes.json"));
+        Assert.Equal(["ce", "recall", "recall-ema", "inverse-frequency", "class-balanced", "focal", "lovasz"], comparison.Variants.Select(v => v.Name));
+        foreach (var variant in comparison.Variants)
+        {
+            var config = comparison.For(variant, comparison.Seeds[0], ["threads=1"]);
+            Assert.Equal(RecallKit.Vision.Configuration.DatasetKind.Folder, config.Data.Kind);
+            Assert.Equal((128, 128), (config.Data.CropWidth, config.Data.CropHeight));
+        }
+    }
+}
