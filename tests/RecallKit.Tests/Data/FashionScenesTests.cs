@@ -24,15 +24,15 @@ public sealed class FashionScenesTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>Writes <paramref name="perClass"/> 28×28 images per class: an 18×18 block of random intensities 40–255 (some holes of 0) on black.</summary>
-    private void WriteSource(string prefix, int perClass, int seed)
+    private void WriteSource(string prefix, int perClass, int seed, int classes = 10)
     {
         var random = new Random(seed);
-        int n = 10 * perClass;
+        int n = classes * perClass;
         var pixels = new byte[n * 28 * 28];
         var labels = new byte[n];
         for (int i = 0; i < n; i++)
         {
-            labels[i] = (byte)(i % 10);
+            labels[i] = (byte)(i % classes);
             for (int y = 5; y < 23; y++)
                 for (int x = 5; x < 23; x++)
                     pixels[i * 784 + y * 28 + x] = random.Next(12) == 0 ? (byte)0 : (byte)random.Next(40, 256);
@@ -162,6 +162,10 @@ public sealed class FashionScenesTests : IDisposable
         var f = Assert.Throws<FileNotFoundException>(() => FashionSceneGenerator.Generate(Path.Combine(dir, "out"), 2, 1, 64, 64, seed: 0, empty));
         Assert.Contains(empty, f.Message);
         Assert.Contains("train-images-idx3-ubyte", f.Message);
+
+        WriteSource("train", 3, seed: 1, classes: 9); // no ankle boot
+        var g = Assert.Throws<InvalidDataException>(() => FashionSceneGenerator.Generate(Path.Combine(dir, "out"), 2, 1, 64, 64, seed: 0, source));
+        Assert.Contains($"{source}: the Fashion-MNIST training split (train-*) has no image of class 9 (ankle boot)", g.Message);
     }
 }
 

@@ -18,7 +18,15 @@ public static class FashionSceneGenerator
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException(
                 $"Fashion-MNIST source directory {directory} does not exist. Install Debian's dataset-fashion-mnist (files in {FashionMnist.DefaultDirectory}) or pass --source with the directory holding the IDX files.");
-        return (FashionMnist.Load(directory, train: true), FashionMnist.Load(directory, train: false));
+        var (train, test) = (FashionMnist.Load(directory, train: true), FashionMnist.Load(directory, train: false));
+        foreach (var (split, images) in new[] { ("training split (train-*)", train), ("test split (t10k-*)", test) })
+        {
+            int missing = Enumerable.Range(0, FashionSceneClasses.InstanceProbabilities.Length).FirstOrDefault(c => !images.Labels.Contains(c), -1);
+            if (missing >= 0)
+                throw new InvalidDataException(
+                    $"{directory}: the Fashion-MNIST {split} has no image of class {missing} ({FashionSceneClasses.Names[FashionSceneClasses.LabelOf(missing)]}); every class needs at least one.");
+        }
+        return (train, test);
     }
 
     /// <summary>The plans of one split: training scenes from <paramref name="source"/>'s training split, validation scenes from its test split.</summary>

@@ -22,6 +22,9 @@ public static class ScenePlanner
         var random = new Random(seed);
         var pools = Enumerable.Range(0, FashionSceneClasses.InstanceProbabilities.Length)
             .Select(c => new SourcePool(Enumerable.Range(0, source.Count).Where(i => source.Labels[i] == c).ToArray(), random)).ToArray();
+        int missing = Array.FindIndex(pools, p => p.IsEmpty);
+        if (missing >= 0)
+            throw new InvalidDataException($"the Fashion-MNIST source split has no image of class {missing} ({FashionSceneClasses.Names[FashionSceneClasses.LabelOf(missing)]}); every class needs at least one.");
         var plans = new ScenePlan[count];
         for (int s = 0; s < count; s++)
         {
@@ -30,7 +33,6 @@ public static class ScenePlanner
             for (int g = 0; g < n; g++)
             {
                 int c = DrawClass(random);
-                if (pools[c].IsEmpty) c = Array.FindIndex(pools, p => !p.IsEmpty);
                 garments[g] = (c, pools[c].Next());
             }
             plans[s] = new ScenePlan(random.Next(), garments);
