@@ -157,6 +157,8 @@ public static class ComparisonReport
         sb.AppendLine();
         sb.Append(Table(variants));
         sb.AppendLine();
+        var paired = PairedComparison.Markdown(variants);
+        if (paired.Length > 0) sb.Append(paired).AppendLine();
         if (perClassFigures)
         {
             sb.AppendLine("## Per-class accuracy and IoU");
@@ -189,21 +191,33 @@ public static class ComparisonReport
         return sb.ToString();
     }
 
-    private static void WriteCsv(string path, IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames)
+    private static void WriteCsv(string path, IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames) =>
+        File.WriteAllText(path, Csv(variants, classNames));
+
+    /// <summary>
+    /// results.csv: one row per run (variant, seed, summary metrics, per-class accuracy, precision and IoU as fractions), then
+    /// the variant's paired differences vs cross-entropy in points (<see cref="PairedComparison.CsvFields"/>).
+    /// </summary>
+    public static string Csv(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames)
     {
         var sb = new StringBuilder("variant,seed,mean_accuracy,mean_iou,overall_accuracy,best_mean_accuracy,best_mean_iou,top1,top5,many_shot,medium_shot,few_shot");
         foreach (var name in classNames) sb.Append($",acc_{name},prec_{name},iou_{name}");
+        sb.Append(PairedComparison.CsvHeader);
         sb.AppendLine();
         string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
         foreach (var v in variants)
+        {
+            var paired = PairedComparison.CsvFields(v, variants);
             foreach (var r in v.Runs)
             {
                 sb.Append($"{v.Name},{r.Config.Seed},{F(r.MeanAccuracy)},{F(r.MeanIoU)},{F(r.OverallAccuracy)},{F(r.BestMeanAccuracy)},{F(r.BestMeanIoU)}");
                 var k = r.Classification;
                 sb.Append($",{F(k.Top1)},{F(k.Top5)},{F(k.Many)},{F(k.Medium)},{F(k.Few)}");
                 foreach (var c in r.Classes) sb.Append($",{F(c.Accuracy)},{F(c.Precision)},{F(c.IoU)}");
+                sb.Append(paired);
                 sb.AppendLine();
             }
-        File.WriteAllText(path, sb.ToString());
+        }
+        return sb.ToString();
     }
 }

@@ -45,13 +45,17 @@ public sealed class ComparisonReportTests : IDisposable
 
         var ce = RunResults.Load(Path.Combine(dir, "ce"));
         var recall = RunResults.Load(Path.Combine(dir, "recall"));
-        var rows = markdown.Split('\n').Where(l => l.StartsWith("| ce ") || l.StartsWith("| recall ")).ToArray();
+        var rows = markdown.Split("## Paired differences")[0].Split('\n').Where(l => l.StartsWith("| ce ") || l.StartsWith("| recall ")).ToArray();
         Assert.Equal(2, rows.Length);
         string Cell(string row, int column) => row.Split('|')[column].Trim().Trim('*');
         Assert.Equal((100 * ce.MeanAccuracy).ToString("0.0"), Cell(rows[0], 2));
         Assert.Equal((100 * recall.MeanIoU).ToString("0.0"), Cell(rows[1], 3));
         var expectedDelta = 100 * (recall.MeanAccuracy - ce.MeanAccuracy) / ce.MeanAccuracy;
         Assert.Equal(expectedDelta.ToString("+0.0;-0.0;0.0") + " %", Cell(rows[1], 4));
+
+        var paired = markdown.Split("## Paired differences")[1].Split('\n').Single(l => l.StartsWith("| recall "));
+        Assert.Equal((100 * (recall.MeanIoU - ce.MeanIoU)).ToString("+0.0;-0.0;0.0"), paired.Split('|')[4].Trim()); // one seed: no interval
+        Assert.Contains("no interval", markdown);
 
         var csv = File.ReadAllLines(Path.Combine(dir, "results.csv"));
         Assert.Equal(3, csv.Length);
