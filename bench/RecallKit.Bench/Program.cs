@@ -26,6 +26,9 @@ switch (suite)
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
         break;
+    case "checkpoint":
+        CheckpointBenchmark.Run();
+        break;
     case "memory":
         TrainBenchmark.Memory(steps, deeplab: args.Contains("--deeplab"));
         break;
@@ -37,7 +40,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | train | classification | data | memory");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | train | classification | data | memory | checkpoint");
         return 2;
 }
 return 0;
