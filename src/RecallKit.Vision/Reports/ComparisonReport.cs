@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using RecallKit.Vision.Configuration;
 
+using RecallKit.Vision.Training;
+
 namespace RecallKit.Vision.Reports;
 
 /// <summary>
@@ -41,26 +43,26 @@ public static class ComparisonReport
             Charts.PrecisionRecall(Path.Combine(figures, "precision_recall.png"), "Per-class precision vs recall", classNames,
                 variants.Select(v => (v.Name, v.ClassMean(c => c.Precision).Select(x => 100 * x).ToArray(), v.ClassMean(c => c.Accuracy).Select(x => 100 * x).ToArray())).ToList());
         Charts.Lines(Path.Combine(figures, "training_loss.png"), "Training loss", "step", "loss",
-            variants.Select(v => (v.Name, v.Runs[0].TrainLog.Select(r => r[0]).ToArray(), v.Runs[0].TrainLog.Select(r => r[1]).ToArray())).ToList());
-        // eval_log columns: segmentation step, OA, mAcc, mIoU, …; classification step, top1, top5, mean_accuracy, …
-        // (on a balanced test split top-1 equals the mean per-class accuracy, so classification plots top-1 only)
+            variants.Select(v => (v.Name, v.Runs[0].TrainLog.Column(LogColumns.Step), v.Runs[0].TrainLog.Column(LogColumns.Loss))).ToList());
+        // On a balanced test split top-1 equals the mean per-class accuracy, so classification plots top-1 only.
         var evalSeries = new List<(string, double[], double[])>();
         foreach (var v in variants.Where(v => v.Runs[0].EvalLog.Count > 0))
         {
-            var steps = v.Runs[0].EvalLog.Select(r => r[0]).ToArray();
-            double[] Column(int c) => v.Runs[0].EvalLog.Select(r => 100 * r[c]).ToArray();
-            if (classification) evalSeries.Add((v.Name, steps, Column(1)));
-            else evalSeries.AddRange([(v.Name + " mIoU", steps, Column(3)), (v.Name + " mAcc", steps, Column(2))]);
+            var steps = v.Runs[0].EvalLog.Column(LogColumns.Step);
+            double[] Percent(string column) => v.Runs[0].EvalLog.Column(column).Select(x => 100 * x).ToArray();
+            if (classification) evalSeries.Add((v.Name, steps, Percent("top1")));
+            else evalSeries.AddRange([(v.Name + " mIoU", steps, Percent("mean_iou")), (v.Name + " mAcc", steps, Percent("mean_accuracy"))]);
         }
         Charts.Lines(Path.Combine(figures, "validation_miou.png"), classification ? "Validation top-1 accuracy during training" : "Validation mIoU and mAcc during training",
             "step", "%", evalSeries);
         var weightFigures = new List<string>();
-        foreach (var v in variants.Where(v => v.Runs[0].TrainLog.Count > 0 && v.Runs[0].TrainLog[0].Skip(3).Any(double.IsFinite)))
+        foreach (var v in variants.Where(v => v.Runs[0].TrainLog.Count > 0
+                                              && classNames.Any(n => v.Runs[0].TrainLog.Has(LogColumns.Weight(n)) && double.IsFinite(v.Runs[0].TrainLog.Column(LogColumns.Weight(n))[0]))))
         {
             var run = v.Runs[0];
             var file = $"recall_weights_{v.Name}.png";
             Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights 1 − recall over training (classes by {frequency})", "step", "weight",
-                order.Select(c => (orderedNames[Array.IndexOf(order, c)], run.TrainLog.Select(r => r[0]).ToArray(), run.TrainLog.Select(r => r[3 + c]).ToArray())).ToList());
+                order.Select(c => (orderedNames[Array.IndexOf(order, c)], run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])))).ToList());
             weightFigures.Add(file);
         }
         WriteCsv(Path.Combine(resultsDirectory, "results.csv"), variants, classNames);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using RecallKit.Vision.Configuration;
 
@@ -27,9 +26,8 @@ public sealed record RunResults(
     double BestMeanAccuracy,
     double BestMeanIoU,
     IReadOnlyList<ClassResult> Classes,
-    IReadOnlyList<string> TrainLogHeader,
-    IReadOnlyList<double[]> TrainLog,
-    IReadOnlyList<double[]> EvalLog)
+    CsvTable TrainLog,
+    CsvTable EvalLog)
 {
     /// <summary>Segmentation or classification.</summary>
     public Models.TaskKind Task => Models.ArchitectureInfo.Task(Config.Model.Architecture);
@@ -56,10 +54,10 @@ public sealed record RunResults(
         var classes = metrics["classes"]!.AsArray().Select(c => new ClassResult(
             (string)c!["name"]!, Number(c["accuracy"]), Number(c["precision"]), Number(c["iou"]), (long)c["pixels"]!,
             c["training_samples"] is { } t ? (long)t : -1)).ToArray();
-        var (header, train) = ReadCsv(PathOf("train_log.csv"));
-        var (_, eval) = ReadCsv(PathOf("eval_log.csv"));
+        var train = CsvTable.Read(PathOf("train_log.csv"));
+        var eval = CsvTable.Read(PathOf("eval_log.csv"));
         return new RunResults(directory, config, Number(metrics["mean_accuracy"]), Number(metrics["mean_iou"]), Number(metrics["overall_accuracy"]),
-            Number(best["mean_accuracy"]), Number(best["mean_iou"]), classes, header, train, eval)
+            Number(best["mean_accuracy"]), Number(best["mean_iou"]), classes, train, eval)
         {
             Classification = (Number(metrics["top1"]), Number(metrics["top5"]), Number(metrics["many_shot"]), Number(metrics["medium_shot"]), Number(metrics["few_shot"])),
             BestTop1 = Number(best["top1"]),
@@ -67,13 +65,4 @@ public sealed record RunResults(
     }
 
     private static double Number(JsonNode? node) => node is null ? double.NaN : node.GetValue<double>();
-
-    private static (string[] header, List<double[]> rows) ReadCsv(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        if (lines.Length == 0) throw new InvalidDataException($"{path} is empty.");
-        var rows = lines.Skip(1).Where(l => l.Length > 0)
-            .Select(l => l.Split(',').Select(v => v.Length == 0 ? double.NaN : double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray()).ToList();
-        return (lines[0].Split(','), rows);
-    }
 }

@@ -55,8 +55,8 @@ public static class TauNormalization
         File.WriteAllText(run.Combine("tau_sweep.csv"), "tau," + string.Join(',', Evaluation.Columns(Models.TaskKind.Classification)) + "\n" +
             string.Concat(sweep.Select(p => $"{F(p.tau)},{string.Join(',', p.evaluation.Values.Select(F))}\n")));
         File.WriteAllText(run.Config, ConfigLoader.ToJson(config with { Model = config.Model with { Tau = bestTau } }));
-        File.WriteAllText(run.TrainLog, "step,loss,lr\n");
-        File.WriteAllText(run.EvalLog, "step," + string.Join(',', Evaluation.Columns(Models.TaskKind.Classification)) + "\n" +
+        File.WriteAllText(run.TrainLog, string.Join(',', LogColumns.TrainLog(classes.Names)) + "\n");
+        File.WriteAllText(run.EvalLog, string.Join(',', LogColumns.EvalLog(Models.TaskKind.Classification)) + "\n" +
             "0," + string.Join(',', best.Values.Select(F)) + "\n");
         var checkpoint = new Checkpoint();
         checkpoint.SetText("config", ConfigLoader.ToJson(config with { Model = config.Model with { Tau = bestTau } }));

@@ -78,9 +78,8 @@ public sealed class Trainer
         }
         File.WriteAllText(run.Config, ConfigLoader.ToJson(config));
 
-        var weightColumns = classes.Names.Select(n => "w_" + n.Replace(',', '_').Replace(' ', '_'));
-        using var trainLog = new CsvLog(run.TrainLog, ["step", "loss", "lr", .. weightColumns], progress.Iteration);
-        using var evalLog = new CsvLog(run.EvalLog, ["step", .. Evaluation.Columns(task.Kind)], progress.Iteration);
+        using var trainLog = new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names), progress.Iteration);
+        using var evalLog = new CsvLog(run.EvalLog, LogColumns.EvalLog(task.Kind), progress.Iteration);
         TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
         var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,

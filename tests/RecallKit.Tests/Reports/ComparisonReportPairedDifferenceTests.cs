@@ -11,7 +11,7 @@ public sealed class ComparisonReportPairedDifferenceTests
     {
         var config = ConfigLoader.FromJson("{\"seed\": " + seed + ", \"model\": {\"architecture\": \"" + architecture + "\"}}") with { Loss = new LossConfig { Kind = loss } };
         return new RunResults("", config, mAcc / 100, mIoU / 100, 0.9, mAcc / 100, mIoU / 100,
-            [new ClassResult("a", 0.5, 0.5, 0.5, 10), new ClassResult("b", 0.5, 0.5, 0.5, 5)], [], [], [])
+            [new ClassResult("a", 0.5, 0.5, 0.5, 10), new ClassResult("b", 0.5, 0.5, 0.5, 5)], CsvTable.Empty, CsvTable.Empty)
         {
             Classification = (top1 / 100, double.NaN, double.NaN, double.NaN, double.NaN),
         };
