@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Training;
 
 namespace RecallKit.Vision.Reports;
 
@@ -48,21 +48,19 @@ public sealed record RunResults(
         }
 
         var config = ConfigLoader.FromJson(File.ReadAllText(PathOf("config.json")));
-        var metrics = JsonNode.Parse(File.ReadAllText(PathOf("metrics.json")))!.AsObject();
+        var metrics = MetricsRecord.Read(PathOf("metrics.json"));
         var bestPath = Path.Combine(directory, "best_metrics.json");
-        var best = File.Exists(bestPath) ? JsonNode.Parse(File.ReadAllText(bestPath))!.AsObject() : metrics;
-        var classes = metrics["classes"]!.AsArray().Select(c => new ClassResult(
-            (string)c!["name"]!, Number(c["accuracy"]), Number(c["precision"]), Number(c["iou"]), (long)c["pixels"]!,
-            c["training_samples"] is { } t ? (long)t : -1)).ToArray();
+        var best = File.Exists(bestPath) ? MetricsRecord.Read(bestPath) : metrics;
+        var classes = metrics.Classes.Select(c => new ClassResult(c.Name, N(c.Accuracy), N(c.Precision), N(c.Iou), c.Pixels, c.TrainingSamples ?? -1)).ToArray();
         var train = CsvTable.Read(PathOf("train_log.csv"));
         var eval = CsvTable.Read(PathOf("eval_log.csv"));
-        return new RunResults(directory, config, Number(metrics["mean_accuracy"]), Number(metrics["mean_iou"]), Number(metrics["overall_accuracy"]),
-            Number(best["mean_accuracy"]), Number(best["mean_iou"]), classes, train, eval)
+        return new RunResults(directory, config, N(metrics.MeanAccuracy), N(metrics.MeanIou), N(metrics.OverallAccuracy),
+            N(best.MeanAccuracy), N(best.MeanIou), classes, train, eval)
         {
-            Classification = (Number(metrics["top1"]), Number(metrics["top5"]), Number(metrics["many_shot"]), Number(metrics["medium_shot"]), Number(metrics["few_shot"])),
-            BestTop1 = Number(best["top1"]),
+            Classification = (N(metrics.Top1), N(metrics.Top5), N(metrics.ManyShot), N(metrics.MediumShot), N(metrics.FewShot)),
+            BestTop1 = N(best.Top1),
         };
     }
 
-    private static double Number(JsonNode? node) => node is null ? double.NaN : node.GetValue<double>();
+    private static double N(double? value) => value ?? double.NaN;
 }

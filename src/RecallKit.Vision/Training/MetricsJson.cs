@@ -1,49 +1,78 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using RecallKit.Metrics;
+using System.Text.Json.Serialization;
 using RecallKit.Vision.Data;
 
 namespace RecallKit.Vision.Training;
 
+/// <summary>One class's row of <see cref="MetricsRecord"/>; null where the metric is undefined (NaN).</summary>
+public sealed record ClassMetricsRecord(
+    string Name,
+    double? Accuracy,
+    double? Precision,
+    double? Iou,
+    long Pixels,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TrainingSamples = null);
+
+/// <summary>
+/// The content of <c>metrics.json</c> / <c>best_metrics.json</c> (and <c>recallkit eval</c>'s output): one type for the writer and
+/// every reader. Undefined metrics are null; the classification fields are absent for segmentation.
+/// </summary>
+public sealed record MetricsRecord(
+    int Step,
+    double? OverallAccuracy,
+    double? MeanAccuracy,
+    double? MeanIou,
+    double? MeanPrecision,
+    double? FrequencyWeightedIou,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Top1,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Top5,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ManyShot,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MediumShot,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? FewShot,
+    IReadOnlyList<ClassMetricsRecord> Classes)
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    /// <summary>The record of <paramref name="evaluation"/> after step <paramref name="step"/>.</summary>
+    public static MetricsRecord From(int step, DatasetClasses classes, Evaluation evaluation)
+    {
+        var m = evaluation.Metrics;
+        static double? N(double v) => double.IsFinite(v) ? v : null;
+        var perClass = classes.Names.Select((name, c) => new ClassMetricsRecord(name, N(m.ClassAccuracy[c]), N(m.ClassPrecision[c]), N(m.ClassIoU[c]),
+            m.GroundTruthCounts[c], evaluation.TrainingCounts?[c])).ToArray();
+        bool classification = evaluation.Task == Models.TaskKind.Classification;
+        return new MetricsRecord(step, N(m.OverallAccuracy), N(m.MeanAccuracy), N(m.MeanIoU), N(m.MeanPrecision), N(m.FrequencyWeightedIoU),
+            classification ? N(m.OverallAccuracy) : null, classification ? N(evaluation.Top5) : null,
+            classification ? N(m.LongTail?.Many ?? double.NaN) : null, classification ? N(m.LongTail?.Medium ?? double.NaN) : null,
+            classification ? N(m.LongTail?.Few ?? double.NaN) : null, perClass);
+    }
+
+    /// <summary>Indented JSON with snake_case keys.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Reads a file written by <see cref="ToJson"/>; a malformed file is an error naming it.</summary>
+    public static MetricsRecord Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<MetricsRecord>(File.ReadAllText(path), Options)
+                   ?? throw new InvalidDataException($"{path} holds no metrics.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is not a metrics file: {e.Message}", e);
+        }
+    }
+}
+
 /// <summary>Metrics as JSON: summary numbers and a per-class table (NaN written as null).</summary>
 public static class MetricsJson
 {
-    /// <summary>Serialises <paramref name="evaluation"/> of step <paramref name="iteration"/>.</summary>
-    public static string Serialize(int iteration, DatasetClasses classes, Evaluation evaluation)
-    {
-        var metrics = evaluation.Metrics;
-        static JsonNode? N(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
-        var perClass = new JsonArray();
-        for (int c = 0; c < classes.Count; c++)
-        {
-            perClass.Add(new JsonObject
-            {
-                ["name"] = classes.Names[c],
-                ["accuracy"] = N(metrics.ClassAccuracy[c]),
-                ["precision"] = N(metrics.ClassPrecision[c]),
-                ["iou"] = N(metrics.ClassIoU[c]),
-                ["pixels"] = metrics.GroundTruthCounts[c],
-            });
-            if (evaluation.TrainingCounts is { } training) perClass[c]!["training_samples"] = training[c];
-        }
-        var root = new JsonObject
-        {
-            ["step"] = iteration,
-            ["overall_accuracy"] = N(metrics.OverallAccuracy),
-            ["mean_accuracy"] = N(metrics.MeanAccuracy),
-            ["mean_iou"] = N(metrics.MeanIoU),
-            ["mean_precision"] = N(metrics.MeanPrecision),
-            ["frequency_weighted_iou"] = N(metrics.FrequencyWeightedIoU),
-        };
-        if (evaluation.Task == Models.TaskKind.Classification)
-        {
-            root["top1"] = N(metrics.OverallAccuracy);
-            root["top5"] = N(evaluation.Top5);
-            root["many_shot"] = N(metrics.LongTail?.Many ?? double.NaN);
-            root["medium_shot"] = N(metrics.LongTail?.Medium ?? double.NaN);
-            root["few_shot"] = N(metrics.LongTail?.Few ?? double.NaN);
-        }
-        root["classes"] = perClass;
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-    }
+    /// <summary>Serialises <paramref name="evaluation"/> of step <paramref name="iteration"/> as a <see cref="MetricsRecord"/>.</summary>
+    public static string Serialize(int iteration, DatasetClasses classes, Evaluation evaluation) =>
+        MetricsRecord.From(iteration, classes, evaluation).ToJson();
 }
