@@ -8,7 +8,7 @@ namespace RecallKit.Bench;
 
 /// <summary>
 /// Peak resident memory of writing and reading a large checkpoint (DeepLabV3+ R101 with SGD momentum): sections are streamed to
-/// the file and hashed incrementally, so the peak above the resident set before the save should be far below the file size.
+/// the file and hashed by reading the file back in 1 MB chunks, so the peak above the resident set before the save should be far below the file size.
 /// </summary>
 internal static class CheckpointBenchmark
 {

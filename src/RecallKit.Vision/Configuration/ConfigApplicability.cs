@@ -17,6 +17,11 @@ public static class ConfigApplicability
     private static bool Classification(TrainConfig c) => ClassificationDatasets.IsClassification(c.Data.Kind);
     private static bool Always(TrainConfig c) => true;
 
+    /// <summary>τ-normalisation rescales a trained classifier without training: nothing about optimisation is read.</summary>
+    private static bool Trains(TrainConfig c) => c.Model.Stage != TrainingStage.TauNorm;
+
+    private static bool TrainsWith(TrainConfig c, LossKind kind) => Trains(c) && c.Loss.Kind == kind;
+
     private static bool IsDeepLab(Architecture a) => a is Architecture.DeepLabV3PlusResNet18 or Architecture.DeepLabV3PlusResNet34
         or Architecture.DeepLabV3PlusResNet50 or Architecture.DeepLabV3PlusResNet101;
 
@@ -37,10 +42,10 @@ public static class ConfigApplicability
         new("data.crop_height", Segmentation, "for segmentation datasets"),
         new("data.scale_min", Segmentation, "for segmentation datasets"),
         new("data.scale_max", Segmentation, "for segmentation datasets"),
-        new("data.flip", Always, "always"),
+        new("data.flip", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("data.color_jitter", Segmentation, "for segmentation datasets"),
-        new("data.batch_size", Always, "always"),
-        new("data.prefetch", Always, "always"),
+        new("data.batch_size", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("data.prefetch", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("data.skip_bad_files", Always, "always"),
         new("data.eval_batch_size", Always, "always"),
         new("data.synthetic_train", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
@@ -49,38 +54,38 @@ public static class ConfigApplicability
         new("data.synthia_void", c => c.Data.Kind == DatasetKind.Synthia, "with data.kind = synthia"),
         new("data.imbalance_ratio", c => c.Data.Kind is DatasetKind.FashionMnistLt or DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt,
             "with data.kind = fashion_mnist_lt, cifar10_lt or cifar100_lt"),
-        new("data.sampler", Classification, "for classification datasets"),
+        new("data.sampler", c => Classification(c) && Trains(c), "for classification training (not with model.stage = tau_norm)"),
         new("data.image_size", ReadsImageFiles, "with data.kind = image_folder, places_lt or inaturalist"),
         new("data.resize_shorter", ReadsImageFiles, "with data.kind = image_folder, places_lt or inaturalist"),
         new("model.architecture", Always, "always"),
         new("model.output_stride", c => IsDeepLab(c.Model.Architecture), "with a deeplabv3plus_* architecture"),
-        new("model.backbone_weights", c => IsDeepLab(c.Model.Architecture) || IsTorchvisionResNet(c.Model.Architecture),
-            "with a deeplabv3plus_* or resnet10/18/50/152 architecture"),
+        new("model.backbone_weights", c => (IsDeepLab(c.Model.Architecture) || IsTorchvisionResNet(c.Model.Architecture)) && c.Model.InitFrom is null,
+            "with a deeplabv3plus_* or resnet10/18/50/152 architecture and no model.init_from (whose weights replace them)"),
         new("model.head", Classification, "for classification"),
         new("model.classifier", Classification, "for classification"),
         new("model.stage", Classification, "for classification"),
         new("model.init_from", Always, "always"),
         new("model.tau", c => c.Model.Stage == TrainingStage.TauNorm, "with model.stage = tau_norm"),
-        new("loss.kind", Always, "always"),
-        new("loss.ema_alpha", UsesMetricLoss, "with loss.kind = recall or precision"),
-        new("loss.gamma", c => c.Loss.Kind == LossKind.Focal, "with loss.kind = focal"),
-        new("loss.beta", c => c.Loss.Kind == LossKind.ClassBalanced || (Classification(c) && c.Model.Head == HeadKind.Sdn),
-            "with loss.kind = class_balanced, or model.head = sdn (head h's class-balanced loss)"),
-        new("loss.keep", c => c.Loss.Kind == LossKind.Ohem, "with loss.kind = ohem"),
-        new("loss.ldam_max_margin", c => c.Loss.Kind == LossKind.Ldam, "with loss.kind = ldam"),
-        new("loss.ldam_scale", c => c.Loss.Kind == LossKind.Ldam, "with loss.kind = ldam"),
-        new("loss.drw_start", c => c.Loss.Kind == LossKind.Ldam, "with loss.kind = ldam"),
-        new("optimizer.kind", Always, "always"),
-        new("optimizer.learning_rate", Always, "always"),
-        new("optimizer.momentum", c => c.Optimizer.Kind == OptimizerKind.Sgd, "with optimizer.kind = sgd"),
-        new("optimizer.weight_decay", Always, "always"),
-        new("schedule.iterations", Always, "always"),
-        new("schedule.warmup_iterations", Always, "always"),
-        new("schedule.poly_power", Always, "always"),
-        new("schedule.eval_every", Always, "always"),
-        new("schedule.log_every", Always, "always"),
-        new("schedule.checkpoint_every", Always, "always"),
-        new("schedule.skip_nonfinite", Always, "always"),
+        new("loss.kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("loss.ema_alpha", c => Trains(c) && UsesMetricLoss(c), "with loss.kind = recall or precision"),
+        new("loss.gamma", c => TrainsWith(c, LossKind.Focal), "with loss.kind = focal"),
+        new("loss.beta", c => TrainsWith(c, LossKind.ClassBalanced) || (Classification(c) && c.Model.Head == HeadKind.Sdn && c.Model.Stage == TrainingStage.Joint),
+            "with loss.kind = class_balanced, or model.head = sdn with model.stage = joint (head h's class-balanced loss)"),
+        new("loss.keep", c => TrainsWith(c, LossKind.Ohem), "with loss.kind = ohem"),
+        new("loss.ldam_max_margin", c => TrainsWith(c, LossKind.Ldam), "with loss.kind = ldam"),
+        new("loss.ldam_scale", c => TrainsWith(c, LossKind.Ldam), "with loss.kind = ldam"),
+        new("loss.drw_start", c => TrainsWith(c, LossKind.Ldam), "with loss.kind = ldam"),
+        new("optimizer.kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("optimizer.learning_rate", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("optimizer.momentum", c => Trains(c) && c.Optimizer.Kind == OptimizerKind.Sgd, "with optimizer.kind = sgd"),
+        new("optimizer.weight_decay", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("schedule.iterations", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("schedule.warmup_iterations", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("schedule.poly_power", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("schedule.eval_every", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("schedule.log_every", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("schedule.checkpoint_every", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("schedule.skip_nonfinite", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("seed", Always, "always"),
         new("output", Always, "always"),
         new("device", Always, "always"),
@@ -88,10 +93,13 @@ public static class ConfigApplicability
     ];
 
     /// <summary>The config's keys as dotted names with their JSON values (e.g. <c>loss.gamma</c> → <c>2</c>).</summary>
-    public static IReadOnlyDictionary<string, string> Flatten(TrainConfig config)
+    public static IReadOnlyDictionary<string, string> Flatten(TrainConfig config) => Flatten(JsonNode.Parse(ConfigLoader.ToJson(config)));
+
+    /// <summary>The dotted keys and JSON values of the leaves of a JSON config object.</summary>
+    public static IReadOnlyDictionary<string, string> Flatten(JsonNode? root)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        Visit(JsonNode.Parse(ConfigLoader.ToJson(config)), "");
+        Visit(root, "");
         return values;
 
         void Visit(JsonNode? node, string key)
@@ -104,12 +112,14 @@ public static class ConfigApplicability
     }
 
     /// <summary>One message per key that differs from its default where nothing reads it.</summary>
-    public static IEnumerable<string> Problems(TrainConfig config)
+    /// <param name="config">The run.</param>
+    /// <param name="shared">Keys inherited from a comparison's shared base, which serves every variant: not checked.</param>
+    public static IEnumerable<string> Problems(TrainConfig config, IReadOnlySet<string>? shared = null)
     {
         var values = Flatten(config);
         var defaults = Flatten(new TrainConfig());
         foreach (var rule in Rules)
-            if (values.TryGetValue(rule.Key, out var value) && value != defaults[rule.Key] && !rule.Applies(config))
+            if (values.TryGetValue(rule.Key, out var value) && value != defaults[rule.Key] && !rule.Applies(config) && shared?.Contains(rule.Key) != true)
                 yield return $"{rule.Key} = {value} has no effect here: it is read only {rule.When}. Remove it or change the setting it depends on.";
     }
 }

@@ -20,7 +20,10 @@ public static class ConfigLoader
     };
 
     /// <summary>Loads <paramref name="path"/> (or the defaults when null), applies overrides such as <c>loss.kind=recall</c>, validates.</summary>
-    public static TrainConfig Load(string? path, IEnumerable<string>? overrides = null)
+    /// <param name="path">The JSON file, or null for the defaults.</param>
+    /// <param name="overrides"><c>key=value</c> assignments applied on top.</param>
+    /// <param name="shared">Keys of a comparison's shared base: a variant that does not read one of them is not an error.</param>
+    public static TrainConfig Load(string? path, IEnumerable<string>? overrides = null, IReadOnlySet<string>? shared = null)
     {
         JsonNode root;
         if (path is null)
@@ -36,16 +39,12 @@ public static class ConfigLoader
                 {
                     CommentHandling = JsonCommentHandling.Skip,
                     AllowTrailingCommas = true,
+                    AllowDuplicateProperties = false,
                 }) ?? new JsonObject();
-                Materialise(root); // JsonObject builds its dictionary lazily; a duplicate key surfaces here, inside the try
             }
             catch (JsonException e)
             {
                 throw new ConfigException($"{path}: not valid JSON ({e.Message}).");
-            }
-            catch (ArgumentException e) when (e.Message.Contains("same key", StringComparison.Ordinal))
-            {
-                throw new ConfigException($"{path}: a key appears twice in the same object ({e.Message.Split("Key: ").Last().Split(' ')[0].TrimEnd('.')}); each key may be given once.");
             }
         }
         if (root is not JsonObject obj) throw new ConfigException($"{path}: the top level must be a JSON object.");
@@ -61,7 +60,7 @@ public static class ConfigLoader
         {
             throw new ConfigException($"{path ?? "config"}: {Describe(e)}");
         }
-        ConfigValidation.ThrowIfInvalid(config);
+        ConfigValidation.ThrowIfInvalid(config, shared);
         return config;
     }
 
@@ -71,14 +70,6 @@ public static class ConfigLoader
     /// <summary>Parses JSON text written by <see cref="ToJson"/>.</summary>
     public static TrainConfig FromJson(string json) =>
         JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON.");
-
-    private static void Materialise(JsonNode? node)
-    {
-        if (node is JsonObject obj)
-            foreach (var (_, child) in obj) Materialise(child);
-        else if (node is JsonArray array)
-            foreach (var child in array) Materialise(child);
-    }
 
     private static void ApplyOverride(JsonObject root, string assignment)
     {

@@ -4,7 +4,9 @@ namespace RecallKit.Vision.Configuration;
 public static class ConfigValidation
 {
     /// <summary>All problems of <paramref name="config"/>, empty when it is valid.</summary>
-    public static IReadOnlyList<string> Problems(TrainConfig config)
+    /// <param name="config">The run.</param>
+    /// <param name="shared">Keys inherited from a comparison's shared base (not checked for applicability).</param>
+    public static IReadOnlyList<string> Problems(TrainConfig config, IReadOnlySet<string>? shared = null)
     {
         var problems = new List<string>();
         void Require(bool ok, string key, object? value, string expected)
@@ -66,14 +68,14 @@ public static class ConfigValidation
 
         Require(config.Threads >= 0, "threads", config.Threads, "≥ 0 (0 = libtorch default)");
         Require(!string.IsNullOrWhiteSpace(config.Output), "output", config.Output, "a directory");
-        problems.AddRange(ConfigApplicability.Problems(config));
+        problems.AddRange(ConfigApplicability.Problems(config, shared));
         return problems;
     }
 
     /// <summary>Throws a <see cref="ConfigException"/> listing every problem.</summary>
-    public static void ThrowIfInvalid(TrainConfig config)
+    public static void ThrowIfInvalid(TrainConfig config, IReadOnlySet<string>? shared = null)
     {
-        var problems = Problems(config);
+        var problems = Problems(config, shared);
         if (problems.Count > 0) throw new ConfigException(string.Join(Environment.NewLine, problems));
     }
 }

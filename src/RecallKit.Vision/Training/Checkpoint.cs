@@ -83,7 +83,6 @@ public sealed class Checkpoint : IDisposable
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);
-            DirectorySync.Flush(directory);
         }
         catch (IOException e)
         {
@@ -100,6 +99,14 @@ public sealed class Checkpoint : IDisposable
             {
                 // best effort: the original error matters more
             }
+        }
+        try
+        {
+            DirectorySync.Flush(directory);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"checkpoint {path} was written, but its directory could not be flushed to disk: {e.Message}", e);
         }
     }
 

@@ -26,7 +26,9 @@ public static class ClassificationExperiment
         log.WriteLine($"{config.Data.Kind}: {data.Train.Count} training images in {classes.Count} classes (largest {counts.Max()}, smallest {counts.Min()}), {data.Val.Count} validation images");
 
         manual_seed(config.Seed);
-        using var network = CreateNetwork(config, classes.Count, log, classes.Names);
+        // On resume (except τ-norm, which trains nothing) the run's own checkpoint replaces every weight: init_from is not read.
+        bool resuming = resume && config.Model.Stage != TrainingStage.TauNorm && File.Exists(new RunDirectory(config.Output).LastCheckpoint);
+        using var network = CreateNetwork(config, classes.Count, log, classes.Names, initialise: !resuming);
         var m = config.Model;
         if (m.Stage == TrainingStage.TauNorm)
             return TauNormalization.Run(config, network, classes, counts,
@@ -50,21 +52,27 @@ public static class ClassificationExperiment
         new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles);
 
     /// <summary>The network of <paramref name="config"/>, initialised (ImageNet backbone or <c>model.init_from</c>) and frozen as its stage asks.</summary>
-    public static ClassificationNetwork CreateNetwork(TrainConfig config, int num_classes, TextWriter log, IReadOnlyList<string>? class_names = null)
+    /// <param name="config">The run.</param>
+    /// <param name="num_classes">Classes of the dataset.</param>
+    /// <param name="log">Where initialisation is reported.</param>
+    /// <param name="class_names">The dataset's class names, checked against an <c>init_from</c> checkpoint's.</param>
+    /// <param name="initialise">Load <c>model.backbone_weights</c> / <c>model.init_from</c> (false when a resumed checkpoint replaces them).</param>
+    public static ClassificationNetwork CreateNetwork(TrainConfig config, int num_classes, TextWriter log, IReadOnlyList<string>? class_names = null,
+        bool initialise = true)
     {
         var m = config.Model;
         var network = ClassificationModels.Create(m.Architecture, num_classes, ClassificationDatasets.Channels(config.Data.Kind), m.Head == HeadKind.Sdn,
             m.Classifier == ClassifierKind.Cosine);
         try
         {
-            if (m.BackboneWeights is { } weights)
+            if (initialise && m.BackboneWeights is { } weights)
             {
                 if (network.Backbone is not ResNetFeatures resnet)
                     throw new ArgumentException($"model.backbone_weights is set but {m.Architecture} is not a torchvision ResNet.");
                 var report = BackboneWeights.Load(resnet.Trunk, weights);
                 log.WriteLine($"backbone weights: {report.Loaded.Count} tensors loaded from {weights}");
             }
-            if (m.InitFrom is { } init)
+            if (initialise && m.InitFrom is { } init)
             {
                 using var source = TrainedModel.Load(init);
                 if (source.Config.Model.Architecture != m.Architecture || source.Config.Model.Head != m.Head || source.Config.Model.Classifier != m.Classifier

@@ -23,8 +23,11 @@ public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, J
         try
         {
             File.WriteAllText(temporary, Base.ToJsonString());
-            var set = variant.Set.Select(v => v.Replace("{seed}", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{output}", Output));
-            return ConfigLoader.Load(temporary, [.. set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"]);
+            var set = variant.Set.Select(v => v.Replace("{seed}", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{output}", Output)).ToArray();
+            // The base serves every variant (e.g. an optimiser that τ-norm does not use); keys a variant sets itself are checked.
+            var ownKeys = set.Select(a => a.Split('=')[0].Trim()).ToHashSet(StringComparer.Ordinal);
+            var shared = ConfigApplicability.Flatten(Base).Keys.Where(k => !ownKeys.Contains(k)).ToHashSet(StringComparer.Ordinal);
+            return ConfigLoader.Load(temporary, [.. set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"], shared);
         }
         catch (ConfigException e)
         {
@@ -46,7 +49,7 @@ public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, J
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false })!.AsObject();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

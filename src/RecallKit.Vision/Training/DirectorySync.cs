@@ -4,20 +4,27 @@ namespace RecallKit.Vision.Training;
 
 /// <summary>
 /// Flushes a directory's entries to disk (POSIX <c>fsync</c> on the directory), so a file renamed into it survives a power
-/// loss. .NET has no API for this; elsewhere than Linux/macOS it does nothing.
+/// loss. .NET has no API for this; on other systems than Linux it does nothing, and so does a file system that cannot flush
+/// directories (EINVAL, ENOTSUP).
 /// </summary>
 internal static class DirectorySync
 {
-    private const int ReadOnly = 0, DirectoryFlag = 0x10000; // O_RDONLY, O_DIRECTORY (Linux x64/arm64)
+    private const int ReadOnly = 0; // O_RDONLY opens a directory; O_DIRECTORY's value differs between architectures
+    private const int InvalidArgument = 22, NotSupported = 95; // EINVAL, ENOTSUP (EOPNOTSUPP) on Linux
 
     public static void Flush(string directory)
     {
         if (!OperatingSystem.IsLinux()) return;
-        int fd = open(directory, ReadOnly | DirectoryFlag);
+        int fd = open(directory, ReadOnly);
         if (fd < 0) throw new IOException($"cannot open directory {directory} to flush it (errno {Marshal.GetLastPInvokeError()}).");
         try
         {
-            if (fsync(fd) != 0) throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()}).");
+            if (fsync(fd) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno is not (InvalidArgument or NotSupported))
+                    throw new IOException($"fsync of directory {directory} failed (errno {errno}).");
+            }
         }
         finally
         {

@@ -38,7 +38,8 @@ public static class SegmentationExperiment
             log.WriteLine($"backbone weights: {report.Loaded.Count} tensors loaded from {weights}" +
                 (report.Missing.Count > 0 ? $"; not in the file: {string.Join(", ", report.Missing.Take(5))}{(report.Missing.Count > 5 ? ", …" : "")}" : ""));
         }
-        if (config.Model.InitFrom is { } init)
+        // On resume the run's own checkpoint replaces every weight: the init_from file is not needed (it may have moved).
+        if (config.Model.InitFrom is { } init && !(resume && File.Exists(new RunDirectory(config.Output).LastCheckpoint)))
             SegmentationInitialisation.Apply(model, init, config.Model.Architecture, classes, log);
         using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
         var local = TrainBatches(config, trainSet);

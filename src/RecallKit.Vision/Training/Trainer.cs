@@ -90,7 +90,40 @@ public sealed class Trainer
         int startIteration = progress.Iteration, iteration = progress.Iteration;
         double lastLoss = double.NaN;
         using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
-        while (iteration < config.Schedule.Iterations)
+        bool evaluationPending = progress.EvaluationPending;
+
+        // Runs the evaluation of step `at` and records it (log, TensorBoard, best checkpoint); false when it was cancelled.
+        bool EvaluateAndRecord(int at)
+        {
+            try
+            {
+                lastEval = task.Evaluate(val, device, cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return false; // an interrupted evaluation is not recorded
+            }
+            evalLog.Append(at, lastEval.Values);
+            var columns = Evaluation.Columns(task.Kind);
+            for (int c = 0; c < columns.Count; c++)
+                if (double.IsFinite(lastEval.Values[c])) tensorboard.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], at);
+            output.WriteLine($"eval @ {at}: {lastEval.Summary}");
+            if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
+            {
+                progress = progress with { BestMetric = lastEval.Selection, BestIteration = at };
+                SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = at, EvaluationPending = false });
+                WriteMetrics(run.Combine("best_metrics.json"), at, lastEval);
+            }
+            return true;
+        }
+
+        if (evaluationPending && EvaluateAndRecord(iteration))
+        {
+            // The evaluation a cancellation interrupted, run before training continues, exactly where it belonged.
+            evaluationPending = false;
+            SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
+        }
+        while (iteration < config.Schedule.Iterations && !evaluationPending)
         {
             int epoch = iteration / train.BatchesPerEpoch;
             foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, cancellation))
@@ -119,35 +152,18 @@ public sealed class Trainer
                     if (Progress is null)
                         output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
                 }
-                if (evaluate)
+                if (evaluate && !EvaluateAndRecord(iteration))
                 {
-                    try
-                    {
-                        lastEval = task.Evaluate(val, device, cancellation);
-                    }
-                    catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-                    {
-                        break; // an interrupted evaluation is not recorded; the checkpoint below keeps the step
-                    }
-                    evalLog.Append(iteration, lastEval.Values);
-                    var columns = Evaluation.Columns(task.Kind);
-                    for (int c = 0; c < columns.Count; c++)
-                        if (double.IsFinite(lastEval.Values[c])) tensorboard.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], iteration);
-                    output.WriteLine($"eval @ {iteration}: {lastEval.Summary}");
-                    if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
-                    {
-                        progress = progress with { BestMetric = lastEval.Selection, BestIteration = iteration };
-                        SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = iteration });
-                        WriteMetrics(run.Combine("best_metrics.json"), iteration, lastEval);
-                    }
+                    evaluationPending = true; // the checkpoint below keeps the step; a resumed run evaluates it first
+                    break;
                 }
                 if (evaluate || iteration % config.Schedule.CheckpointEvery == 0)
-                    SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration });
+                    SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
             }
             if (cancellation.IsCancellationRequested) break;
         }
 
-        progress = progress with { Iteration = iteration };
+        progress = progress with { Iteration = iteration, EvaluationPending = evaluationPending };
         if (cancellation.IsCancellationRequested)
         {
             ThrowIfNonFinite(nonFinite, iteration); // never replace the last good checkpoint with broken weights

@@ -6,7 +6,8 @@ namespace RecallKit.Vision.Training;
 /// <param name="Iteration">Number of optimisation steps completed.</param>
 /// <param name="BestMetric">Best validation mIoU so far (NaN before the first evaluation).</param>
 /// <param name="BestIteration">Step of the best evaluation.</param>
-public sealed record TrainingProgress(int Iteration, double BestMetric, int BestIteration)
+/// <param name="EvaluationPending">The evaluation of <paramref name="Iteration"/> was interrupted: a resumed run runs it before training on.</param>
+public sealed record TrainingProgress(int Iteration, double BestMetric, int BestIteration, bool EvaluationPending = false)
 {
     /// <summary>A run that has not started.</summary>
     public static TrainingProgress Start { get; } = new(0, double.NaN, 0);

@@ -6,6 +6,7 @@ namespace RecallKit.Tests.Training;
 public sealed class ConfigApplicabilityTests
 {
     private const string Fashion = "data.kind=fashion_mnist_lt;model.architecture=small_cnn";
+    private const string TauNorm = Fashion + ";model.stage=tau_norm;model.init_from=a.ckpt";
 
     [Fact]
     public void EveryConfigKeyHasExactlyOneRule()
@@ -42,6 +43,16 @@ public sealed class ConfigApplicabilityTests
     [InlineData("loss.ldam_scale=10", Fashion, Fashion + ";loss.kind=ldam")]
     [InlineData("loss.drw_start=0.5", Fashion + ";loss.kind=recall", Fashion + ";loss.kind=ldam")]
     [InlineData("optimizer.momentum=0.5", "optimizer.kind=adam", "optimizer.kind=sgd")]
+    // τ-normalisation trains nothing: optimisation keys are refused there (TauNormalization.Run reads none of them).
+    [InlineData("optimizer.learning_rate=0.1", TauNorm, Fashion)]
+    [InlineData("schedule.iterations=10", TauNorm, Fashion)]
+    [InlineData("loss.kind=focal", TauNorm, Fashion)]
+    [InlineData("data.batch_size=4", TauNorm, Fashion)]
+    [InlineData("data.sampler=class_balanced", TauNorm, Fashion)]
+    // init_from replaces every weight, so backbone weights would be overwritten.
+    [InlineData("model.backbone_weights=w.pth", "model.architecture=deeplabv3plus_resnet18;model.init_from=a.ckpt", "model.architecture=deeplabv3plus_resnet18")]
+    // The SDN head's class-balanced loss exists only in joint training.
+    [InlineData("loss.beta=0.5", Fashion + ";model.head=sdn;model.stage=crt;model.init_from=a.ckpt", Fashion + ";model.head=sdn")]
     public void AKeyIsRejectedWhereNothingReadsItAndAcceptedWhereItIsRead(string assignment, string unread, string read)
     {
         string[] Overrides(string context) => [.. context.Split(';', StringSplitOptions.RemoveEmptyEntries), assignment];

@@ -308,6 +308,59 @@ public sealed class TrainerTests : IDisposable
         }
     }
 
+    [Fact]
+    public void AnEvaluationInterruptedByCancellationIsRunOnResumeSoTheRunEqualsAnUninterruptedOne()
+    {
+        var straight = Path.Combine(dir, "eval-straight");
+        using (var model = new PixelClassifier(3))
+        using (var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+            Trainer(straight, model, loss).Run(resume: false);
+
+        var stopped = Path.Combine(dir, "eval-stopped");
+        using (var cancel = new CancellationTokenSource())
+        using (var model = new PixelClassifier(3))
+        using (var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+        {
+            var result = new Trainer(TinyTraining.Config(stopped), new SegmentationTask(model, loss, ColourCodedBatches.ClassNames),
+                new ColourCodedBatches(24, 4, 6, 5, 1), new CancellingOnFirstEpoch(new ColourCodedBatches(8, 4, 6, 5, 2), cancel), TextWriter.Null)
+                .Run(resume: false, cancel.Token);
+            Assert.False(result.Completed);
+            Assert.Equal(12, result.Iterations); // stopped inside the evaluation of step 12
+        }
+        using (var checkpoint = Checkpoint.Load(Path.Combine(stopped, "last.ckpt")))
+            Assert.True(TrainingProgress.FromJson(checkpoint.GetText("progress")).EvaluationPending);
+        Assert.Single(File.ReadAllLines(Path.Combine(stopped, "eval_log.csv"))); // header only: nothing recorded from the interrupted evaluation
+        using (var model = new PixelClassifier(42))
+        using (var loss = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+        {
+            Trainer(stopped, model, loss).Run(resume: true);
+        }
+        foreach (var file in new[] { "eval_log.csv", "train_log.csv", "metrics.json", "best_metrics.json" })
+            Assert.Equal(File.ReadAllText(Path.Combine(straight, file)), File.ReadAllText(Path.Combine(stopped, file)));
+        Assert.Equal(TensorBoardEvents.Scalars(Path.Combine(straight, "tensorboard")), TensorBoardEvents.Scalars(Path.Combine(stopped, "tensorboard")));
+        using var a = Checkpoint.Load(Path.Combine(straight, "best.ckpt"));
+        using var b = Checkpoint.Load(Path.Combine(stopped, "best.ckpt"));
+        Assert.Equal(a.Get("model"), b.Get("model"));
+        Assert.Equal(a.GetText("progress"), b.GetText("progress"));
+    }
+
+    private sealed class CancellingOnFirstEpoch(IBatchSource inner, CancellationTokenSource cancel) : IBatchSource
+    {
+        private bool cancelled;
+
+        public int BatchesPerEpoch => inner.BatchesPerEpoch;
+
+        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+        {
+            if (!cancelled)
+            {
+                cancelled = true;
+                cancel.Cancel();
+            }
+            return inner.Epoch(epoch, startBatch, cancellation);
+        }
+    }
+
     private static void AssertLastCheckpointIsFiniteAtStep(string output, int step)
     {
         var checkpoint = Checkpoint.Load(Path.Combine(output, "last.ckpt"));
