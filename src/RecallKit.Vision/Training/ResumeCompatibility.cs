@@ -9,8 +9,10 @@ namespace RecallKit.Vision.Training;
 public static class ResumeCompatibility
 {
     /// <summary>
-    /// Keys that may differ on resume: <c>schedule.iterations</c> extends (or shortens) a run — the poly learning rate is then
-    /// recomputed for the new length from the resumed step on; the others only change cadence, speed or where files go.
+    /// Keys that may differ on resume: <c>schedule.iterations</c> extends (or shortens) a run — the poly learning rate (and
+    /// LDAM's deferred re-weighting start, a fraction of it) is then recomputed for the new length from the resumed step on;
+    /// <c>threads</c> and <c>device</c> keep the computation but may change floating-point summation order, so the weights then
+    /// match an uninterrupted run only to rounding; the others only change cadence or where files go.
     /// </summary>
     public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

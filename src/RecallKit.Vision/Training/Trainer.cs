@@ -227,6 +227,15 @@ public sealed class Trainer
 
     private void SaveCheckpoint(string path, OptimizerHelper optimizer, TrainingProgress progress)
     {
+        // A finite loss can still come with non-finite gradients (and skip_nonfinite hides the losses after it): never save such weights.
+        using (var scope = NewDisposeScope())
+        {
+            var parameters = model.parameters().ToArray();
+            if (parameters.Length > 0 && !stack(parameters.Select(p => p.detach().isfinite().all()).ToArray()).all().item<bool>())
+                throw new NonFiniteLossException(
+                    $"the model's weights became NaN or infinite at or before step {progress.Iteration}; {path} was not written, so the checkpoint on disk is the last good state. Lower optimizer.learning_rate or check the data.");
+        }
+
         var checkpoint = new Checkpoint();
         checkpoint.SetText("config", ConfigLoader.ToJson(config));
         checkpoint.SetText("progress", progress.ToJson());

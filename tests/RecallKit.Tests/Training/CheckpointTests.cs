@@ -16,7 +16,7 @@ public sealed class CheckpointTests : IDisposable
         checkpoint.SetText("config", "{\"seed\":1}");
         checkpoint.Set("model", w => w.Write(12345L));
         checkpoint.Save(path);
-        var loaded = Checkpoint.Load(path);
+        using var loaded = Checkpoint.Load(path);
         Assert.Equal("{\"seed\":1}", loaded.GetText("config"));
         long value = 0;
         loaded.Read("model", r => value = r.ReadInt64());
@@ -54,7 +54,7 @@ public sealed class CheckpointTests : IDisposable
             c.SetText("progress", i.ToString());
             c.Save(path);
         }
-        var loaded = Checkpoint.Load(path);
+        using var loaded = Checkpoint.Load(path);
         Assert.Equal("2", loaded.GetText("progress"));
         Assert.Contains("progress", Assert.Throws<InvalidDataException>(() => loaded.Get("optimizer")).Message);
     }

@@ -34,7 +34,7 @@ public sealed class CrashRecoveryTests : IDisposable
         return process;
     }
 
-    private static byte[] ModelBytes(string run) => Checkpoint.Load(Path.Combine(run, "last.ckpt")).Get("model");
+    private static byte[] ModelBytes(string run) => Support.CheckpointFile.Bytes(Path.Combine(run, "last.ckpt"), "model");
 
     [Fact]
     public void KillNineThenResumeEqualsAnUninterruptedRun()
@@ -57,7 +57,7 @@ public sealed class CrashRecoveryTests : IDisposable
                 var ckpt = Path.Combine(killed, "last.ckpt");
                 try
                 {
-                    if (File.Exists(ckpt)) step = TrainingProgress.FromJson(Checkpoint.Load(ckpt).GetText("progress")).Iteration;
+                    if (File.Exists(ckpt)) step = Support.CheckpointFile.Step(ckpt);
                 }
                 catch (IOException)
                 {
@@ -68,7 +68,7 @@ public sealed class CrashRecoveryTests : IDisposable
             p.Kill(entireProcessTree: true); // SIGKILL: no chance to write anything
             p.WaitForExit();
         }
-        int killedAt = TrainingProgress.FromJson(Checkpoint.Load(Path.Combine(killed, "last.ckpt")).GetText("progress")).Iteration;
+        int killedAt = Support.CheckpointFile.Step(Path.Combine(killed, "last.ckpt"));
         Assert.InRange(killedAt, 20, 59);
 
         using (var p = Start(killed, resume: true))

@@ -105,13 +105,9 @@ public sealed class FaultInjectionTests : IDisposable
             Assert.InRange(Step(run), before, Iterations); // what is on disk is complete and never goes back
     }
 
-    private static int LoggedStep(string run)
-    {
-        var log = Path.Combine(run, "train_log.csv");
-        if (!File.Exists(log)) return 0;
-        var last = File.ReadLines(log).LastOrDefault() ?? "";
-        return int.TryParse(last.Split(',')[0], out var step) ? step : 0;
-    }
+    /// <summary>The step of a progress line <c>step 12/40  loss …</c>, or −1 for other lines.</summary>
+    private static int StepOf(string line) =>
+        line.StartsWith("step ", StringComparison.Ordinal) && line.IndexOf('/') is > 5 and var slash && int.TryParse(line[5..slash], out var step) ? step : -1;
 
     private static string[] Temporary(string run) => Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories);
 
@@ -132,30 +128,35 @@ public sealed class FaultInjectionTests : IDisposable
         var straight = Straight();
         var killed = Path.Combine(dir, "killed");
         var random = new Random(2026);
-        // Ten seeded kill points: once the log shows step s, wait 0–250 ms more and SIGKILL — landing in training steps,
+        // Ten seeded kill points: once the process prints step s, wait 0–250 ms more and SIGKILL — landing in training steps,
         // evaluations (every 10 steps) and checkpoint writes (every 2 steps).
         var targets = Enumerable.Range(2, 25).OrderBy(_ => random.Next()).Take(10).Order().ToArray();
         int kills = 0, duringWrite = 0;
         foreach (var target in targets)
         {
-            using var p = StartResumable(killed);
+            // Wait for this process's own progress line (the log on disk still holds the killed run's rows until it is cut back).
+            using var p = StartResumable(killed, out var lines);
             var watch = Stopwatch.StartNew();
-            while (LoggedStep(killed) < target && !p.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(10);
+            while (!lines.Any(l => StepOf(l) >= target) && !p.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(5);
             Thread.Sleep(random.Next(0, 250));
             Kill(p, killed, ref kills, ref duringWrite, $"step {target}");
         }
 
-        // Aimed kills: during the next evaluation (24 validation images; its result is not yet logged when the process dies),
-        // then while a checkpoint's temporary file is being written.
-        bool killedInEvaluation;
-        int evalStep = ((File.Exists(Path.Combine(killed, "last.ckpt")) ? Step(killed) : 0) / 10 + 1) * 10; // the next evaluation
-        using (var p = StartResumable(killed, out var lines))
+        // Aimed kills: right after the progress line of an evaluation step (24 validation images; retried until the
+        // evaluation's result had not been printed yet), then while a checkpoint's temporary file is being written.
+        bool killedInEvaluation = false;
+        int evalStep = 0, evaluationKills = 0;
+        for (int attempt = 0; attempt < 5 && !killedInEvaluation; attempt++)
         {
+            evalStep = ((File.Exists(Path.Combine(killed, "last.ckpt")) ? Step(killed) : 0) / 10 + 1) * 10; // the next evaluation
+            using var p = StartResumable(killed, out var lines);
             var watch = Stopwatch.StartNew();
-            while (!lines.Any(l => l.StartsWith($"step {evalStep}/", StringComparison.Ordinal)) && !p.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(1);
+            while (!lines.Any(l => StepOf(l) == evalStep) && !p.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2)) Thread.SpinWait(100);
             Kill(p, killed, ref kills, ref duringWrite, $"evaluation at step {evalStep}");
+            evaluationKills++;
             killedInEvaluation = !lines.Any(l => l.StartsWith($"eval @ {evalStep}", StringComparison.Ordinal));
         }
+        Assert.True(killedInEvaluation, "no kill landed inside an evaluation");
         int writesBefore = duringWrite;
         for (int attempt = 0; attempt < 5 && duringWrite == writesBefore; attempt++)
         {
@@ -172,7 +173,7 @@ public sealed class FaultInjectionTests : IDisposable
         AssertSameRun(straight, killed);
         Assert.Empty(Temporary(killed));
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"kill -9: {kills} kills (seeded at steps ≥ {string.Join(", ", targets)}, then one aimed at the evaluation at step {evalStep} and {kills - targets.Length - 1} at checkpoint writes); {duringWrite} landed inside a checkpoint write, the evaluation kill {(killedInEvaluation ? "landed before its result was logged" : "came after the evaluation finished")}; every resume continued from the last complete checkpoint and the final weights, logs and metrics equal the uninterrupted run's.");
+            $"kill -9: {kills} kills (seeded at steps ≥ {string.Join(", ", targets)}; {evaluationKills} aimed at evaluations, the last inside the one of step {evalStep}; {kills - targets.Length - evaluationKills} aimed at checkpoint writes); {duringWrite} landed inside a checkpoint write; every resume continued from the last complete checkpoint and the final weights, logs and metrics equal the uninterrupted run's.");
     }
 
     [Fact]

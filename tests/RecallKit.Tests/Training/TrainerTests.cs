@@ -69,7 +69,7 @@ public sealed class TrainerTests : IDisposable
                 new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null);
             Assert.Throws<IOException>(() => partial.Run(resume: false));
         }
-        Assert.Equal(8, TrainingProgress.FromJson(Checkpoint.Load(Path.Combine(interrupted, "last.ckpt")).GetText("progress")).Iteration);
+        Assert.Equal(8, Support.CheckpointFile.Step(Path.Combine(interrupted, "last.ckpt")));
         using var modelC = new PixelClassifier(99); // different initial weights: everything must come from the checkpoint
         using var lossC = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
         var resumed = Trainer(interrupted, modelC, lossC).Run(resume: true);
@@ -102,7 +102,7 @@ public sealed class TrainerTests : IDisposable
             Assert.False(result.Completed);
             Assert.Equal(7, result.Iterations);
         }
-        Assert.Equal(7, TrainingProgress.FromJson(Checkpoint.Load(Path.Combine(stopped, "last.ckpt")).GetText("progress")).Iteration);
+        Assert.Equal(7, Support.CheckpointFile.Step(Path.Combine(stopped, "last.ckpt")));
         using var modelC = new PixelClassifier(42);
         using var lossC = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
         Trainer(stopped, modelC, lossC).Run(resume: true);
@@ -363,7 +363,7 @@ public sealed class TrainerTests : IDisposable
 
     private static void AssertLastCheckpointIsFiniteAtStep(string output, int step)
     {
-        var checkpoint = Checkpoint.Load(Path.Combine(output, "last.ckpt"));
+        using var checkpoint = Checkpoint.Load(Path.Combine(output, "last.ckpt"));
         Assert.Equal(step, TrainingProgress.FromJson(checkpoint.GetText("progress")).Iteration);
         using var restored = new PixelClassifier(0);
         checkpoint.Read("model", r => restored.load(r));
