@@ -67,7 +67,16 @@ public sealed class RunDirectory : IDisposable
         }
         // Holding the lock, no other process writes here: temporary files are leftovers of a process killed mid-write.
         foreach (var stale in Directory.GetFiles(Root, "*.tmp", SearchOption.AllDirectories))
-            File.Delete(stale);
+        {
+            try
+            {
+                File.Delete(stale);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"cannot remove {stale}, left by a process that was killed while writing: {e.Message}", e);
+            }
+        }
     }
 
     /// <summary>Releases the lock.</summary>

@@ -208,7 +208,7 @@ public sealed class Trainer
     {
         if (nonFinite.item<bool>())
             throw new NonFiniteLossException(
-                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt is the last good state. Lower optimizer.learning_rate or check the data.");
+                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt (if one was written before) is the last good state. Lower optimizer.learning_rate or check the data.");
     }
 
     private double[] LastWeights() => task.LastClassWeights();

@@ -97,6 +97,16 @@ public sealed class CityscapesAndSynthiaTests : IDisposable
         Assert.Equal((train, val, test), SynthiaDataset.DefaultSplitSizes(frames));
 
     [Fact]
+    public void SynthiaDefaultSplitSizesCoverEveryFrameWithNonEmptySplitsForAnyCountFromThree()
+    {
+        for (int n = 3; n <= 2000; n++)
+        {
+            var (train, val, test) = SynthiaDataset.DefaultSplitSizes(n);
+            Assert.True(train >= 1 && val >= 1 && test >= 1 && train + val + test == n, $"{n} frames → {train}/{val}/{test}");
+        }
+    }
+
+    [Fact]
     public void ASynthiaTreeWithFourFramesHasADisjointNonEmptyValidationSplit()
     {
         for (int i = 0; i < 4; i++) SynthiaFrame($"{i:D6}", [1, 2], 2);
