@@ -14,8 +14,10 @@ public static class ModelKeys
     public const string Section = "model_keys";
 
     /// <summary>JSON object: state name → shape.</summary>
-    public static string Describe(torch.nn.Module module) =>
-        JsonSerializer.Serialize(module.state_dict().ToDictionary(p => p.Key, p => p.Value.shape));
+    /// <param name="module">The network.</param>
+    /// <param name="skip">State names left out (as <c>module.save(writer, skip)</c> leaves them out).</param>
+    public static string Describe(torch.nn.Module module, IReadOnlyList<string>? skip = null) =>
+        JsonSerializer.Serialize(module.state_dict().Where(p => skip?.Contains(p.Key) != true).ToDictionary(p => p.Key, p => p.Value.shape));
 
     /// <summary>Throws an <see cref="InvalidDataException"/> naming every difference between the stored keys and <paramref name="module"/>'s.</summary>
     /// <param name="source">The checkpoint path, for the message.</param>

@@ -58,12 +58,8 @@ public static class TauNormalization
         File.WriteAllText(run.TrainLog, string.Join(',', LogColumns.TrainLog(classes.Names)) + "\n");
         File.WriteAllText(run.EvalLog, string.Join(',', LogColumns.EvalLog(Models.TaskKind.Classification)) + "\n" +
             "0," + string.Join(',', best.Values.Select(F)) + "\n");
-        var checkpoint = new Checkpoint();
-        checkpoint.SetText("config", ConfigLoader.ToJson(config with { Model = config.Model with { Tau = bestTau } }));
-        checkpoint.SetText("progress", new TrainingProgress(0, best.Selection, 0).ToJson());
-        checkpoint.SetText("classes", ClassesJson.Serialize(classes, counts));
-        checkpoint.SetText(ModelKeys.Section, ModelKeys.Describe(network));
-        checkpoint.Set("model", w => network.save(w));
+        using var checkpoint = RunCheckpoint.Create(config with { Model = config.Model with { Tau = bestTau } }, new TrainingProgress(0, best.Selection, 0),
+            classes, counts, network);
         checkpoint.Save(run.LastCheckpoint);
         checkpoint.Save(run.BestCheckpoint);
         var json = MetricsJson.Serialize(0, classes, best);

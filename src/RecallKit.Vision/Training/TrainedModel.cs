@@ -73,13 +73,7 @@ public sealed class TrainedModel : IDisposable
         var decoupled = Network is ClassificationNetwork { Decoupled: true };
         var config = decoupled ? Config with { Model = Config.Model with { Head = HeadKind.Linear } } : Config;
         var skip = decoupled ? Network.state_dict().Keys.Where(k => k.StartsWith("fc_g.", StringComparison.Ordinal)).ToList() : [];
-        var keys = System.Text.Json.JsonSerializer.Serialize(Network.state_dict().Where(p => !skip.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value.shape));
-        var checkpoint = new Checkpoint();
-        checkpoint.SetText("config", ConfigLoader.ToJson(config));
-        checkpoint.SetText("progress", TrainingProgress.Start.ToJson());
-        checkpoint.SetText("classes", ClassesJson.Serialize(Classes, TrainingCounts));
-        checkpoint.SetText(ModelKeys.Section, keys);
-        checkpoint.Set("model", w => Network.save(w, skip));
+        using var checkpoint = RunCheckpoint.Create(config, TrainingProgress.Start, Classes, TrainingCounts, Network, skip);
         checkpoint.Save(path);
     }
 

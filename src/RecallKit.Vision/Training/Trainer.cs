@@ -236,14 +236,7 @@ public sealed class Trainer
                     $"the model's weights became NaN or infinite at or before step {progress.Iteration}; {path} was not written, so the checkpoint on disk is the last good state. Lower optimizer.learning_rate or check the data.");
         }
 
-        var checkpoint = new Checkpoint();
-        checkpoint.SetText("config", ConfigLoader.ToJson(config));
-        checkpoint.SetText("progress", progress.ToJson());
-        checkpoint.SetText("classes", ClassesJson.Serialize(classes, task.TrainingCounts));
-        checkpoint.SetText(ModelKeys.Section, ModelKeys.Describe(model));
-        checkpoint.Set("model", w => model.save(w));
-        checkpoint.Set("loss", w => loss.save(w));
-        checkpoint.Set("optimizer", w => optimizer.save_state_dict(w));
+        using var checkpoint = RunCheckpoint.ForTraining(config, progress, classes, task.TrainingCounts, model, loss, optimizer);
         checkpoint.Save(path);
     }
 
