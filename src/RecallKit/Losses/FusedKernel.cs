@@ -198,9 +198,7 @@ internal static unsafe class FusedKernel
         T* rowX = x + row * c * s;
         long* rowT = target + row * s;
         T* rowL = lse + row * s;
-        T* max = stackalloc T[w];
         T* arg = stackalloc T[w];
-        T* sum = stackalloc T[w];
         long i = begin;
         for (; i + w <= end; i += w)
         {
@@ -216,13 +214,11 @@ internal static unsafe class FusedKernel
             }
             var z = Vector<T>.Zero;
             for (long k = 0; k < c; k++) z += VectorMath.Exp(Load(p + k * s) - m);
-            Store(max, m);
+            Store(rowL + i, m + VectorMath.Log(z));
             Store(arg, a);
-            Store(sum, z);
             for (int j = 0; j < w; j++)
             {
-                T l = max[j] + T.Log(sum[j]);
-                rowL[i + j] = l;
+                T l = rowL[i + j];
                 long t = rowT[i + j];
                 if (Valid(totals, t, layout)) Record(totals, t, long.CreateTruncating(arg[j]), l, p[t * s + j]);
             }
@@ -402,6 +398,15 @@ internal static class VectorMath
     {
         if (typeof(T) == typeof(float)) return Vector.As<float, T>(Exp(Vector.As<T, float>(x)));
         if (typeof(T) == typeof(double)) return Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(x)));
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary>Natural logarithm (the runtime's vectorised one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Log<T>(Vector<T> x) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) return Vector.As<float, T>(Vector.Log(Vector.As<T, float>(x)));
+        if (typeof(T) == typeof(double)) return Vector.As<double, T>(Vector.Log(Vector.As<T, double>(x)));
         throw new NotSupportedException(typeof(T).Name);
     }
 

@@ -87,7 +87,13 @@ internal static unsafe class FusedMetricCrossEntropy
     {
         var state = new State(pass.Layout, weight, reduction == nn.Reduction.Mean ? denominator : 1, reduction, input.dtype);
         if (input.requires_grad && is_grad_enabled())
-            return Function.apply(input, new Arguments(pass, state));
+        {
+            // Through a same-shape view: its backward hands on a fresh view of the gradient that nothing else references,
+            // so a leaf input adopts it as .grad instead of copying it (the managed handle of the tensor returned by a
+            // TorchSharp custom function keeps a second reference to it until finalisation).
+            using var view = input.view(input.shape);
+            return Function.apply(view, new Arguments(pass, state));
+        }
         using var _ = no_grad();
         return Output(pass, state);
     }
