@@ -161,6 +161,13 @@ internal static unsafe class FusedMetricCrossEntropy
         }
     }
 
+    /// <summary>A [C] tensor as a float64 array, copied in one block.</summary>
+    public static double[] ToDoubles(Tensor values)
+    {
+        using var flat = values.detach().to_type(ScalarType.Float64).cpu().contiguous();
+        return new ReadOnlySpan<double>(Pointer<double>(flat), checked((int)flat.numel())).ToArray();
+    }
+
     private static int Threads() => Math.Max(1, torch.get_num_threads());
 
     /// <summary>The data of a contiguous CPU tensor (libtorch memory: no pinning needed while the tensor is alive).</summary>

@@ -161,7 +161,7 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
             var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
             var w = ClassWeights(tp, fp, fn, running);
             last.copy_(w);
-            weight = w.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            weight = FusedMetricCrossEntropy.ToDoubles(w);
             validCount = Math.Max(1, valid.cpu().item<double>());
         }
         return FusedMetricCrossEntropy.Loss(input, pass, weight, validCount, reduction).MoveToOuterDisposeScope();
