@@ -34,6 +34,7 @@ internal static class LossBenchmark
     private static readonly Variant[] Variants =
     [
         new("recall (batch)", c => new RecallCrossEntropy(c, ignore_index: Ignore)),
+        new("recall (batch, op path)", c => new RecallCrossEntropy(c, ignore_index: Ignore) { use_fused_kernel = false }),
         new("recall (EMA 0.9)", c => new RecallCrossEntropy(c, ema_alpha: 0.9, ignore_index: Ignore)),
         new("precision (batch)", c => new MetricWeightedCrossEntropy(c, RegionMetric.Precision, ignore_index: Ignore)),
         new("inverse frequency", c => new FrequencyWeightedCrossEntropy(c, Counts(c), ignore_index: Ignore)),
@@ -90,7 +91,7 @@ internal static class LossBenchmark
         }
     }
 
-    private static double Time(Tensor input, Func<Tensor, Tensor> f, int loops)
+    internal static double Time(Tensor input, Func<Tensor, Tensor> f, int loops)
     {
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < loops; i++)
@@ -103,7 +104,7 @@ internal static class LossBenchmark
         return watch.Elapsed.TotalMilliseconds / loops;
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;

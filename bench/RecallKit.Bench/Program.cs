@@ -2,6 +2,7 @@ using RecallKit.Bench;
 using RecallKit.Runtime;
 
 var suite = args.FirstOrDefault() ?? "all";
+if (suite == "fused") return FusedBenchmark.RunBothRegimes(args); // one child process per allocator regime
 var threads = Options.Int(args, "--threads", 2);
 var repeats = Options.Int(args, "--repeats", 7);
 var systemAllocator = args.Contains("--system-allocator");
@@ -14,6 +15,12 @@ switch (suite)
 {
     case "loss":
         LossBenchmark.Run(repeats);
+        break;
+    case "fused-profile":
+        FusedBenchmark.Profile(repeats);
+        break;
+    case "fused-one":
+        FusedBenchmark.Run(repeats);
         break;
     case "train":
         TrainBenchmark.Train();
@@ -40,7 +47,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | train | classification | data | memory | checkpoint");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint");
         return 2;
 }
 return 0;

@@ -52,9 +52,12 @@ internal static class InputValidation
         var bounds = stack([min, max]).cpu().data<long>().ToArray();
         foreach (var value in bounds)
             if (value < 0 || value >= num_classes)
-                throw new ArgumentException(
-                    $"{loss}: target contains class id {value}, outside [0, {num_classes}) and not ignore_index ({ignore_index}).", "target");
+                throw TargetOutOfRange(value, num_classes, ignore_index, loss);
     }
+
+    /// <summary>The error for a target class id outside [0, C) that is not <c>ignore_index</c>.</summary>
+    public static ArgumentException TargetOutOfRange(long value, long num_classes, long ignore_index, string loss) =>
+        new($"{loss}: target contains class id {value}, outside [0, {num_classes}) and not ignore_index ({ignore_index}).", "target");
 
     public static bool IsIntegral(ScalarType dtype) => dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16
         or ScalarType.Int8 or ScalarType.Byte;

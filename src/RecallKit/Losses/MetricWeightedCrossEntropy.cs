@@ -96,6 +96,13 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// Whether CPU float32/float64 input takes the fused kernel (one pass over the logits for the counts and the loss, one
+    /// for the gradient); true by default. Other devices and dtypes always take the libtorch-op path; both give the same
+    /// counts and the same loss and gradient within float rounding.
+    /// </summary>
+    public bool use_fused_kernel { get; set; } = true;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)
     {
@@ -103,6 +110,8 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name, check_range: false);
         var (running, last) = (this.running, this.last);
         LossBuffers.CheckDevice(running, input, RunningBufferName, name);
+        if (use_fused_kernel && FusedMetricCrossEntropy.Supports(input, t))
+            return FusedForward(input, t, running, last, name);
         using var scope = NewDisposeScope();
         var ignored = t.eq(ignore_index);
         var safeTarget = t.masked_fill(ignored, 0);
@@ -130,6 +139,32 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
             _ => perPosition.sum() / validCount,
         };
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The fused CPU path: counts from one pass over the logits, then <c>count_reducer</c> and the weights exactly as the op
+    /// path, then the loss from per-class sums (Mean / Sum) or per position (None).
+    /// </summary>
+    private Tensor FusedForward(Tensor input, Tensor target, Tensor running, Tensor last, string name)
+    {
+        using var scope = NewDisposeScope();
+        var withPredictions = metric.UsesFalsePositives;
+        var pass = FusedMetricCrossEntropy.Count(input, target, ignore_index, withPredictions);
+        if (pass.BadTarget is { } bad)
+            throw InputValidation.TargetOutOfRange(bad, num_classes, ignore_index, name);
+        double[] weight;
+        double validCount;
+        using (no_grad())
+        {
+            var counts = pass.Counts();
+            if (count_reducer is not null) counts = count_reducer(counts);
+            var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
+            var w = ClassWeights(tp, fp, fn, running);
+            last.copy_(w);
+            weight = FusedMetricCrossEntropy.ToDoubles(w);
+            validCount = Math.Max(1, valid.cpu().item<double>());
+        }
+        return FusedMetricCrossEntropy.Loss(input, pass, weight, validCount, reduction).MoveToOuterDisposeScope();
     }
 
     /// <summary>w_c = 1 − metric_c from this batch (0 where the metric is 0/0), or 1 − its EMA after updating the EMA in training.</summary>

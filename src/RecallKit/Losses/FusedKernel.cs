@@ -1,0 +1,437 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace RecallKit.Losses;
+
+/// <summary>
+/// The CPU loops of the fused metric-weighted cross-entropy on contiguous logits viewed as [N,C,S]
+/// (S = product of the spatial sizes, 1 for [N,C] classification).
+/// </summary>
+/// <remarks>
+/// With S &gt; 1 the positions are contiguous for a fixed class, so the loops run over classes and vectorise over positions
+/// (one <see cref="Vector{T}"/> of positions at a time); with S = 1 each row of C logits is contiguous and the loops vectorise over
+/// classes. Work is split over (batch × position blocks) or blocks of rows, on at most <c>torch.get_num_threads()</c> threads.
+/// </remarks>
+internal static unsafe class FusedKernel
+{
+    /// <summary>Positions per work item when S &gt; 1 (a multiple of every vector width).</summary>
+    private const long PositionBlock = 4096;
+
+    /// <summary>Logits per work item when S = 1 (rows are grouped up to about this many elements).</summary>
+    private const long RowBlockElements = 32768;
+
+    /// <summary>Per-class sums of one pass, merged over threads.</summary>
+    internal sealed class Totals
+    {
+        public Totals(long classes, bool with_predictions)
+        {
+            Tp = new long[classes];
+            Fn = new long[classes];
+            Predicted = with_predictions ? new long[classes] : null;
+            NllSum = new double[classes];
+        }
+
+        public readonly long[] Tp;
+        public readonly long[] Fn;
+        public readonly long[]? Predicted;
+
+        /// <summary>Σ over valid positions of target c of −log p_c (the unweighted cross-entropy).</summary>
+        public readonly double[] NllSum;
+
+        /// <summary>Smallest and largest target among the non-ignored positions.</summary>
+        public long MinTarget = long.MaxValue, MaxTarget = long.MinValue;
+
+        public bool AnyIgnored;
+
+        public void Merge(Totals other)
+        {
+            for (int c = 0; c < Tp.Length; c++)
+            {
+                Tp[c] += other.Tp[c];
+                Fn[c] += other.Fn[c];
+                NllSum[c] += other.NllSum[c];
+            }
+            if (Predicted is not null)
+                for (int c = 0; c < Predicted.Length; c++) Predicted[c] += other.Predicted![c];
+            MinTarget = Math.Min(MinTarget, other.MinTarget);
+            MaxTarget = Math.Max(MaxTarget, other.MaxTarget);
+            AnyIgnored |= other.AnyIgnored;
+        }
+    }
+
+    /// <summary>Shape and ignore value shared by the passes.</summary>
+    internal readonly record struct Layout(long N, long C, long S, long Ignore);
+
+    /// <summary>
+    /// Pass 1: per position the row maximum, the first arg-max, the log-sum-exp (written to <paramref name="lse"/>) and the
+    /// target's −log p; per class TP / FN / predictions and Σ −log p. Targets outside [0,C) that are not ignored are left
+    /// out and show in <see cref="Totals.MinTarget"/> / <see cref="Totals.MaxTarget"/>.
+    /// </summary>
+    public static Totals Forward<T>(T* x, long* target, T* lse, Layout layout, bool with_predictions, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (n, c, s, _) = layout;
+        var total = new Totals(c, with_predictions);
+        long items = WorkItems(layout, out long perItem);
+        var gate = new object();
+        // Pointers cannot be captured by lambdas; carry them as addresses.
+        nint xa = (nint)x, ta = (nint)target, la = (nint)lse;
+        Run(items, threads,
+            () => new Totals(c, with_predictions),
+            (item, local) =>
+            {
+                if (s == 1) ForwardRows((T*)xa, (long*)ta, (T*)la, layout, item * perItem, Math.Min(n, (item + 1) * perItem), local);
+                else
+                {
+                    long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
+                    ForwardPositions((T*)xa, (long*)ta, (T*)la, layout, row, b * perItem, Math.Min(s, (b + 1) * perItem), local);
+                }
+            },
+            local => { lock (gate) total.Merge(local); });
+        return total;
+    }
+
+    /// <summary>
+    /// Backward: grad = scale_i · (softmax − onehot(y_i)) with scale_i = g_i · coefficient[y_i] (g a scalar, or per position
+    /// when <paramref name="grad_per_position"/> is set), 0 at ignored positions.
+    /// </summary>
+    public static void Backward<T>(T* x, long* target, T* lse, T* grad, Layout layout, double[] coefficient, double grad_scalar,
+        T* grad_per_position, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (n, _, s, _) = layout;
+        long items = WorkItems(layout, out long perItem);
+        var k = new T[coefficient.Length];
+        for (int c = 0; c < k.Length; c++) k[c] = T.CreateChecked(coefficient[c] * grad_scalar);
+        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, ga = (nint)grad, pa = (nint)grad_per_position;
+        Run<object?>(items, threads, () => null,
+            (item, _) =>
+            {
+                if (s == 1) BackwardRows((T*)xa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
+                else
+                {
+                    long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
+                    BackwardPositions((T*)xa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, row, b * perItem, Math.Min(s, (b + 1) * perItem));
+                }
+            },
+            _ => { });
+    }
+
+    /// <summary>Per-position loss w_{y}·(lse − x_y) for <c>Reduction.None</c>, 0 at ignored positions.</summary>
+    public static void PerPosition<T>(T* x, long* target, T* lse, T* output, Layout layout, double[] weight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (n, c, s, ignore) = layout;
+        for (long row = 0; row < n; row++)
+            for (long i = 0; i < s; i++)
+            {
+                long p = row * s + i, t = target[p];
+                output[p] = t == ignore ? T.Zero : T.CreateChecked(weight[t]) * (lse[p] - x[(row * c + t) * s + i]);
+            }
+    }
+
+    private static long WorkItems(Layout layout, out long per_item)
+    {
+        var (n, c, s, _) = layout;
+        if (s == 1)
+        {
+            per_item = Math.Max(1, RowBlockElements / Math.Max(1, c));
+            return (n + per_item - 1) / per_item;
+        }
+        per_item = PositionBlock;
+        return n * ((s + per_item - 1) / per_item);
+    }
+
+    private static void Run<TLocal>(long items, int threads, Func<TLocal> init, Action<long, TLocal> body, Action<TLocal> finish)
+    {
+        if (items == 0) return;
+        if (threads <= 1 || items == 1)
+        {
+            var local = init();
+            for (long i = 0; i < items; i++) body(i, local);
+            finish(local);
+            return;
+        }
+        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, init,
+            (i, _, local) => { body(i, local); return local; }, finish);
+    }
+
+    /// <summary>Records one valid position: counts and −log p of its target.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Record<T>(Totals totals, long t, long predicted, T lse, T target_logit) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool wrong;
+        if (T.IsNaN(lse))
+        {
+            // A row whose log-softmax is NaN: as the op path, torch's arg-max of an all-NaN row is class 0, and the
+            // tie-exact recall test finds no class at the maximum (a miss).
+            predicted = 0;
+            wrong = totals.Predicted is null || t != 0;
+        }
+        else wrong = predicted != t;
+        if (wrong) totals.Fn[t]++;
+        else totals.Tp[t]++;
+        if (totals.Predicted is not null) totals.Predicted[predicted]++;
+        totals.NllSum[t] += double.CreateTruncating(lse - target_logit);
+    }
+
+    /// <summary>Target bookkeeping shared by the loops; returns whether the position is valid (not ignored, in range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Valid(Totals totals, long t, in Layout layout)
+    {
+        if (t == layout.Ignore)
+        {
+            totals.AnyIgnored = true;
+            return false;
+        }
+        if (t < totals.MinTarget) totals.MinTarget = t;
+        if (t > totals.MaxTarget) totals.MaxTarget = t;
+        return (ulong)t < (ulong)layout.C;
+    }
+
+    // ---------------------------------------------------------------- S > 1: vectorised over positions
+
+    private static void ForwardPositions<T>(T* x, long* target, T* lse, in Layout layout, long row, long begin, long end, Totals totals)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long c = layout.C, s = layout.S;
+        int w = Vector<T>.Count;
+        T* rowX = x + row * c * s;
+        long* rowT = target + row * s;
+        T* rowL = lse + row * s;
+        T* arg = stackalloc T[w];
+        long i = begin;
+        for (; i + w <= end; i += w)
+        {
+            T* p = rowX + i;
+            var m = Load(p);
+            var a = Vector<T>.Zero;
+            for (long k = 1; k < c; k++)
+            {
+                var v = Load(p + k * s);
+                var greater = Vector.GreaterThan(v, m); // strict: the first maximal class keeps a tie
+                m = Vector.ConditionalSelect(greater, v, m);
+                a = Vector.ConditionalSelect(greater, new Vector<T>(T.CreateTruncating(k)), a);
+            }
+            var z = Vector<T>.Zero;
+            for (long k = 0; k < c; k++) z += VectorMath.Exp(Load(p + k * s) - m);
+            Store(rowL + i, m + VectorMath.Log(z));
+            Store(arg, a);
+            for (int j = 0; j < w; j++)
+            {
+                T l = rowL[i + j];
+                long t = rowT[i + j];
+                if (Valid(totals, t, layout)) Record(totals, t, long.CreateTruncating(arg[j]), l, p[t * s + j]);
+            }
+        }
+        for (; i < end; i++)
+        {
+            T* p = rowX + i;
+            T m = p[0];
+            long a = 0;
+            for (long k = 1; k < c; k++)
+                if (p[k * s] > m)
+                {
+                    m = p[k * s];
+                    a = k;
+                }
+            T z = T.Zero;
+            for (long k = 0; k < c; k++) z += T.Exp(p[k * s] - m);
+            T l = m + T.Log(z);
+            rowL[i] = l;
+            long t = rowT[i];
+            if (Valid(totals, t, layout)) Record(totals, t, a, l, p[t * s]);
+        }
+    }
+
+    private static void BackwardPositions<T>(T* x, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position, long row,
+        long begin, long end) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long c = layout.C, s = layout.S, ignore = layout.Ignore;
+        int w = Vector<T>.Count;
+        T* rowX = x + row * c * s;
+        T* rowG = grad + row * c * s;
+        long* rowT = target + row * s;
+        T* rowL = lse + row * s;
+        T* rowP = per_position is null ? null : per_position + row * s;
+        T* scale = stackalloc T[w];
+        long i = begin;
+        for (; i < end; i += w)
+        {
+            int lanes = (int)Math.Min(w, end - i);
+            bool any = false;
+            for (int j = 0; j < lanes; j++)
+            {
+                long t = rowT[i + j];
+                T f = t == ignore ? T.Zero : rowP is null ? k[t] : k[t] * rowP[i + j];
+                scale[j] = f;
+                any |= f != T.Zero;
+            }
+            if (lanes == w)
+            {
+                T* p = rowX + i, g = rowG + i;
+                if (!any)
+                {
+                    for (long q = 0; q < c; q++) Store(g + q * s, Vector<T>.Zero);
+                    continue;
+                }
+                var f = Load(scale);
+                var zero = Vector.Equals(f, Vector<T>.Zero);
+                var l = Load(rowL + i);
+                for (long q = 0; q < c; q++)
+                    Store(g + q * s, Vector.ConditionalSelect(zero, Vector<T>.Zero, VectorMath.Exp(Load(p + q * s) - l) * f));
+            }
+            else
+            {
+                for (int j = 0; j < lanes; j++)
+                {
+                    T* p = rowX + i + j, g = rowG + i + j;
+                    T f = scale[j], l = rowL[i + j];
+                    for (long q = 0; q < c; q++) g[q * s] = f == T.Zero ? T.Zero : T.Exp(p[q * s] - l) * f;
+                }
+            }
+            for (int j = 0; j < lanes; j++)
+                if (scale[j] != T.Zero) rowG[rowT[i + j] * s + i + j] -= scale[j];
+        }
+    }
+
+    // ---------------------------------------------------------------- S = 1: vectorised over classes
+
+    private static void ForwardRows<T>(T* x, long* target, T* lse, in Layout layout, long begin, long end, Totals totals)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long c = layout.C;
+        int w = Vector<T>.Count;
+        for (long row = begin; row < end; row++)
+        {
+            T* p = x + row * c;
+            // Row maximum (NaN never wins a strict comparison; a NaN row gets a NaN log-sum-exp below).
+            T m = T.NegativeInfinity;
+            long k = 0;
+            if (c >= w)
+            {
+                var vm = Load(p);
+                for (k = w; k + w <= c; k += w)
+                {
+                    var v = Load(p + k);
+                    vm = Vector.ConditionalSelect(Vector.GreaterThan(v, vm), v, vm);
+                }
+                for (int j = 0; j < w; j++)
+                    if (vm[j] > m) m = vm[j];
+            }
+            for (; k < c; k++)
+                if (p[k] > m) m = p[k];
+            // First class at the maximum.
+            long a = 0;
+            k = 0;
+            var mv = new Vector<T>(m);
+            bool found = false;
+            for (; k + w <= c && !found; k += w)
+            {
+                var eq = Vector.Equals(Load(p + k), mv);
+                if (eq != Vector<T>.Zero)
+                {
+                    for (int j = 0; j < w; j++)
+                        if (p[k + j] == m)
+                        {
+                            a = k + j;
+                            break;
+                        }
+                    found = true;
+                }
+            }
+            if (!found)
+                for (; k < c; k++)
+                    if (p[k] == m)
+                    {
+                        a = k;
+                        break;
+                    }
+            // Σ exp(x − max).
+            var z = Vector<T>.Zero;
+            for (k = 0; k + w <= c; k += w) z += VectorMath.Exp(Load(p + k) - mv);
+            T sum = Vector.Sum(z);
+            for (; k < c; k++) sum += T.Exp(p[k] - m);
+            T l = m + T.Log(sum);
+            lse[row] = l;
+            long t = target[row];
+            if (Valid(totals, t, layout)) Record(totals, t, a, l, p[t]);
+        }
+    }
+
+    private static void BackwardRows<T>(T* x, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position, long begin, long end)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long c = layout.C, ignore = layout.Ignore;
+        int w = Vector<T>.Count;
+        for (long row = begin; row < end; row++)
+        {
+            T* p = x + row * c, g = grad + row * c;
+            long t = target[row];
+            T f = t == ignore ? T.Zero : per_position is null ? k[t] : k[t] * per_position[row];
+            long q = 0;
+            if (f == T.Zero)
+            {
+                new Span<T>(g, checked((int)c)).Clear();
+                continue;
+            }
+            T l = lse[row];
+            var lv = new Vector<T>(l);
+            var fv = new Vector<T>(f);
+            for (; q + w <= c; q += w) Store(g + q, VectorMath.Exp(Load(p + q) - lv) * fv);
+            for (; q < c; q++) g[q] = T.Exp(p[q] - l) * f;
+            g[t] -= f;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Load<T>(T* p) where T : unmanaged => Unsafe.ReadUnaligned<Vector<T>>(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T* p, Vector<T> v) where T : unmanaged => Unsafe.WriteUnaligned(p, v);
+}
+
+/// <summary>Vectorised exp: a polynomial kernel for float32 (≈ 2 ulp for x ≤ 88), the runtime's <see cref="Vector.Exp(Vector{double})"/> for float64.</summary>
+internal static class VectorMath
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Exp<T>(Vector<T> x) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) return Vector.As<float, T>(Exp(Vector.As<T, float>(x)));
+        if (typeof(T) == typeof(double)) return Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(x)));
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary>Natural logarithm (the runtime's vectorised one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Log<T>(Vector<T> x) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) return Vector.As<float, T>(Vector.Log(Vector.As<T, float>(x)));
+        if (typeof(T) == typeof(double)) return Vector.As<double, T>(Vector.Log(Vector.As<T, double>(x)));
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary>exp(x) = 2ⁿ·exp(r), n = round(x·log₂e), r = x − n·ln 2 in two parts, exp(r) by the Cephes polynomial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Exp(Vector<float> x)
+    {
+        // Arguments above 88 are clamped (exp(88) ≈ 1.65e38) and above ln(float.MaxValue) give +∞; the losses only take
+        // exp of non-positive arguments. Below ln(float.MinNormal) the result is 0.
+        const float hi = 88.0f, overflow = 88.7228391f, lo = -87.3365447504f;
+        var clamped = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(lo)), new Vector<float>(hi));
+        var n = Vector.Round(clamped * 1.44269504088896341f);
+        var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693359375f), clamped);
+        r = Vector.FusedMultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
+        var y = new Vector<float>(1.9875691500e-4f);
+        y = Vector.FusedMultiplyAdd(y, r, new Vector<float>(1.3981999507e-3f));
+        y = Vector.FusedMultiplyAdd(y, r, new Vector<float>(8.3334519073e-3f));
+        y = Vector.FusedMultiplyAdd(y, r, new Vector<float>(4.1665795894e-2f));
+        y = Vector.FusedMultiplyAdd(y, r, new Vector<float>(1.6666665459e-1f));
+        y = Vector.FusedMultiplyAdd(y, r, new Vector<float>(5.0000001201e-1f));
+        y = Vector.FusedMultiplyAdd(y, r * r, r) + Vector<float>.One;
+        var scale = Vector.As<int, float>(Vector.ShiftLeft(Vector.ConvertToInt32(n) + new Vector<int>(127), 23));
+        var result = y * scale;
+        result = Vector.ConditionalSelect(Vector.LessThan(x, new Vector<float>(lo)), Vector<float>.Zero, result);
+        result = Vector.ConditionalSelect(Vector.GreaterThan(x, new Vector<float>(overflow)), new Vector<float>(float.PositiveInfinity), result);
+        return Vector.ConditionalSelect(Vector.Equals(x, x), result, x); // NaN stays NaN
+    }
+}
