@@ -49,6 +49,44 @@ public sealed class DistributedTrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheTrainCommandUnderMpirunTrainsOnceAndAConfigErrorEndsEveryRank()
+    {
+        var mpirun = MpiRun();
+        string[] Args(string output, int batch) =>
+        [
+            "--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet", Support.CliProcess.Assembly(), "train",
+            "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=32", "--set", "data.crop_height=16",
+            "--set", $"data.batch_size={batch}", "--set", "data.synthetic_train=8", "--set", "data.synthetic_val=2", "--set", "loss.kind=recall",
+            "--set", "schedule.iterations=4", "--set", "schedule.eval_every=2", "--set", "schedule.log_every=2", "--set", "schedule.checkpoint_every=2",
+            "--set", "threads=1", "--set", $"output={output}",
+        ];
+        var (code, stdout, stderr) = Run(mpirun, Args(Path.Combine(dir, "cli"), 4));
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Single(stdout.Split('\n'), l => l.StartsWith("done: 4 steps", StringComparison.Ordinal) && l.EndsWith("(2 MPI ranks)", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(dir, "cli", "metrics.json")));
+
+        (code, stdout, stderr) = Run(mpirun, Args(Path.Combine(dir, "odd"), 3));
+        Assert.NotEqual(0, code);
+        Assert.Contains("data.batch_size = 3 is not divisible by the 2 MPI ranks", stderr);
+    }
+
+    private static (int code, string stdout, string stderr) Run(string program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["OMPI_MCA_mpi_yield_when_idle"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the run did not finish in 3 minutes");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
     public void ABatchSizeNotDivisibleByTheRanksIsAConfigError()
     {
         var config = TinyTraining.Config(Path.Combine(dir, "run"), iterations: 4) with { Data = new DataConfig { BatchSize = 4 } };
