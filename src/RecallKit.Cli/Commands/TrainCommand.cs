@@ -17,6 +17,7 @@ internal static class TrainCommand
         command.SetAction(r =>
         {
             IDistributed distributed = SingleProcess.Instance;
+            bool stopped = false; // interrupted at a step boundary with a checkpoint, on every rank together
             int code = CliErrors.Run(() =>
             {
                 // Under mpirun with several ranks: data-parallel training (docs/distributed.md); rank 0 alone writes.
@@ -26,9 +27,11 @@ internal static class TrainCommand
                 if (distributed.Rank != 0)
                 {
                     var rankResult = Experiment.Train(loaded, r.GetValue(resume), TextWriter.Null, interruption.Token, null, DataWorkerCommand.StartInfo);
+                    stopped = !rankResult.Completed;
                     return rankResult.Completed ? 0 : CliErrors.RunError;
                 }
                 var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo));
+                stopped = !result.Completed;
                 if (!result.Completed) return CliErrors.RunError;
                 Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
                     $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}" +
@@ -37,7 +40,7 @@ internal static class TrainCommand
             });
             if (distributed.Size > 1)
             {
-                if (code != 0) distributed.Abort(code); // an error on one rank ends them all
+                if (code != 0 && !stopped) distributed.Abort(code); // an error on one rank ends them all
                 distributed.Dispose();
             }
             return code;
