@@ -13,7 +13,7 @@ namespace RecallKit.Cli.Commands;
 /// <summary>predict for classifiers: the top-k classes of each image with their softmax probabilities, printed and saved as CSV.</summary>
 internal static class ClassifyImages
 {
-    public static void Run(TrainedModel model, IReadOnlyList<string> files, string outDir, int top)
+    public static void Run(TrainedModel model, IReadOnlyList<string> files, string outDir, int top, Device device)
     {
         var augmentation = ClassificationDatasets.Augmentation(model.Config.Data);
         bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ResizeShorter > 0;
@@ -27,9 +27,9 @@ internal static class ClassifyImages
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var logits = model.Network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }));
+                var logits = model.Network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }).to(device));
                 var (values, indices) = nn.functional.softmax(logits, 1).topk(k, dim: 1);
-                best = (values.data<float>().ToArray(), indices.data<long>().ToArray());
+                best = (values.cpu().data<float>().ToArray(), indices.cpu().data<long>().ToArray());
             }
             Console.WriteLine(file);
             for (int i = 0; i < k; i++) Console.WriteLine($"  {100 * best.probabilities[i],6:F2} %  {model.Classes.Names[(int)best.classes[i]]}");

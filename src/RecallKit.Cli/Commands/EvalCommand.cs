@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TorchSharp;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
@@ -8,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Cli.Commands;
 
-/// <summary><c>recallkit eval --checkpoint ckpt [--data DIR] [--split val]</c>: per-class table and summary, printed and saved as JSON.</summary>
+/// <summary><c>recallkit eval --checkpoint ckpt [--data DIR] [--split val] [--device cpu|cuda]</c>: per-class table and summary, printed and saved as JSON.</summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -17,13 +18,16 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Dataset root in the layout the model was trained on (default: the training config's root)." };
         var split = new Option<string?>("--split") { Description = "Split to evaluate (default: the training config's validation split)." };
         var output = new Option<string?>("--output") { Description = "Metrics JSON path (default: eval_<split>.json next to the checkpoint)." };
-        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU; OA, mAcc, mIoU, fwIoU (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output };
+        var deviceOption = DeviceOption.Create();
+        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU; OA, mAcc, mIoU, fwIoU (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, deviceOption };
         command.SetAction(r => CliErrors.Run(() =>
         {
+            var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
+            model.Network.to(device);
             var (evaluation, splitName) = model.Task == TaskKind.Segmentation
-                ? EvaluateSegmentation(model, r.GetValue(data), r.GetValue(split))
-                : EvaluateClassification(model, r.GetValue(data), r.GetValue(split));
+                ? EvaluateSegmentation(model, r.GetValue(data), r.GetValue(split), device)
+                : EvaluateClassification(model, r.GetValue(data), r.GetValue(split), device);
             var metrics = evaluation.Metrics;
             var countHeader = model.Task == TaskKind.Segmentation ? "pixels" : "images";
             Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {countHeader,12}");
@@ -40,7 +44,7 @@ internal static class EvalCommand
         return command;
     }
 
-    private static (Evaluation, string) EvaluateSegmentation(TrainedModel model, string? root, string? split)
+    private static (Evaluation, string) EvaluateSegmentation(TrainedModel model, string? root, string? split, Device device)
     {
         var dataConfig = root is not null
             ? model.Config.Data with { Root = root, Kind = model.Config.Data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : model.Config.Data.Kind }
@@ -50,17 +54,17 @@ internal static class EvalCommand
         if (!dataset.Classes.Names.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset's classes ({string.Join(", ", dataset.Classes.Names)}) differ from the model's ({string.Join(", ", model.Classes.Names)}).");
         var batches = new DatasetBatches(dataset, dataConfig.EvalBatchSize, null, 0);
-        using var matrix = SegmentationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, model.Classes.IgnoreIndex, CPU);
+        using var matrix = SegmentationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, model.Classes.IgnoreIndex, device);
         return (new Evaluation(TaskKind.Segmentation, matrix.compute()), splitName);
     }
 
-    private static (Evaluation, string) EvaluateClassification(TrainedModel model, string? root, string? split)
+    private static (Evaluation, string) EvaluateClassification(TrainedModel model, string? root, string? split, Device device)
     {
         var dataConfig = model.Config.Data with { Root = root ?? model.Config.Data.Root, ValSplit = split ?? model.Config.Data.ValSplit };
         var data = ClassificationDatasets.Open(dataConfig);
         if (!data.Train.ClassNames.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset has {data.Train.ClassNames.Count} classes, the model {model.Classes.Count}; evaluate on the dataset the model was trained on.");
         var batches = new ClassificationBatches(data.Val, dataConfig.EvalBatchSize, data.Augmentation, training: false);
-        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, CPU, model.TrainingCounts ?? data.Train.ClassCounts()), dataConfig.ValSplit);
+        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, device, model.TrainingCounts ?? data.Train.ClassCounts()), dataConfig.ValSplit);
     }
 }

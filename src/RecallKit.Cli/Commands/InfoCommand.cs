@@ -14,6 +14,17 @@ internal static class InfoCommand
         return command;
     }
 
+    /// <summary>
+    /// The libtorch backend package this build loaded, from the native libraries next to TorchSharp: libtorch_cuda.so is in the
+    /// CUDA packages only.
+    /// </summary>
+    public static string Backend()
+    {
+        var native = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        bool Has(string name) => File.Exists(Path.Combine(native, name)) || File.Exists(Path.Combine(AppContext.BaseDirectory, name));
+        return Has("libtorch_cuda.so") ? "cuda (libtorch-cuda-12.8-linux-x64)" : Has("libtorch_cpu.so") ? "cpu (libtorch-cpu-linux-x64)" : "unknown (no libtorch next to the program)";
+    }
+
     private static int Run()
     {
         Console.WriteLine($"RecallKit   {TorchRuntime.RecallKitVersion}");
@@ -28,6 +39,7 @@ internal static class InfoCommand
             return 1;
         }
         Console.WriteLine($"libtorch    {torch.__version__}");
+        Console.WriteLine($"backend     {Backend()}");
         Console.WriteLine($"threads     {torch.get_num_threads()} (cores: {Environment.ProcessorCount})");
         Console.WriteLine($"CUDA        {(torch.cuda.is_available() ? $"available, {torch.cuda.device_count()} device(s)" : "not available")}");
         using var a = torch.tensor(new float[] { 1, 2, 3, 4 }, new long[] { 2, 2 });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TorchSharp;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
@@ -16,12 +17,15 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "An image or a directory of images (.png, .jpg).", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory.", Required = true };
         var top = new Option<int>("--top") { Description = "Classifiers: how many classes to print per image.", DefaultValueFactory = _ => 5 };
+        var deviceOption = DeviceOption.Create();
         var command = new Command("predict",
             "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
-            { checkpoint, input, output, top };
+            { checkpoint, input, output, top, deviceOption };
         command.SetAction(r => CliErrors.Run(() =>
         {
+            var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
+            model.Network.to(device);
             var source = r.GetValue(input)!;
             var files = Directory.Exists(source)
                 ? Directory.GetFiles(source).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToArray()
@@ -31,7 +35,7 @@ internal static class PredictCommand
             Directory.CreateDirectory(outDir);
             if (model.Task == RecallKit.Vision.Models.TaskKind.Classification)
             {
-                ClassifyImages.Run(model, files, outDir, r.GetValue(top));
+                ClassifyImages.Run(model, files, outDir, r.GetValue(top), device);
                 return 0;
             }
             foreach (var file in files)
@@ -45,8 +49,8 @@ internal static class PredictCommand
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    var logits = model.Network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }));
-                    labels = logits.argmax(1).to_type(ScalarType.Int32).data<int>().ToArray();
+                    var logits = model.Network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }).to(device));
+                    labels = logits.argmax(1).cpu().to_type(ScalarType.Int32).data<int>().ToArray();
                 }
                 var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
                 PaletteImage.SaveLabels(stem + "_labels.png", labels, image.Width, image.Height, model.Classes);

@@ -3,6 +3,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data.Prefetch;
+using RecallKit.Vision.Distributed;
 
 namespace RecallKit.Vision.Training;
 
@@ -21,9 +22,28 @@ public static class Experiment
     {
         if (config.Device == DeviceKind.Cuda && !TorchSharp.torch.cuda.is_available())
             throw new InvalidOperationException("device = cuda, but CUDA is not available in this build of libtorch (the CPU package is referenced); use device = cpu.");
+        var distributed = DistributedTensors.Current;
+        if (distributed.Size > 1)
+        {
+            // Rank 0 prepares the data first (generated synthetic scenes, cached class counts), so that ranks never write the same files.
+            if (distributed.Rank == 0) PrepareData(config, log);
+            distributed.Barrier();
+        }
         return ClassificationDatasets.IsClassification(config.Data.Kind)
             ? ClassificationExperiment.Train(config, resume, log, cancellation, progress, data_worker)
             : SegmentationExperiment.Train(config, resume, log, cancellation, progress, data_worker);
+    }
+
+    private static void PrepareData(TrainConfig config, TextWriter log)
+    {
+        if (ClassificationDatasets.IsClassification(config.Data.Kind))
+        {
+            ClassificationDatasets.Open(config.Data);
+            return;
+        }
+        var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
+        SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
+        if (LossFactory.NeedsClassCounts(config.Loss.Kind)) TrainingClassCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit);
     }
 
     /// <summary>The data worker's side: serves the training batches of <paramref name="config"/> (see <see cref="WorkerBatches"/>).</summary>

@@ -10,7 +10,26 @@ namespace RecallKit.Vision.Training;
 /// <param name="Channels">Image channels (3 = RGB, 1 = grayscale).</param>
 /// <param name="ImageLabels">True when <paramref name="Labels"/> holds one class per image (classification).</param>
 public sealed record ImageBatch(float[] Images, long[] Labels, int Count, int Height, int Width, IReadOnlyList<string> Ids, int Channels = 3,
-    bool ImageLabels = false);
+    bool ImageLabels = false)
+{
+    /// <summary>
+    /// Rank <paramref name="rank"/>'s contiguous part of the batch among <paramref name="ranks"/> (images
+    /// [rank·N/ranks, (rank+1)·N/ranks)); the parts of all ranks, in rank order, are the batch.
+    /// </summary>
+    public ImageBatch Shard(int rank, int ranks)
+    {
+        if (ranks == 1) return this;
+        int start = (int)((long)rank * Count / ranks), end = (int)((long)(rank + 1) * Count / ranks);
+        int image = Channels * Height * Width, label = ImageLabels ? 1 : Height * Width;
+        return this with
+        {
+            Images = Images.AsSpan(start * image, (end - start) * image).ToArray(),
+            Labels = Labels.AsSpan(start * label, (end - start) * label).ToArray(),
+            Count = end - start,
+            Ids = Ids.Skip(start).Take(end - start).ToArray(),
+        };
+    }
+}
 
 /// <summary>Batches of one split, in an order that depends only on (seed, epoch), resumable at any batch.</summary>
 public interface IBatchSource

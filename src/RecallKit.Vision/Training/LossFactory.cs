@@ -1,5 +1,6 @@
 using RecallKit.Losses;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Distributed;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,14 +14,20 @@ public static class LossFactory
     /// <param name="num_classes">C.</param>
     /// <param name="ignore_index">Ignored label.</param>
     /// <param name="class_counts">Training-set pixels per class (never validation data); needed by frequency-based losses.</param>
-    public static nn.Module<Tensor, Tensor, Tensor> Create(LossConfig config, int num_classes, int ignore_index, IReadOnlyList<long>? class_counts)
+    /// <param name="count_reducer">
+    /// Recall and precision losses: applied to the per-class counts of each batch; null uses the default, an all-reduce over the
+    /// ranks of a distributed run (<see cref="DistributedTensors.Current"/>), so that the weights are those of the whole batch.
+    /// </param>
+    public static nn.Module<Tensor, Tensor, Tensor> Create(LossConfig config, int num_classes, int ignore_index, IReadOnlyList<long>? class_counts,
+        Func<Tensor, Tensor>? count_reducer = null)
     {
+        count_reducer ??= DistributedTensors.CountReducer(DistributedTensors.Current);
         IReadOnlyList<long> Counts() => class_counts ?? throw new ArgumentException($"loss {config.Kind} needs the training split's class counts.");
         return config.Kind switch
         {
             LossKind.CrossEntropy => new CrossEntropy(num_classes, ignore_index),
-            LossKind.Recall => new RecallCrossEntropy(num_classes, config.EmaAlpha, ignore_index),
-            LossKind.Precision => new MetricWeightedCrossEntropy(num_classes, RegionMetric.Precision, config.EmaAlpha, ignore_index),
+            LossKind.Recall => new RecallCrossEntropy(num_classes, config.EmaAlpha, ignore_index, count_reducer: count_reducer),
+            LossKind.Precision => new MetricWeightedCrossEntropy(num_classes, RegionMetric.Precision, config.EmaAlpha, ignore_index, count_reducer: count_reducer),
             LossKind.InverseFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.InverseFrequency, ignore_index: ignore_index),
             LossKind.MedianFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.MedianFrequency, ignore_index: ignore_index),
             LossKind.ClassBalanced => new ClassBalancedCrossEntropy(num_classes, Counts(), config.Beta, ignore_index: ignore_index),

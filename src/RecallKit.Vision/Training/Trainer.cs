@@ -4,6 +4,7 @@ using RecallKit.Losses;
 using RecallKit.Metrics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,14 +54,32 @@ public sealed class Trainer
     /// </summary>
     public IProgress<TrainingStatus>? Progress { get; init; }
 
+    /// <summary>
+    /// The ranks of a data-parallel run (default: <see cref="DistributedTensors.Current"/>, one process unless started under
+    /// mpirun). With K ranks each rank trains on its 1/K of every batch of <c>data.batch_size</c> images; rank 0 alone writes.
+    /// </summary>
+    public IDistributed Distributed { get; init; } = DistributedTensors.Current;
+
+    private Parameter[] trainable = [];
+
     /// <summary>Batches skipped because their loss was not finite (with <c>schedule.skip_nonfinite</c>).</summary>
     public int SkippedNonfinite { get; private set; }
 
     /// <summary>Trains to <c>schedule.iterations</c>; with <paramref name="resume"/>, continues from the run's last checkpoint.</summary>
     public TrainingResult Run(bool resume, CancellationToken cancellation = default)
     {
+        var distributed = Distributed;
+        int ranks = distributed.Size;
+        bool root = distributed.Rank == 0;
+        if (config.Data.BatchSize % ranks != 0)
+            throw new ConfigException(
+                $"data.batch_size = {config.Data.BatchSize} is not divisible by the {ranks} MPI ranks: each rank trains on data.batch_size / ranks images of every batch.");
+        if (ranks > 1 && device.type != DeviceType.CPU)
+            throw new ConfigException("distributed training (mpirun) runs on device = cpu only.");
+        var output = root ? this.output : TextWriter.Null; // other ranks write nothing
+        var progressSink = root ? Progress : null;
         using var run = new RunDirectory(config.Output);
-        run.Acquire();
+        if (root) run.Acquire();
         if (config.Threads > 0) set_num_threads(config.Threads);
         model.to(device);
         loss.to(device);
@@ -76,12 +95,16 @@ public sealed class Trainer
             progress = LoadCheckpoint(run.LastCheckpoint, optimizer);
             output.WriteLine($"resuming {run.Root} at step {progress.Iteration}");
         }
-        File.WriteAllText(run.Config, ConfigLoader.ToJson(config));
+        if (ranks > 1) BroadcastState(distributed);
+        if (root) File.WriteAllText(run.Config, ConfigLoader.ToJson(config));
 
-        using var trainLog = new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names), progress.Iteration);
-        using var evalLog = new CsvLog(run.EvalLog, LogColumns.EvalLog(task.Kind), progress.Iteration);
-        TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
-        var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
+        using var trainLog = root ? new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names), progress.Iteration) : null;
+        using var evalLog = root ? new CsvLog(run.EvalLog, LogColumns.EvalLog(task.Kind), progress.Iteration) : null;
+        if (root) TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
+        var tensorboard = root ? torch.utils.tensorboard.SummaryWriter(run.TensorBoard) : null;
+        // With several ranks, stopping is decided together at step boundaries (one rank leaving would leave the others waiting).
+        var localCancellation = ranks > 1 ? CancellationToken.None : cancellation;
+        bool stopped = false;
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
             config.Schedule.PolyPower);
 
@@ -92,28 +115,33 @@ public sealed class Trainer
         using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
         bool evaluationPending = progress.EvaluationPending;
 
-        // Runs the evaluation of step `at` and records it (log, TensorBoard, best checkpoint); false when it was cancelled.
+        // Runs the evaluation of step `at` on rank 0 (the others wait) and records it (log, TensorBoard, best checkpoint);
+        // false when it was cancelled (single process only: with several ranks stopping is decided at step boundaries).
         bool EvaluateAndRecord(int at)
         {
-            try
+            if (root)
             {
-                lastEval = task.Evaluate(val, device, cancellation);
+                try
+                {
+                    lastEval = task.Evaluate(val, device, localCancellation);
+                }
+                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                {
+                    return false; // an interrupted evaluation is not recorded
+                }
+                evalLog!.Append(at, lastEval.Values);
+                var columns = Evaluation.Columns(task.Kind);
+                for (int c = 0; c < columns.Count; c++)
+                    if (double.IsFinite(lastEval.Values[c])) tensorboard!.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], at);
+                output.WriteLine($"eval @ {at}: {lastEval.Summary}");
+                if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
+                {
+                    progress = progress with { BestMetric = lastEval.Selection, BestIteration = at };
+                    SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = at, EvaluationPending = false });
+                    WriteMetrics(run.Combine("best_metrics.json"), at, lastEval);
+                }
             }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-            {
-                return false; // an interrupted evaluation is not recorded
-            }
-            evalLog.Append(at, lastEval.Values);
-            var columns = Evaluation.Columns(task.Kind);
-            for (int c = 0; c < columns.Count; c++)
-                if (double.IsFinite(lastEval.Values[c])) tensorboard.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], at);
-            output.WriteLine($"eval @ {at}: {lastEval.Summary}");
-            if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
-            {
-                progress = progress with { BestMetric = lastEval.Selection, BestIteration = at };
-                SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = at, EvaluationPending = false });
-                WriteMetrics(run.Combine("best_metrics.json"), at, lastEval);
-            }
+            if (ranks > 1) distributed.Barrier(); // rank 0 evaluates alone; the others wait here
             return true;
         }
 
@@ -121,29 +149,31 @@ public sealed class Trainer
         {
             // The evaluation a cancellation interrupted, run before training continues, exactly where it belonged.
             evaluationPending = false;
-            SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
+            if (root) SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
         }
         while (iteration < config.Schedule.Iterations && !evaluationPending)
         {
             int epoch = iteration / train.BatchesPerEpoch;
-            foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, cancellation))
+            foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, localCancellation))
             {
-                if (iteration >= config.Schedule.Iterations || cancellation.IsCancellationRequested) break;
+                if (iteration >= config.Schedule.Iterations) break;
+                stopped = distributed.Any(cancellation.IsCancellationRequested);
+                if (stopped) break;
                 double lr = schedule.At(iteration);
                 float lossValue = Step(batch, optimizer, lr, iteration, nonFinite, logging: (iteration + 1) % config.Schedule.LogEvery == 0);
                 iteration++;
                 if (!float.IsNaN(lossValue)) lastLoss = lossValue;
-                Progress?.Report(new TrainingStatus(RunName(run.Root), iteration, config.Schedule.Iterations, lastLoss, lr,
+                progressSink?.Report(new TrainingStatus(RunName(run.Root), iteration, config.Schedule.Iterations, lastLoss, lr,
                     (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds));
                 bool evaluate = iteration == config.Schedule.Iterations || (config.Schedule.EvalEvery > 0 && iteration % config.Schedule.EvalEvery == 0);
                 bool log = iteration % config.Schedule.LogEvery == 0;
                 if (log || evaluate || iteration % config.Schedule.CheckpointEvery == 0)
                     ThrowIfNonFinite(nonFinite, iteration);
-                if (log)
+                if (log && root)
                 {
                     var weights = LastWeights();
-                    trainLog.Append(iteration, [lossValue, lr, .. weights]);
-                    tensorboard.add_scalar("train/loss", lossValue, iteration);
+                    trainLog!.Append(iteration, [lossValue, lr, .. weights]);
+                    tensorboard!.add_scalar("train/loss", lossValue, iteration);
                     tensorboard.add_scalar("train/lr", (float)lr, iteration);
                     for (int c = 0; c < weights.Length; c++)
                         if (double.IsFinite(weights[c])) tensorboard.add_scalar($"class_weight/{classes.Names[c]}", (float)weights[c], iteration);
@@ -157,23 +187,29 @@ public sealed class Trainer
                     evaluationPending = true; // the checkpoint below keeps the step; a resumed run evaluates it first
                     break;
                 }
-                if (evaluate || iteration % config.Schedule.CheckpointEvery == 0)
+                if (root && (evaluate || iteration % config.Schedule.CheckpointEvery == 0))
                     SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
             }
-            if (cancellation.IsCancellationRequested) break;
+            if (stopped || (ranks == 1 && cancellation.IsCancellationRequested)) break;
         }
+        stopped |= ranks == 1 && cancellation.IsCancellationRequested;
 
         progress = progress with { Iteration = iteration, EvaluationPending = evaluationPending };
-        if (cancellation.IsCancellationRequested)
+        if (stopped)
         {
             ThrowIfNonFinite(nonFinite, iteration); // never replace the last good checkpoint with broken weights
-            SaveCheckpoint(run.LastCheckpoint, optimizer, progress);
+            if (root) SaveCheckpoint(run.LastCheckpoint, optimizer, progress);
+            if (ranks > 1) distributed.Barrier();
             output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
             return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
         }
-        lastEval ??= task.Evaluate(val, device, cancellation);
+        if (root)
+        {
+            lastEval ??= task.Evaluate(val, device, localCancellation);
+            WriteMetrics(run.Metrics, iteration, lastEval);
+        }
         if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss (schedule.skip_nonfinite).");
-        WriteMetrics(run.Metrics, iteration, lastEval);
+        if (ranks > 1) distributed.Barrier();
         return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration);
     }
 
@@ -181,10 +217,12 @@ public sealed class Trainer
     {
         using var scope = NewDisposeScope();
         // Dropout and any other global randomness depend only on (seed, step), so a resumed run replays the same draws.
-        manual_seed(unchecked(config.Seed * 1_000_003L + iteration));
+        // Rank r > 0 of a distributed run draws its own stream; rank 0 draws what a single process draws.
+        manual_seed(unchecked(config.Seed * 1_000_003L + iteration + 7_919L * Distributed.Rank));
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-        var (images, labels) = BatchTensors.From(batch, device);
+        var (images, labels) = BatchTensors.From(batch.Shard(Distributed.Rank, Distributed.Size), device);
         var value = task.ComputeLoss(images, labels, iteration);
+        if (Distributed.Size > 1) return DistributedStep(value, labels, optimizer, nonFinite, logging);
         if (config.Schedule.SkipNonfinite && !value.isfinite().item<bool>())
         {
             SkippedNonfinite++;
@@ -195,6 +233,115 @@ public sealed class Trainer
         optimizer.step();
         nonFinite.logical_or_(value.detach().isfinite().logical_not().reshape(1));
         return logging ? value.item<float>() : float.NaN;
+    }
+
+    /// <summary>
+    /// One step of a data-parallel run: every rank back-propagates its shard's loss, the gradients are summed over the ranks in
+    /// flat buckets and scaled so that they equal the gradient of the single-process loss of the whole batch (see
+    /// <see cref="GradientScaling"/>), then every rank takes the same optimiser step.
+    /// </summary>
+    private float DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging)
+    {
+        var scaling = ScalingOf(loss);
+        double weight = scaling == GradientScaling.ValidPositions ? labels.ne(classes.IgnoreIndex).sum().item<long>() : 1;
+        double local = value.detach().to_type(ScalarType.Float64).item<double>();
+        bool finite = double.IsFinite(local);
+        Span<double> totals = [finite ? local * weight : 0, weight, finite ? 0 : 1];
+        Distributed.AllReduceSum(totals);
+        double divisor = scaling switch
+        {
+            GradientScaling.GlobalMean => 1,
+            GradientScaling.ValidPositions => Math.Max(totals[1], 1),
+            _ => Distributed.Size,
+        };
+        bool anyNonFinite = totals[2] > 0;
+        if (anyNonFinite && config.Schedule.SkipNonfinite)
+        {
+            SkippedNonfinite++;
+            return float.NaN; // every rank skips the same step
+        }
+        optimizer.zero_grad();
+        (weight == 1 ? value : value * weight).backward();
+        AllReduceGradients(divisor);
+        optimizer.step();
+        if (anyNonFinite) nonFinite.fill_(true);
+        return logging ? (anyNonFinite ? float.NaN : (float)(totals[0] / divisor)) : float.NaN;
+    }
+
+    /// <summary>How the summed per-rank gradients become the single-process gradient of the whole batch's loss.</summary>
+    private enum GradientScaling
+    {
+        /// <summary>The loss already divides by the global count (metric-weighted losses with an all-reducing count reducer): sum.</summary>
+        GlobalMean,
+
+        /// <summary>Mean over valid positions (cross-entropy, focal): weight by the rank's valid positions, divide by the global count.</summary>
+        ValidPositions,
+
+        /// <summary>Anything else: the mean of the ranks' gradients (as PyTorch DDP); exact when every rank has as many valid positions.</summary>
+        RankAverage,
+    }
+
+    private static GradientScaling ScalingOf(nn.Module loss) => loss switch
+    {
+        MetricWeightedCrossEntropy { count_reducer: not null } => GradientScaling.GlobalMean,
+        CrossEntropy or FocalLoss => GradientScaling.ValidPositions,
+        _ => GradientScaling.RankAverage,
+    };
+
+    /// <summary>Bucket size of the gradient all-reduce: about 25 MB of float32.</summary>
+    internal const long GradientBucketElements = 25L * 1024 * 1024 / sizeof(float);
+
+    /// <summary>Sums the gradients over the ranks in a few flat float32 buffers of at most ~25 MB and divides them by <paramref name="divisor"/>.</summary>
+    private void AllReduceGradients(double divisor)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var bucket = new List<Tensor>();
+        long elements = 0;
+        foreach (var p in trainable)
+        {
+            if (p.grad is not { } g) continue; // not used by this step's forward (the same on every rank)
+            if (elements > 0 && elements + g.numel() > GradientBucketElements)
+            {
+                Flush(bucket, divisor);
+                bucket.Clear();
+                elements = 0;
+            }
+            bucket.Add(g);
+            elements += g.numel();
+        }
+        if (bucket.Count > 0) Flush(bucket, divisor);
+    }
+
+    private void Flush(List<Tensor> grads, double divisor)
+    {
+        var flat = cat(grads.Select(g => g.to_type(ScalarType.Float32).reshape(-1)).ToArray());
+        Distributed.AllReduceSum(flat);
+        if (divisor != 1) flat.div_(divisor);
+        long offset = 0;
+        foreach (var g in grads)
+        {
+            g.copy_(flat.narrow(0, offset, g.numel()).view_as(g));
+            offset += g.numel();
+        }
+    }
+
+    /// <summary>Rank 0's model and loss state (parameters, buffers) to every rank, so all ranks start from the same weights.</summary>
+    private void BroadcastState(IDistributed distributed)
+    {
+        using var _ = no_grad();
+        foreach (var module in new[] { model, loss })
+            foreach (var (_, t) in module.state_dict())
+            {
+                if (t.is_contiguous())
+                {
+                    distributed.Broadcast(t);
+                    continue;
+                }
+                using var copy = t.contiguous();
+                distributed.Broadcast(copy);
+                t.copy_(copy);
+            }
     }
 
     /// <summary>The last two components of the run directory (e.g. <c>recall/seed-0</c>), for progress displays.</summary>
@@ -217,6 +364,7 @@ public sealed class Trainer
     {
         var o = config.Optimizer;
         var parameters = task.TrainableParameters().ToArray();
+        trainable = parameters;
         if (parameters.Length == 0) throw new InvalidOperationException("the model has no trainable parameter (every parameter is frozen).");
         return o.Kind switch
         {

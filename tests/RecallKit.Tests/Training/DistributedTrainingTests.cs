@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text.Json;
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Distributed;
+using RecallKit.Vision.Training;
+
+namespace RecallKit.Tests.Training;
+
+/// <summary>
+/// Data-parallel training with real processes: the helper RecallKit.MpiRank trains a BatchNorm-free model once alone and once as
+/// two ranks of <c>mpirun</c> (Open MPI; skipped when it is not installed — CI installs it).
+/// </summary>
+public sealed class DistributedTrainingTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-mpi-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private sealed record Result(int ranks, int iterations, double[] weights, long[][] counts);
+
+    [Theory]
+    [InlineData("recall")]
+    [InlineData("cross_entropy")]
+    public void TwoRanksOfFourImagesEqualOneProcessOfEightImages(string loss)
+    {
+        var mpirun = MpiRun();
+        var single = Train(null, "single", loss);
+        var ranks = Train(mpirun, "mpi", loss);
+
+        Assert.Equal(1, single.ranks);
+        Assert.Equal(2, ranks.ranks);
+        Assert.Equal(20, ranks.iterations);
+        Assert.Equal(single.weights.Length, ranks.weights.Length);
+        double scale = single.weights.Max(Math.Abs);
+        for (int i = 0; i < single.weights.Length; i++)
+            Assert.True(Math.Abs(single.weights[i] - ranks.weights[i]) <= 1e-5 * Math.Max(Math.Abs(single.weights[i]), 1e-2 * scale),
+                $"weight {i}: {single.weights[i]} alone, {ranks.weights[i]} with 2 ranks");
+        if (loss == "recall")
+        {
+            Assert.Equal(20, single.counts.Length);
+            Assert.Equal(single.counts.Length, ranks.counts.Length);
+            for (int step = 0; step < single.counts.Length; step++)
+                Assert.Equal(single.counts[step], ranks.counts[step]); // the global counts of the whole batch, exactly
+        }
+        // rank 0 alone wrote the run (a second writer would have failed on the run lock)
+        var run = Path.Combine(dir, "mpi");
+        Assert.True(File.Exists(Path.Combine(run, "last.ckpt")));
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(run, "train_log.csv")).Length); // header + steps 5, 10, 15, 20
+    }
+
+    [Fact]
+    public void TheTrainCommandUnderMpirunTrainsOnceAndAConfigErrorEndsEveryRank()
+    {
+        var mpirun = MpiRun();
+        string[] Args(string output, int batch) =>
+        [
+            "--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet", Support.CliProcess.Assembly(), "train",
+            "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=32", "--set", "data.crop_height=16",
+            "--set", $"data.batch_size={batch}", "--set", "data.synthetic_train=8", "--set", "data.synthetic_val=2", "--set", "loss.kind=recall",
+            "--set", "schedule.iterations=4", "--set", "schedule.eval_every=2", "--set", "schedule.log_every=2", "--set", "schedule.checkpoint_every=2",
+            "--set", "threads=1", "--set", $"output={output}",
+        ];
+        var (code, stdout, stderr) = Run(mpirun, Args(Path.Combine(dir, "cli"), 4));
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Single(stdout.Split('\n'), l => l.StartsWith("done: 4 steps", StringComparison.Ordinal) && l.EndsWith("(2 MPI ranks)", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(dir, "cli", "metrics.json")));
+
+        (code, stdout, stderr) = Run(mpirun, Args(Path.Combine(dir, "odd"), 3));
+        Assert.NotEqual(0, code);
+        Assert.Contains("data.batch_size = 3 is not divisible by the 2 MPI ranks", stderr);
+    }
+
+    private static (int code, string stdout, string stderr) Run(string program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["OMPI_MCA_mpi_yield_when_idle"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("the run did not finish in 3 minutes");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void ABatchSizeNotDivisibleByTheRanksIsAConfigError()
+    {
+        var config = TinyTraining.Config(Path.Combine(dir, "run"), iterations: 4) with { Data = new DataConfig { BatchSize = 4 } };
+        using var loss = new RecallKit.Losses.RecallCrossEntropy(ColourCodedBatches.Classes, ignore_index: 255);
+        using var model = new PixelClassifier(1);
+        var trainer = new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames),
+            new ColourCodedBatches(8, 4, 4, 4, 1), new ColourCodedBatches(4, 4, 4, 4, 2), TextWriter.Null) { Distributed = new ThreeRanks() };
+        var error = Assert.Throws<ConfigException>(() => trainer.Run(resume: false));
+        Assert.Contains("data.batch_size = 4 is not divisible by the 3 MPI ranks", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(dir, "run")));
+    }
+
+    [Fact]
+    public void TheShardsOfABatchInRankOrderAreTheBatch()
+    {
+        var batch = new ColourCodedBatches(8, 8, 3, 2, 7).Epoch(0, 0, default).Single();
+        var shards = Enumerable.Range(0, 4).Select(r => batch.Shard(r, 4)).ToArray();
+        Assert.All(shards, s => Assert.Equal(2, s.Count));
+        Assert.Equal(batch.Images, shards.SelectMany(s => s.Images));
+        Assert.Equal(batch.Labels, shards.SelectMany(s => s.Labels));
+        Assert.Equal(batch.Ids, shards.SelectMany(s => s.Ids));
+        Assert.Same(batch, batch.Shard(0, 1));
+    }
+
+    /// <summary>Claims three ranks; used only for checks that fail before any collective call.</summary>
+    private sealed class ThreeRanks : IDistributed
+    {
+        public int Rank => 0;
+        public int Size => 3;
+        public void AllReduceSum(Span<float> values) => throw new InvalidOperationException("no collective expected");
+        public void AllReduceSum(Span<double> values) => throw new InvalidOperationException("no collective expected");
+        public void AllReduceSum(Span<long> values) => throw new InvalidOperationException("no collective expected");
+        public void Broadcast(Span<byte> data, int root = 0) => throw new InvalidOperationException("no collective expected");
+        public void Barrier() => throw new InvalidOperationException("no collective expected");
+        public void Abort(int code) => throw new InvalidOperationException("no abort expected");
+        public void Dispose()
+        {
+        }
+    }
+
+    private Result Train(string? mpirun, string name, string loss)
+    {
+        var resultPath = Path.Combine(dir, name + ".json");
+        var info = new ProcessStartInfo(mpirun ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (mpirun is not null)
+            foreach (var a in new[] { "--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet" }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { Helper(), Path.Combine(dir, name), resultPath, "8", "20", loss }) info.ArgumentList.Add(a);
+        info.Environment["OMPI_MCA_mpi_yield_when_idle"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{name} run did not finish in 2 minutes");
+        }
+        Assert.True(process.ExitCode == 0, $"{name} run exited with {process.ExitCode}: {stdout.Result}\n{stderr.Result}");
+        return JsonSerializer.Deserialize<Result>(File.ReadAllText(resultPath))!;
+    }
+
+    private static string MpiRun()
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "mpirun")).FirstOrDefault(File.Exists);
+        if (path is null) Assert.Skip("mpirun (Open MPI) is not installed: apt-get install openmpi-bin libopenmpi-dev");
+        return path!;
+    }
+
+    private static string Helper()
+    {
+        var cli = Support.CliProcess.Assembly(); // …/src/RecallKit.Cli/bin/<Configuration>/net10.0/RecallKit.Cli.dll
+        var configuration = new DirectoryInfo(Path.GetDirectoryName(cli)!).Parent!.Name;
+        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(cli)!, "..", "..", "..", "..", ".."));
+        var path = Path.Combine(root, "tests", "RecallKit.MpiRank", "bin", configuration, "net10.0", "RecallKit.MpiRank.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build the test helper first: {path}");
+    }
+}
