@@ -212,13 +212,13 @@ internal static class TrainBenchmark
     }
 
     /// <summary>Random images and labels, one batch at a time (the previous batch is garbage once the evaluator moves on).</summary>
-    private sealed class RandomBatches(int count, int batch, int height, int width, int classes) : RecallKit.Vision.Training.IBatchSource
+    private sealed class RandomBatches(int count, int batch, int height, int width, int classes) : RecallKit.Vision.Data.IBatchSource
     {
         public Action? AfterBatch { get; set; }
 
         public int BatchesPerEpoch => count;
 
-        public IEnumerable<RecallKit.Vision.Training.ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+        public IEnumerable<RecallKit.Vision.Data.ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
         {
             var random = new Random(3);
             var images = new float[batch * 3 * height * width];
@@ -228,7 +228,7 @@ internal static class TrainBenchmark
                 for (int i = 0; i < images.Length; i++) images[i] = (float)random.NextDouble();
                 for (int i = 0; i < labels.Length; i++) labels[i] = random.Next(classes);
                 if (b > startBatch) AfterBatch?.Invoke();
-                yield return new RecallKit.Vision.Training.ImageBatch(images, labels, batch, height, width, []);
+                yield return new RecallKit.Vision.Data.ImageBatch(images, labels, batch, height, width, []);
             }
         }
     }

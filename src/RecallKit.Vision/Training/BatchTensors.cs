@@ -1,3 +1,4 @@
+using RecallKit.Vision.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 

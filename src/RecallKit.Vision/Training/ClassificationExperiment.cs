@@ -1,3 +1,4 @@
+using RecallKit.Vision.Data;
 using System.Diagnostics;
 using RecallKit.Losses;
 using RecallKit.Vision.Data.Prefetch;

@@ -1,3 +1,4 @@
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;

@@ -1,3 +1,4 @@
+using RecallKit.Vision.Data;
 using RecallKit.Losses;
 using RecallKit.Vision.Training;
 using TorchSharp;

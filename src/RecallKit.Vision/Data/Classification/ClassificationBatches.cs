@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
 
 namespace RecallKit.Vision.Data.Classification;
 

@@ -1,4 +1,3 @@
-using RecallKit.Vision.Training;
 
 namespace RecallKit.Vision.Data.Prefetch;
 

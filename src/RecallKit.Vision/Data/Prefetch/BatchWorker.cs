@@ -1,5 +1,4 @@
 using System.Globalization;
-using RecallKit.Vision.Training;
 
 namespace RecallKit.Vision.Data.Prefetch;
 

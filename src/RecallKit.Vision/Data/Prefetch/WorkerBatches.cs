@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using RecallKit.Vision.Training;
 
 namespace RecallKit.Vision.Data.Prefetch;
 

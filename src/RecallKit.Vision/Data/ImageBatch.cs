@@ -1,4 +1,4 @@
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Data;
 
 /// <summary>A batch in managed memory: normalised CHW images and labels, turned into tensors by the training loop.</summary>
 /// <param name="Images">float, N·channels·H·W.</param>
