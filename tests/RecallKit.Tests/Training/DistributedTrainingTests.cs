@@ -70,6 +70,34 @@ public sealed class DistributedTrainingTests : IDisposable
         Assert.Contains("data.batch_size = 3 is not divisible by the 2 MPI ranks", stderr);
     }
 
+    [Fact]
+    public void ATwoRankRunResumedFromItsCheckpointEqualsAnUninterruptedTwoRankRun()
+    {
+        // A constant learning rate (poly_power = 0) makes "4 steps, then resume to 8" the same computation as "8 steps".
+        var mpirun = MpiRun();
+        string[] Args(string output, int iterations, bool resume) =>
+        [
+            "--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet", Support.CliProcess.Assembly(), "train",
+            "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=32", "--set", "data.crop_height=16",
+            "--set", "data.batch_size=4", "--set", "data.synthetic_train=8", "--set", "data.synthetic_val=2", "--set", "loss.kind=recall",
+            "--set", "loss.ema_alpha=0.5", "--set", $"schedule.iterations={iterations}", "--set", "schedule.poly_power=0",
+            "--set", "schedule.eval_every=4", "--set", "schedule.log_every=2", "--set", "schedule.checkpoint_every=2",
+            "--set", "threads=1", "--set", $"output={output}", .. (resume ? new[] { "--resume" } : []),
+        ];
+        var straight = Path.Combine(dir, "straight");
+        var (code, stdout, stderr) = Run(mpirun, Args(straight, 8, false));
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        var resumed = Path.Combine(dir, "resumed");
+        (code, stdout, stderr) = Run(mpirun, Args(resumed, 4, false));
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        (code, stdout, stderr) = Run(mpirun, Args(resumed, 8, true));
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Single(stdout.Split('\n'), l => l.Contains("resuming", StringComparison.Ordinal) && l.Contains("at step 4"));
+        Assert.Equal(Support.CheckpointFile.Bytes(Path.Combine(straight, "last.ckpt"), "model"), Support.CheckpointFile.Bytes(Path.Combine(resumed, "last.ckpt"), "model"));
+        Assert.Equal(Support.CheckpointFile.Bytes(Path.Combine(straight, "last.ckpt"), "loss"), Support.CheckpointFile.Bytes(Path.Combine(resumed, "last.ckpt"), "loss"));
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "train_log.csv")), File.ReadAllLines(Path.Combine(resumed, "train_log.csv")));
+    }
+
     private static (int code, string stdout, string stderr) Run(string program, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
