@@ -62,11 +62,7 @@ internal static class FusedBenchmark
         foreach (var @case in Cases)
         {
             using var scope = NewDisposeScope();
-            var g = new Generator(7);
-            var input = randn(@case.Shape, generator: g);
-            var targetShape = @case.Shape.Where((_, i) => i != 1).ToArray();
-            var target = randint(0, @case.Shape[1], targetShape, dtype: ScalarType.Int64, generator: g)
-                .masked_fill(rand(targetShape, generator: g).lt(0.05), Ignore);
+            var (input, target) = LossBenchmark.RandomBatch(@case.Shape, new Generator(7));
             var losses = Variants.Select(v =>
             {
                 var loss = v.Create(@case.Shape[1]);
@@ -107,11 +103,7 @@ internal static class FusedBenchmark
         foreach (var @case in Cases)
         {
             using var outer = NewDisposeScope();
-            var g = new Generator(7);
-            var input = randn(@case.Shape, generator: g);
-            var targetShape = @case.Shape.Where((_, i) => i != 1).ToArray();
-            var target = randint(0, @case.Shape[1], targetShape, dtype: ScalarType.Int64, generator: g)
-                .masked_fill(rand(targetShape, generator: g).lt(0.05), Ignore);
+            var (input, target) = LossBenchmark.RandomBatch(@case.Shape, new Generator(7));
             using var loss = new RecallCrossEntropy(@case.Shape[1], ignore_index: Ignore);
             for (int r = 0; r < repeats; r++)
             {

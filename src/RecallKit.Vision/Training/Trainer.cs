@@ -243,8 +243,11 @@ public sealed class Trainer
     private float DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging)
     {
         var scaling = ScalingOf(loss);
-        double weight = scaling == GradientScaling.ValidPositions ? labels.ne(classes.IgnoreIndex).sum().item<long>() : 1;
-        double local = value.detach().to_type(ScalarType.Float64).item<double>();
+        // One host read for the local loss and, when the scaling needs it, the number of valid positions.
+        var loss64 = value.detach().to_type(ScalarType.Float64).reshape(1);
+        var host = (scaling == GradientScaling.ValidPositions ? cat([loss64, labels.ne(classes.IgnoreIndex).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
+            .cpu().data<double>().ToArray();
+        double local = host[0], weight = host.Length > 1 ? host[1] : 1;
         bool finite = double.IsFinite(local);
         Span<double> totals = [finite ? local * weight : 0, weight, finite ? 0 : 1];
         Distributed.AllReduceSum(totals);

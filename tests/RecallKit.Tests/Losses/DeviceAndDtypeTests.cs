@@ -67,6 +67,7 @@ public class DeviceAndDtypeTests
         using var dbl = Create(name);
         single.to(ScalarType.Float32);
         dbl.to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
         // Every floating buffer follows the conversion (PyTorch's Module.to(dtype)).
         Assert.All(single.state_dict(), kv => Assert.Equal(ScalarType.Float32, kv.Value.dtype));
         Assert.All(dbl.state_dict(), kv => Assert.Equal(ScalarType.Float64, kv.Value.dtype));
@@ -100,6 +101,7 @@ public class DeviceAndDtypeTests
     {
         using var loss = Create(name);
         loss.to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
         var (x64, target) = Batch(ScalarType.Float64);
         var ignored = full_like(target, Ignore);
         var value = loss.call(x64, ignored);
@@ -146,6 +148,7 @@ public class DeviceAndDtypeTests
         foreach (var threshold in new double?[] { null, 0.7 })
         {
             using var loss = new OhemCrossEntropy(4, threshold: threshold, ignore_index: Ignore, reduction: reduction);
+            using var scope = NewDisposeScope();
             var input = randn(new long[] { 2, 4, 3 }, dtype: ScalarType.Float64).requires_grad_(true);
             var value = loss.call(input, full(new long[] { 2, 3 }, Ignore, dtype: ScalarType.Int64));
             Assert.Equal(ScalarType.Float64, value.dtype);

@@ -158,20 +158,9 @@ public sealed class DistributedTrainingTests : IDisposable
     private Result Train(string? mpirun, string name, string loss)
     {
         var resultPath = Path.Combine(dir, name + ".json");
-        var info = new ProcessStartInfo(mpirun ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (mpirun is not null)
-            foreach (var a in new[] { "--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet" }) info.ArgumentList.Add(a);
-        foreach (var a in new[] { Helper(), Path.Combine(dir, name), resultPath, "8", "20", loss }) info.ArgumentList.Add(a);
-        info.Environment["OMPI_MCA_mpi_yield_when_idle"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{name} run did not finish in 2 minutes");
-        }
-        Assert.True(process.ExitCode == 0, $"{name} run exited with {process.ExitCode}: {stdout.Result}\n{stderr.Result}");
+        string[] launcher = mpirun is null ? [] : ["--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet"];
+        var (code, stdout, stderr) = Run(mpirun ?? "dotnet", [.. launcher, Helper(), Path.Combine(dir, name), resultPath, "8", "20", loss]);
+        Assert.True(code == 0, $"{name} run exited with {code}: {stdout}\n{stderr}");
         return JsonSerializer.Deserialize<Result>(File.ReadAllText(resultPath))!;
     }
 

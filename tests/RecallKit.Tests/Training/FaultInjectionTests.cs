@@ -55,17 +55,9 @@ public sealed class FaultInjectionTests : IDisposable
         return straight;
     }
 
-    private static byte[] ModelBytes(string run)
-    {
-        using var checkpoint = Checkpoint.Load(Path.Combine(run, "last.ckpt"));
-        return checkpoint.Get("model");
-    }
+    private static byte[] ModelBytes(string run) => Support.CheckpointFile.Bytes(Path.Combine(run, "last.ckpt"), "model");
 
-    private static int Step(string run)
-    {
-        using var checkpoint = Checkpoint.Load(Path.Combine(run, "last.ckpt"));
-        return TrainingProgress.FromJson(checkpoint.GetText("progress")).Iteration;
-    }
+    private static int Step(string run) => Support.CheckpointFile.Step(Path.Combine(run, "last.ckpt"));
 
     private Process StartResumable(string run) => StartResumable(run, out _);
 
