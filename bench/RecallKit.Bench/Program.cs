@@ -3,6 +3,12 @@ using RecallKit.Runtime;
 
 var suite = args.FirstOrDefault() ?? "all";
 if (suite == "fused") return FusedBenchmark.RunBothRegimes(args); // one child process per allocator regime
+if (suite == "distributed") return DistributedBenchmark.Run(args); // child processes: 1 × 2 threads and mpirun -np 2
+if (suite == "distributed-rank")
+{
+    TorchRuntime.EnsureLoaded();
+    return DistributedBenchmark.Rank(args);
+}
 var threads = Options.Int(args, "--threads", 2);
 var repeats = Options.Int(args, "--repeats", 7);
 var systemAllocator = args.Contains("--system-allocator");
@@ -47,7 +53,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed");
         return 2;
 }
 return 0;

@@ -36,6 +36,10 @@ internal static class TrainCommand
                 Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
                     $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}" +
                     (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
+                if (distributed.Size > 1 && result.Steps > 0)
+                    Console.WriteLine($"training steps: {result.Steps * (double)loaded.Data.BatchSize / result.StepTime.TotalSeconds:F1} images/s; " +
+                        $"all-reduce per step {result.StepTraffic.Elapsed.TotalMilliseconds / result.Steps:F2} ms, {result.StepTraffic.Bytes / (double)result.Steps / (1 << 20):F2} MiB " +
+                        $"in {result.StepTraffic.Calls / (double)result.Steps:F1} calls (rank 0)");
                 return 0;
             });
             if (distributed.Size > 1)

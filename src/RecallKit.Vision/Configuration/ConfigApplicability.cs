@@ -65,6 +65,7 @@ public static class ConfigApplicability
         new("model.classifier", Classification, "for classification"),
         new("model.stage", Classification, "for classification"),
         new("model.init_from", Always, "always"),
+        new("model.sync_bn", c => Trains(c) && c.Model.Architecture != Architecture.SmallCnn, "when the run trains a network with BatchNorm (not small_cnn, not model.stage = tau_norm)"),
         new("model.tau", c => c.Model.Stage == TrainingStage.TauNorm, "with model.stage = tau_norm"),
         new("loss.kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("loss.ema_alpha", c => Trains(c) && UsesMetricLoss(c), "with loss.kind = recall or precision"),

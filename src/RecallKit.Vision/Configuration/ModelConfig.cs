@@ -26,6 +26,13 @@ public sealed record ModelConfig
     /// <summary>Checkpoint whose model weights start this run (required by crt, lws and tau_norm; <c>{seed}</c> is replaced by the seed).</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>
+    /// Data-parallel runs (mpirun): BatchNorm layers in training mode normalise with the statistics of the whole batch over every
+    /// rank (SyncBatchNorm), so K ranks train as one process would. Off: each rank normalises its own B/K images (PyTorch DDP's
+    /// default). With one process the batch statistics are those of the whole batch either way.
+    /// </summary>
+    public bool SyncBn { get; init; }
+
     /// <summary>tau_norm: the exponent τ; null sweeps 0, 0.1, …, 2 on the validation split and keeps the best top-1.</summary>
     public double? Tau { get; init; }
 }

@@ -22,6 +22,7 @@ public sealed class DatasetBatches : IBatchSource
     private readonly AugmentationOptions? augmentation;
     private readonly int seed;
     private readonly bool skipBadFiles;
+    private readonly DataShard shard;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> skipped = new();
 
     /// <summary>Samples dropped so far (description → reason), with <c>skip_bad_files</c>.</summary>
@@ -32,8 +33,11 @@ public sealed class DatasetBatches : IBatchSource
     /// <param name="augmentation">Training augmentation, or null for evaluation batches.</param>
     /// <param name="seed">Seed of order and augmentation.</param>
     /// <param name="skip_bad_files">Drop (and record in <see cref="SkippedFiles"/>) samples that cannot be decoded or are inconsistent.</param>
-    public DatasetBatches(ISegmentationDataset dataset, int batch_size, AugmentationOptions? augmentation, int seed, bool skip_bad_files = false)
+    /// <param name="shard">The part this process loads in a data-parallel run (default: everything).</param>
+    public DatasetBatches(ISegmentationDataset dataset, int batch_size, AugmentationOptions? augmentation, int seed, bool skip_bad_files = false,
+        DataShard shard = default)
     {
+        this.shard = shard;
         skipBadFiles = skip_bad_files;
         if (batch_size < 1) throw new ArgumentOutOfRangeException(nameof(batch_size), batch_size, "batch_size must be at least 1.");
         this.dataset = dataset;
@@ -48,17 +52,26 @@ public sealed class DatasetBatches : IBatchSource
     public int BatchesPerEpoch => augmentation is null ? (dataset.Count + batchSize - 1) / batchSize : dataset.Count / batchSize;
 
     /// <inheritdoc />
+    public DataShard Shard => shard.IsWhole ? DataShard.Whole : shard;
+
+    /// <inheritdoc />
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
         var order = Enumerable.Range(0, dataset.Count).ToArray();
         if (augmentation is not null) new Random(Seeds.Derive(seed, epoch)).Shuffle(order);
         for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
-            yield return Prepare(order, epoch, b, cancellation);
+            if (augmentation is not null || shard.Owns(b))
+                yield return Prepare(order, epoch, b, cancellation);
     }
 
     private ImageBatch Prepare(int[] order, int epoch, int batch, CancellationToken cancellation)
     {
         var indices = order.Skip(batch * batchSize).Take(batchSize).ToArray();
+        if (augmentation is not null)
+        {
+            var (start, count) = shard.Slice(indices.Length); // the augmentation of a sample depends on the sample, not its rank
+            indices = indices[start..(start + count)];
+        }
         var views = new (float[] image, long[] labels)[indices.Length];
         var ids = new string[indices.Length];
         var heights = new int[indices.Length];

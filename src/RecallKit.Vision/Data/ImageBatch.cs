@@ -19,14 +19,14 @@ public sealed record ImageBatch(float[] Images, long[] Labels, int Count, int He
     public ImageBatch Shard(int rank, int ranks)
     {
         if (ranks == 1) return this;
-        int start = (int)((long)rank * Count / ranks), end = (int)((long)(rank + 1) * Count / ranks);
+        var (start, count) = new DataShard(rank, ranks).Slice(Count);
         int image = Channels * Height * Width, label = ImageLabels ? 1 : Height * Width;
         return this with
         {
-            Images = Images.AsSpan(start * image, (end - start) * image).ToArray(),
-            Labels = Labels.AsSpan(start * label, (end - start) * label).ToArray(),
-            Count = end - start,
-            Ids = Ids.Skip(start).Take(end - start).ToArray(),
+            Images = Images.AsSpan(start * image, count * image).ToArray(),
+            Labels = Labels.AsSpan(start * label, count * label).ToArray(),
+            Count = count,
+            Ids = Ids.Skip(start).Take(count).ToArray(),
         };
     }
 }
@@ -39,4 +39,10 @@ public interface IBatchSource
 
     /// <summary>The batches of <paramref name="epoch"/> from <paramref name="startBatch"/> on.</summary>
     IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation);
+
+    /// <summary>
+    /// The part of the data the batches hold (<see cref="DataShard.Whole"/> unless the source was built for one rank of a
+    /// data-parallel run: then training batches hold that rank's slice and an evaluation epoch only that rank's batches).
+    /// </summary>
+    DataShard Shard => DataShard.Whole;
 }

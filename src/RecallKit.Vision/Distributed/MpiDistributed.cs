@@ -76,25 +76,33 @@ public sealed unsafe class MpiDistributed : IDistributed
     /// <inheritdoc />
     public void AllReduceSum(Span<float> values)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (float* p = values) Check(allreduce((void*)InPlace, p, values.Length, mpiFloat, sum, world), "MPI_Allreduce");
+        Count(values.Length * sizeof(float), start);
     }
 
     /// <inheritdoc />
     public void AllReduceSum(Span<double> values)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (double* p = values) Check(allreduce((void*)InPlace, p, values.Length, mpiDouble, sum, world), "MPI_Allreduce");
+        Count(values.Length * sizeof(double), start);
     }
 
     /// <inheritdoc />
     public void AllReduceSum(Span<long> values)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (long* p = values) Check(allreduce((void*)InPlace, p, values.Length, mpiLong, sum, world), "MPI_Allreduce");
+        Count(values.Length * sizeof(long), start);
     }
 
     /// <inheritdoc />
     public void Broadcast(Span<byte> data, int root = 0)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         fixed (byte* p = data) Check(bcast(p, data.Length, mpiByte, root, world), "MPI_Bcast");
+        Count(data.Length, start);
     }
 
     /// <inheritdoc />
@@ -118,6 +126,12 @@ public sealed unsafe class MpiDistributed : IDistributed
         finalized(&done);
         if (done == 0) finalize();
     }
+
+    /// <inheritdoc />
+    public CollectiveTraffic Traffic { get; private set; } = CollectiveTraffic.None;
+
+    private void Count(long bytes, long start) =>
+        Traffic = new CollectiveTraffic(Traffic.Calls + 1, Traffic.Bytes + bytes, Traffic.Elapsed + System.Diagnostics.Stopwatch.GetElapsedTime(start));
 
     private static void Check(int code, string function)
     {

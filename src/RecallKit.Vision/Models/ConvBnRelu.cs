@@ -8,7 +8,7 @@ namespace RecallKit.Vision.Models;
 public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly SynchronizedBatchNorm2d bn;
 
     /// <param name="input_channels">Input channels.</param>
     /// <param name="output_channels">Output channels.</param>
@@ -20,7 +20,7 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     {
         conv = nn.Conv2d(input_channels, output_channels, kernel_size, stride: stride, padding: dilation * (kernel_size - 1) / 2,
             dilation: dilation, bias: false);
-        bn = nn.BatchNorm2d(output_channels);
+        bn = new SynchronizedBatchNorm2d(output_channels);
         RegisterComponents();
     }
 

@@ -13,13 +13,13 @@ namespace RecallKit.Vision.Models;
 internal sealed class ProjectionShortcut : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly SynchronizedBatchNorm2d bn;
     private readonly long stride;
 
     public ProjectionShortcut(long input_channels, long output_channels, long stride) : base(nameof(ProjectionShortcut))
     {
         conv = nn.Conv2d(input_channels, output_channels, 1, bias: false);
-        bn = nn.BatchNorm2d(output_channels);
+        bn = new SynchronizedBatchNorm2d(output_channels);
         this.stride = stride;
         register_module("0", conv);
         register_module("1", bn);

@@ -29,7 +29,7 @@ public enum ResNetDepth
 public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly SynchronizedBatchNorm2d bn1;
     private readonly MaxPool2d maxpool;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
@@ -57,7 +57,7 @@ public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)
         };
         Bottlenecked = bottleneck;
         conv1 = nn.Conv2d(in_channels, 64, 7, stride: 2, padding: 3, bias: false);
-        bn1 = nn.BatchNorm2d(64);
+        bn1 = new SynchronizedBatchNorm2d(64);
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         layer1 = Layer(64, blocks[0], 1, false);
         layer2 = Layer(128, blocks[1], 2, false);

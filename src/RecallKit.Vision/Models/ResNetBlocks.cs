@@ -9,9 +9,9 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
     public const int Expansion = 1;
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly SynchronizedBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly SynchronizedBatchNorm2d bn2;
     private readonly ProjectionShortcut? downsample;
 
     public BasicBlock(long inplanes, long planes, long stride, long dilation, long previous_dilation, ProjectionShortcut? downsample) : base(nameof(BasicBlock))
@@ -19,9 +19,9 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
         // torchvision: the first conv uses the block's dilation, the second the same; we follow torchvision's
         // _make_layer, which passes previous_dilation to the first block of a dilated layer.
         conv1 = nn.Conv2d(inplanes, planes, 3, stride: stride, padding: previous_dilation, dilation: previous_dilation, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
+        bn1 = new SynchronizedBatchNorm2d(planes);
         conv2 = nn.Conv2d(planes, planes, 3, padding: dilation, dilation: dilation, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new SynchronizedBatchNorm2d(planes);
         this.downsample = downsample;
         RegisterComponents();
     }
@@ -40,21 +40,21 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
 {
     public const int Expansion = 4;
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly SynchronizedBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly SynchronizedBatchNorm2d bn2;
     private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly SynchronizedBatchNorm2d bn3;
     private readonly ProjectionShortcut? downsample;
 
     public Bottleneck(long inplanes, long planes, long stride, long dilation, ProjectionShortcut? downsample) : base(nameof(Bottleneck))
     {
         conv1 = nn.Conv2d(inplanes, planes, 1, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
+        bn1 = new SynchronizedBatchNorm2d(planes);
         conv2 = nn.Conv2d(planes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        bn2 = new SynchronizedBatchNorm2d(planes);
         conv3 = nn.Conv2d(planes, planes * Expansion, 1, bias: false);
-        bn3 = nn.BatchNorm2d(planes * Expansion);
+        bn3 = new SynchronizedBatchNorm2d(planes * Expansion);
         this.downsample = downsample;
         RegisterComponents();
     }

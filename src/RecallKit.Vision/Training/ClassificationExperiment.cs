@@ -1,7 +1,8 @@
-using RecallKit.Vision.Data;
 using System.Diagnostics;
 using RecallKit.Losses;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Prefetch;
+using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
@@ -37,9 +38,11 @@ public static class ClassificationExperiment
                 resume, log, cancellation);
 
         using var loss = CreateLoss(config, classes.Count, counts);
-        var local = TrainBatches(config, data);
+        var shard = new DataShard(DistributedTensors.Current.Rank, DistributedTensors.Current.Size);
+        var local = TrainBatches(config, data, WorkerBatches.LocalShard(config, data_worker, shard));
         using var prefetch = WorkerBatches.For(config, local, data_worker);
-        var val = new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles);
+        var val = new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles,
+            shard: shard);
         int drwStart = (int)Math.Round(config.Loss.DrwStart * config.Schedule.Iterations);
         var task = new ClassificationTask(network, loss, classes, counts, drwStart);
         var result = new Trainer(config, task, (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }.Run(resume, cancellation);
@@ -49,8 +52,11 @@ public static class ClassificationExperiment
     }
 
     /// <summary>The training batches of <paramref name="config"/> (sampler, order and augmentation seeded by the config).</summary>
-    public static ClassificationBatches TrainBatches(TrainConfig config, ClassificationData data) =>
-        new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles);
+    /// <param name="config">The run.</param>
+    /// <param name="data">The dataset.</param>
+    /// <param name="shard">This rank's slice of every batch in a data-parallel run (default: the whole batch).</param>
+    public static ClassificationBatches TrainBatches(TrainConfig config, ClassificationData data, DataShard shard = default) =>
+        new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles, shard);
 
     /// <summary>The network of <paramref name="config"/>, initialised (ImageNet backbone or <c>model.init_from</c>) and frozen as its stage asks.</summary>
     /// <param name="config">The run.</param>

@@ -62,8 +62,8 @@ public sealed class ClassificationTask(ClassificationNetwork network, nn.Module 
     public double[] LastClassWeights() => TaskWeights.Of(loss, classes.Count);
 
     /// <inheritdoc />
-    public Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation) =>
-        ClassificationEvaluator.Evaluate(network, source, classes.Count, device, training_counts, cancellation);
+    public Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation, Func<Tensor, Tensor>? count_reducer = null) =>
+        ClassificationEvaluator.Evaluate(network, source, classes.Count, device, training_counts, cancellation, count_reducer);
 }
 
 /// <summary>Top-1/top-5 and per-class counts of a classifier over a split.</summary>
@@ -71,7 +71,7 @@ public static class ClassificationEvaluator
 {
     /// <summary>Evaluates <paramref name="model"/> (eval mode, restored afterwards).</summary>
     public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int num_classes, Device device,
-        IReadOnlyList<long>? training_counts, CancellationToken cancellation = default)
+        IReadOnlyList<long>? training_counts, CancellationToken cancellation = default, Func<Tensor, Tensor>? count_reducer = null)
     {
         using var tp = zeros(num_classes, ScalarType.Int64);
         using var gt = zeros(num_classes, ScalarType.Int64);
@@ -94,7 +94,18 @@ public static class ClassificationEvaluator
             predicted.add_(prediction.bincount(null, num_classes));
             top5 += best.cpu().eq(target.unsqueeze(1)).any(1).sum().item<long>();
         });
-        var metrics = ConfusionMetrics.FromCounts(tp.data<long>().ToArray(), gt.data<long>().ToArray(), predicted.data<long>().ToArray(), training_counts);
+        long[] tpCounts = tp.data<long>().ToArray(), gtCounts = gt.data<long>().ToArray(), predictedCounts = predicted.data<long>().ToArray();
+        if (count_reducer is not null)
+        {
+            // One reduction for every count: [tp | gt | predicted | top-5 hits].
+            using var all = tensor((long[])[.. tpCounts, .. gtCounts, .. predictedCounts, top5]);
+            var reduced = count_reducer(all).data<long>().ToArray();
+            tpCounts = reduced[..num_classes];
+            gtCounts = reduced[num_classes..(2 * num_classes)];
+            predictedCounts = reduced[(2 * num_classes)..(3 * num_classes)];
+            top5 = reduced[3 * num_classes];
+        }
+        var metrics = ConfusionMetrics.FromCounts(tpCounts, gtCounts, predictedCounts, training_counts);
         long total = metrics.GroundTruthCounts.Sum();
         return new Evaluation(TaskKind.Classification, metrics, total > 0 ? (double)top5 / total : double.NaN, training_counts);
     }

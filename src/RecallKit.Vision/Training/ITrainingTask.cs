@@ -37,5 +37,9 @@ public interface ITrainingTask
     double[] LastClassWeights();
 
     /// <summary>Evaluates the model on every batch of <paramref name="source"/> (eval mode, restored afterwards).</summary>
-    Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation);
+    /// <param name="source">The batches (in a data-parallel run: this rank's part of the split).</param>
+    /// <param name="device">Where the model runs.</param>
+    /// <param name="cancellation">Stops the evaluation (<see cref="OperationCanceledException"/>).</param>
+    /// <param name="count_reducer">Combines the int64 counts of every rank's part (a sum over the ranks); null with one process.</param>
+    Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation, Func<Tensor, Tensor>? count_reducer = null);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -42,9 +43,10 @@ public static class SegmentationExperiment
         if (config.Model.InitFrom is { } init && !(resume && File.Exists(new RunDirectory(config.Output).LastCheckpoint)))
             SegmentationInitialisation.Apply(model, init, config.Model.Architecture, classes, log);
         using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
-        var local = TrainBatches(config, trainSet);
+        var shard = new DataShard(DistributedTensors.Current.Rank, DistributedTensors.Current.Size);
+        var local = TrainBatches(config, trainSet, WorkerBatches.LocalShard(config, data_worker, shard));
         using var prefetch = WorkerBatches.For(config, local, data_worker);
-        var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles);
+        var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles, shard);
         var result = new Trainer(config, new SegmentationTask(model, loss, classes), (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }
             .Run(resume, cancellation);
         var trainSkipped = prefetch?.SkippedFiles ?? local.SkippedFiles;
@@ -56,8 +58,11 @@ public static class SegmentationExperiment
     }
 
     /// <summary>The training batches of <paramref name="config"/> (order and augmentation seeded by the config).</summary>
-    public static DatasetBatches TrainBatches(TrainConfig config, ISegmentationDataset trainSet) =>
+    /// <param name="config">The run.</param>
+    /// <param name="trainSet">The training split.</param>
+    /// <param name="shard">This rank's slice of every batch in a data-parallel run (default: the whole batch).</param>
+    public static DatasetBatches TrainBatches(TrainConfig config, ISegmentationDataset trainSet, DataShard shard = default) =>
         new(trainSet, config.Data.BatchSize,
             new AugmentationOptions(config.Data.CropWidth, config.Data.CropHeight, config.Data.ScaleMin, config.Data.ScaleMax, config.Data.Flip, config.Data.ColorJitter),
-            config.Seed, config.Data.SkipBadFiles);
+            config.Seed, config.Data.SkipBadFiles, shard);
 }

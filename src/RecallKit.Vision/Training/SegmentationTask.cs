@@ -38,8 +38,12 @@ public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Modul
     public double[] LastClassWeights() => TaskWeights.Of(loss, classes.Count);
 
     /// <inheritdoc />
-    public Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation) =>
-        new(TaskKind.Segmentation, SegmentationEvaluator.Evaluate(network, source, classes.Count, classes.IgnoreIndex, device, cancellation).compute());
+    public Evaluation Evaluate(IBatchSource source, Device device, CancellationToken cancellation, Func<Tensor, Tensor>? count_reducer = null)
+    {
+        using var matrix = SegmentationEvaluator.Evaluate(network, source, classes.Count, classes.IgnoreIndex, device, cancellation);
+        if (count_reducer is not null) matrix.reduce(count_reducer);
+        return new(TaskKind.Segmentation, matrix.compute());
+    }
 }
 
 /// <summary>The last class weights of a loss, for logs.</summary>

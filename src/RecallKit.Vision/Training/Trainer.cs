@@ -5,6 +5,7 @@ using RecallKit.Metrics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
+using RecallKit.Vision.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -70,12 +71,35 @@ public sealed class Trainer
     {
         var distributed = Distributed;
         int ranks = distributed.Size;
-        bool root = distributed.Rank == 0;
         if (config.Data.BatchSize % ranks != 0)
             throw new ConfigException(
                 $"data.batch_size = {config.Data.BatchSize} is not divisible by the {ranks} MPI ranks: each rank trains on data.batch_size / ranks images of every batch.");
         if (ranks > 1 && device.type != DeviceType.CPU)
             throw new ConfigException("distributed training (mpirun) runs on device = cpu only.");
+        var shard = new DataShard(distributed.Rank, ranks);
+        foreach (var (source, name) in new[] { (train, "training"), (val, "validation") })
+            if (!source.Shard.IsWhole && source.Shard != shard)
+                throw new ArgumentException($"the {name} batches were built for {source.Shard}, but this process is {shard}.");
+        // Evaluation is sharded by batch and its counts summed over the ranks; a source that cannot load a part is filtered here.
+        var evaluationBatches = ranks > 1 && val.Shard.IsWhole ? new OwnedBatches(val, shard) : val;
+        var evaluationCounts = DistributedTensors.CountReducer(distributed);
+        var synchronisedNorms = ranks > 1 && config.Model.SyncBn ? model.modules().OfType<SynchronizedBatchNorm2d>().ToArray() : [];
+        foreach (var norm in synchronisedNorms) norm.Group = distributed;
+        try
+        {
+            return RunLoop(resume, cancellation, distributed, evaluationBatches, evaluationCounts);
+        }
+        finally
+        {
+            foreach (var norm in synchronisedNorms) norm.Group = null;
+        }
+    }
+
+    private TrainingResult RunLoop(bool resume, CancellationToken cancellation, IDistributed distributed, IBatchSource evaluationBatches,
+        Func<Tensor, Tensor>? evaluationCounts)
+    {
+        int ranks = distributed.Size;
+        bool root = distributed.Rank == 0;
         var output = root ? this.output : TextWriter.Null; // other ranks write nothing
         var progressSink = root ? Progress : null;
         using var run = new RunDirectory(config.Output);
@@ -109,26 +133,30 @@ public sealed class Trainer
             config.Schedule.PolyPower);
 
         Evaluation? lastEval = null;
+        var evaluationTime = TimeSpan.Zero;
+        var evaluationTraffic = CollectiveTraffic.None;
+        var trafficAtStart = distributed.Traffic;
         var clock = Stopwatch.StartNew();
         int startIteration = progress.Iteration, iteration = progress.Iteration;
         double lastLoss = double.NaN;
         using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
         bool evaluationPending = progress.EvaluationPending;
 
-        // Runs the evaluation of step `at` on rank 0 (the others wait) and records it (log, TensorBoard, best checkpoint);
-        // false when it was cancelled (single process only: with several ranks stopping is decided at step boundaries).
+        // Runs the evaluation of step `at` (every rank its part of the split, counts summed over the ranks) and records it on
+        // rank 0 (log, TensorBoard, best checkpoint); false when it was cancelled (single process only: with several ranks
+        // stopping is decided at step boundaries).
         bool EvaluateAndRecord(int at)
         {
+            try
+            {
+                lastEval = Evaluate();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return false; // an interrupted evaluation is not recorded
+            }
             if (root)
             {
-                try
-                {
-                    lastEval = task.Evaluate(val, device, localCancellation);
-                }
-                catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-                {
-                    return false; // an interrupted evaluation is not recorded
-                }
                 evalLog!.Append(at, lastEval.Values);
                 var columns = Evaluation.Columns(task.Kind);
                 for (int c = 0; c < columns.Count; c++)
@@ -141,8 +169,18 @@ public sealed class Trainer
                     WriteMetrics(run.Combine("best_metrics.json"), at, lastEval);
                 }
             }
-            if (ranks > 1) distributed.Barrier(); // rank 0 evaluates alone; the others wait here
+            if (ranks > 1) distributed.Barrier(); // rank 0 records alone; the others wait here
             return true;
+        }
+
+        Evaluation Evaluate()
+        {
+            var before = distributed.Traffic;
+            var started = Stopwatch.GetTimestamp();
+            var evaluation = task.Evaluate(evaluationBatches, device, localCancellation, evaluationCounts);
+            evaluationTime += Stopwatch.GetElapsedTime(started);
+            evaluationTraffic = evaluationTraffic.Plus(distributed.Traffic.Since(before));
+            return evaluation;
         }
 
         if (evaluationPending && EvaluateAndRecord(iteration))
@@ -203,24 +241,29 @@ public sealed class Trainer
             output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
             return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
         }
-        if (root)
-        {
-            lastEval ??= task.Evaluate(val, device, localCancellation);
-            WriteMetrics(run.Metrics, iteration, lastEval);
-        }
+        lastEval ??= Evaluate();
+        if (root) WriteMetrics(run.Metrics, iteration, lastEval);
         if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss (schedule.skip_nonfinite).");
         if (ranks > 1) distributed.Barrier();
-        return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration);
+        return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration)
+        {
+            Steps = iteration - startIteration,
+            StepTime = clock.Elapsed - evaluationTime,
+            StepTraffic = distributed.Traffic.Since(trafficAtStart).Since(evaluationTraffic),
+        };
     }
 
     private float Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite, bool logging)
     {
+        using var noCollection = NoCollectionRegion.Enter();
         using var scope = NewDisposeScope();
         // Dropout and any other global randomness depend only on (seed, step), so a resumed run replays the same draws.
         // Rank r > 0 of a distributed run draws its own stream; rank 0 draws what a single process draws.
         manual_seed(unchecked(config.Seed * 1_000_003L + iteration + 7_919L * Distributed.Rank));
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-        var (images, labels) = BatchTensors.From(batch.Shard(Distributed.Rank, Distributed.Size), device);
+        // A source built for this rank already holds its part of the batch; otherwise every rank keeps its slice.
+        var part = train.Shard.IsWhole ? batch.Shard(Distributed.Rank, Distributed.Size) : batch;
+        var (images, labels) = BatchTensors.From(part, device);
         var value = task.ComputeLoss(images, labels, iteration);
         if (Distributed.Size > 1) return DistributedStep(value, labels, optimizer, nonFinite, logging);
         if (config.Schedule.SkipNonfinite && !value.isfinite().item<bool>())
@@ -429,6 +472,15 @@ public sealed class Trainer
 /// <param name="BestIteration">Step of the best validation result.</param>
 public sealed record TrainingResult(string Directory, int Iterations, bool Completed, Evaluation? Evaluation, double BestMetric, int BestIteration)
 {
+    /// <summary>Optimisation steps this call ran (fewer than <see cref="Iterations"/> when it resumed a run).</summary>
+    public int Steps { get; init; }
+
+    /// <summary>Wall time of those steps, evaluations excluded.</summary>
+    public TimeSpan StepTime { get; init; }
+
+    /// <summary>Collectives of those steps (gradient and count all-reduces; nothing with one process), evaluations excluded.</summary>
+    public CollectiveTraffic StepTraffic { get; init; } = CollectiveTraffic.None;
+
     /// <summary>Metrics of the last evaluation, if any.</summary>
     public ConfusionMetrics? Final => Evaluation?.Metrics;
 }

@@ -81,6 +81,21 @@ public sealed class ConfusionMatrix : IDisposable
         hist.add_(other.hist);
     }
 
+    /// <summary>
+    /// Replaces the counts by <paramref name="count_reducer"/>(counts), e.g. their sum over the ranks of a data-parallel run that
+    /// each counted a part of the split (the same hook as the losses' <c>count_reducer</c>); int64 [C, C] in, int64 [C, C] out.
+    /// </summary>
+    public void reduce(Func<Tensor, Tensor> count_reducer)
+    {
+        ArgumentNullException.ThrowIfNull(count_reducer);
+        var reduced = count_reducer(hist);
+        if (ReferenceEquals(reduced, hist)) return;
+        if (!reduced.shape.SequenceEqual(hist.shape) || reduced.dtype != ScalarType.Int64)
+            throw new ArgumentException(
+                $"ConfusionMatrix.reduce: the count_reducer returned {reduced.dtype} {InputValidation.Shape(reduced)}, expected Int64 [{num_classes}, {num_classes}].");
+        hist.copy_(reduced);
+    }
+
     /// <summary>Clears the counts.</summary>
     public void reset() => hist.zero_();
 

@@ -17,6 +17,7 @@ public sealed class ClassificationBatches : IBatchSource
     private readonly SamplerKind sampler;
     private readonly int seed;
     private readonly bool skipBadFiles;
+    private readonly DataShard shard;
     private readonly ConcurrentDictionary<string, string> skipped = new();
 
     /// <param name="dataset">The split.</param>
@@ -26,9 +27,12 @@ public sealed class ClassificationBatches : IBatchSource
     /// <param name="sampler">How training samples are drawn.</param>
     /// <param name="seed">Seed of order and augmentation.</param>
     /// <param name="skip_bad_files">Drop (and record) samples whose file cannot be decoded.</param>
+    /// <param name="shard">The part this process loads in a data-parallel run (default: everything).</param>
     public ClassificationBatches(IClassificationDataset dataset, int batch_size, ClassificationAugmentation augmentation, bool training,
-        SamplerKind sampler = SamplerKind.Uniform, int seed = 0, bool skip_bad_files = false)
+        SamplerKind sampler = SamplerKind.Uniform, int seed = 0, bool skip_bad_files = false,
+        DataShard shard = default)
     {
+        this.shard = shard;
         if (batch_size < 1) throw new ArgumentOutOfRangeException(nameof(batch_size), batch_size, "batch_size must be at least 1.");
         if (training && dataset.Count < batch_size)
             throw new ArgumentException($"the training split has {dataset.Count} images, fewer than batch_size = {batch_size}.", nameof(batch_size));
@@ -48,18 +52,28 @@ public sealed class ClassificationBatches : IBatchSource
     public int BatchesPerEpoch => training ? dataset.Count / batchSize : (dataset.Count + batchSize - 1) / batchSize;
 
     /// <inheritdoc />
+    public DataShard Shard => shard.IsWhole ? DataShard.Whole : shard;
+
+    /// <inheritdoc />
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
         var order = training
             ? ClassSampler.Epoch(dataset.Labels, dataset.ClassNames.Count, sampler, seed, epoch)
             : Enumerable.Range(0, dataset.Count).ToArray();
         for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
-            yield return Prepare(order, epoch, b, cancellation);
+            if (training || shard.Owns(b))
+                yield return Prepare(order, epoch, b, cancellation);
     }
 
     private ImageBatch Prepare(int[] order, int epoch, int batch, CancellationToken cancellation)
     {
         int start = batch * batchSize, count = Math.Min(batchSize, order.Length - start);
+        if (training)
+        {
+            var (offset, length) = shard.Slice(count); // augmentation seeds stay those of the sample's place in the whole batch
+            start += offset;
+            count = length;
+        }
         var inputs = new float[count][];
         try
         {

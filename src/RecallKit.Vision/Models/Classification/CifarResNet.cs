@@ -12,7 +12,7 @@ namespace RecallKit.Vision.Models.Classification;
 public sealed class CifarResNet : FeatureExtractor
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly SynchronizedBatchNorm2d bn1;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
     private readonly Sequential layer3;
@@ -22,7 +22,7 @@ public sealed class CifarResNet : FeatureExtractor
     public CifarResNet(int blocks_per_stage = 5, int in_channels = 3) : base(nameof(CifarResNet))
     {
         conv1 = nn.Conv2d(in_channels, 16, 3, padding: 1, bias: false);
-        bn1 = nn.BatchNorm2d(16);
+        bn1 = new SynchronizedBatchNorm2d(16);
         layer1 = Stage(16, 16, blocks_per_stage, 1);
         layer2 = Stage(16, 32, blocks_per_stage, 2);
         layer3 = Stage(32, 64, blocks_per_stage, 2);
