@@ -50,7 +50,7 @@ internal static class PythonTorch
 
     private static async Task<string?> FindProblemAsync()
     {
-        if (!File.Exists(Interpreter)) return $"{Interpreter} is missing: apt-get install python3-torch";
+        if (!File.Exists(Interpreter)) return $"python3-torch is missing (there is no {Interpreter}): apt-get install python3-torch";
         var probe = Path.Combine(Path.GetTempPath(), $"recallkit-probe-torch-{Environment.ProcessId}.py");
         await File.WriteAllTextAsync(probe, "import torch\nprint(torch.__version__)\n");
         try
