@@ -3,20 +3,33 @@ using RecallKit.Vision.Training;
 
 namespace RecallKit.Cli.Commands;
 
-/// <summary><c>recallkit export --checkpoint ckpt --out model.ckpt</c>: the weights inference needs (SDN: backbone f and head h only).</summary>
+/// <summary>
+/// <c>recallkit export --checkpoint ckpt --out model.ckpt [--format recallkit|pytorch]</c>: the weights inference needs (SDN:
+/// backbone f and head h only), as a RecallKit checkpoint or as a PyTorch state_dict with a JSON description beside it.
+/// </summary>
 internal static class ExportCommand
 {
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train.", Required = true };
-        var output = new Option<string>("--out") { Description = "Inference checkpoint to write (eval and predict read it).", Required = true };
-        var command = new Command("export", "Write an inference checkpoint: no optimiser or loss state; an SDN classifier keeps only f and h.") { checkpoint, output };
+        var output = new Option<string>("--out") { Description = "File to write: an inference checkpoint (eval and predict read it) or, with --format pytorch, a .pt file.", Required = true };
+        var format = new Option<ExportFormat>("--format")
+        {
+            Description = "recallkit (default): an inference checkpoint; pytorch: a state_dict for torch.load plus <out>.json (architecture, classes, "
+                + "input normalisation) for interop/python/recallkit_models.py.",
+            DefaultValueFactory = _ => ExportFormat.RecallKit,
+            HelpName = "recallkit|pytorch",
+        };
+        var command = new Command("export", "Write the inference weights: no optimiser or loss state; an SDN classifier keeps only f and h.") { checkpoint, output, format };
         command.SetAction(r => CliErrors.Run(() =>
         {
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             var path = r.GetValue(output)!;
-            model.Export(path);
-            Console.WriteLine($"saved {path} ({new FileInfo(path).Length / 1024.0 / 1024.0:F1} MB, {model.Network.parameters().Sum(p => p.numel()):N0} parameters in the network)");
+            string? description = null;
+            if (r.GetValue(format) == ExportFormat.PyTorch) description = model.ExportPyTorch(path);
+            else model.Export(path);
+            Console.WriteLine($"saved {path} ({new FileInfo(path).Length / 1024.0 / 1024.0:F1} MB, {model.Network.parameters().Sum(p => p.numel()):N0} parameters in the network)"
+                + (description is null ? "" : $" and {description}"));
             return 0;
         }));
         return command;

@@ -23,7 +23,10 @@ public sealed record ModelConfig
     /// <summary>Classification: joint training, or a decoupling stage on top of <see cref="InitFrom"/>.</summary>
     public TrainingStage Stage { get; init; } = TrainingStage.Joint;
 
-    /// <summary>Checkpoint whose model weights start this run (required by crt, lws and tau_norm; <c>{seed}</c> is replaced by the seed).</summary>
+    /// <summary>
+    /// Checkpoint whose model weights start this run (required by crt, lws and tau_norm; <c>{seed}</c> is replaced by the seed): a
+    /// RecallKit checkpoint, or a PyTorch state_dict written by <c>torch.save</c> with the same keys (told apart by content).
+    /// </summary>
     public string? InitFrom { get; init; }
 
     /// <summary>

@@ -14,6 +14,9 @@ namespace RecallKit.Vision.Training;
 public sealed class Checkpoint : IDisposable
 {
     private static readonly byte[] Magic = "RECALLKIT-CKPT-1\n"u8.ToArray();
+
+    /// <summary>Whether <paramref name="head"/> (the first bytes of a file) starts like a checkpoint.</summary>
+    internal static bool StartsWithMagic(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
     private const int HashLength = 32;
     private const int BufferSize = 1 << 20;
 

@@ -81,16 +81,18 @@ public static class ClassificationExperiment
             }
             if (initialise && m.InitFrom is { } init)
             {
-                using var source = TrainedModel.Load(init);
-                if (source.Config.Model.Architecture != m.Architecture || source.Config.Model.Head != m.Head || source.Config.Model.Classifier != m.Classifier
-                    || source.Classes.Count != num_classes)
+                using var source = InitialWeights.Load(init);
+                // A bare PyTorch state_dict says nothing about itself: its keys and shapes are checked below.
+                if (source.Architecture is { } architecture && source.ClassNames is { } names
+                    && (architecture != m.Architecture || source.Head != m.Head || source.Classifier != m.Classifier || names.Count != num_classes))
                     throw new InvalidDataException(
-                        $"model.init_from = {init} holds a {source.Config.Model.Architecture} ({source.Config.Model.Head} head, {source.Config.Model.Classifier} classifier, {source.Classes.Count} classes); this run needs {m.Architecture} ({m.Head} head, {m.Classifier} classifier, {num_classes} classes).");
-                if (class_names is not null && !source.Classes.Names.SequenceEqual(class_names))
-                    throw new InvalidDataException($"model.init_from = {init} was trained on classes {string.Join(", ", source.Classes.Names.Take(5))}, … which differ from this dataset's {string.Join(", ", class_names.Take(5))}, … (names or order).");
-                ModelKeys.Check(init, ModelKeys.Describe(source.Network), network, $"{m.Architecture} with {num_classes} classes");
-                network.load_state_dict(source.Network.state_dict());
-                log.WriteLine($"initialised from {init}");
+                        $"model.init_from = {init} holds a {architecture} ({source.Head} head, {source.Classifier} classifier, {names.Count} classes); this run needs {m.Architecture} ({m.Head} head, {m.Classifier} classifier, {num_classes} classes).");
+                if (class_names is not null && source.ClassNames is { } trained && !trained.SequenceEqual(class_names))
+                    throw new InvalidDataException($"model.init_from = {init} was trained on classes {string.Join(", ", trained.Take(5))}, … which differ from this dataset's {string.Join(", ", class_names.Take(5))}, … (names or order).");
+                ModelKeys.Check(init, source.Shapes(), network, $"{m.Architecture} with {num_classes} classes");
+                using (no_grad())
+                    foreach (var (key, tensor) in network.state_dict()) tensor.copy_(source.State[key]);
+                log.WriteLine($"initialised from {init}{(source.IsPyTorch ? " (PyTorch state_dict)" : "")}");
             }
             switch (m.Stage)
             {

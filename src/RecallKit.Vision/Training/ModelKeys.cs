@@ -27,7 +27,12 @@ public static class ModelKeys
     public static void Check(string source, string? stored, torch.nn.Module module, string what)
     {
         if (stored is null) return;
-        var saved = JsonSerializer.Deserialize<Dictionary<string, long[]>>(stored) ?? [];
+        Check(source, JsonSerializer.Deserialize<Dictionary<string, long[]>>(stored) ?? [], module, what);
+    }
+
+    /// <summary>Throws an <see cref="InvalidDataException"/> naming every difference between <paramref name="saved"/> (a file's shapes by key) and <paramref name="module"/>'s.</summary>
+    public static void Check(string source, IReadOnlyDictionary<string, long[]> saved, torch.nn.Module module, string what)
+    {
         var current = module.state_dict().ToDictionary(p => p.Key, p => p.Value.shape);
         var missing = current.Keys.Where(k => !saved.ContainsKey(k)).ToList();
         var unexpected = saved.Keys.Where(k => !current.ContainsKey(k)).ToList();

@@ -7,9 +7,11 @@ using static TorchSharp.torch;
 namespace RecallKit.Vision.Training;
 
 /// <summary>
-/// <c>model.init_from</c> for segmentation: fine-tunes from another run's checkpoint of the same architecture. With the same
-/// classes every tensor is copied; with other classes (another dataset) everything but the classifier is copied and the
-/// classifier keeps its fresh initialisation. Every other difference in names or shapes is an error listing the keys.
+/// <c>model.init_from</c> for segmentation: fine-tunes from another run's checkpoint of the same architecture, or from a PyTorch
+/// state_dict with the same keys (<see cref="InitialWeights"/>). With the same classes every tensor is copied; with other
+/// classes (another dataset) everything but the classifier is copied and the classifier keeps its fresh initialisation — a
+/// bare state_dict names no classes, so there its classifier is copied when its shape fits and kept fresh otherwise. Every
+/// other difference in names or shapes is an error listing the keys.
 /// </summary>
 public static class SegmentationInitialisation
 {
@@ -23,13 +25,15 @@ public static class SegmentationInitialisation
     /// <exception cref="InvalidDataException">Another architecture or task, or keys/shapes that differ outside the classifier.</exception>
     public static Report Apply(nn.Module<Tensor, Tensor> model, string checkpoint, Architecture architecture, DatasetClasses classes, TextWriter log)
     {
-        using var source = TrainedModel.Load(checkpoint);
-        var trained = source.Config.Model.Architecture;
-        if (trained != architecture)
+        using var source = InitialWeights.Load(checkpoint);
+        if (source.Architecture is { } trained && trained != architecture)
             throw new InvalidDataException($"model.init_from = {checkpoint} holds a {trained}; this run trains a {architecture}. Fine-tuning needs the same architecture.");
-        bool sameClasses = source.Classes.Names.SequenceEqual(classes.Names);
         var target = model.state_dict();
-        var from = source.Network.state_dict();
+        var from = source.State;
+        bool sameClasses = source.ClassNames is { } names
+            ? names.SequenceEqual(classes.Names)
+            : target.Where(p => p.Key.StartsWith(ClassifierPrefix, StringComparison.Ordinal))
+                .All(p => from.TryGetValue(p.Key, out var f) && f.shape.SequenceEqual(p.Value.shape));
         bool Reinitialise(string key) => !sameClasses && key.StartsWith(ClassifierPrefix, StringComparison.Ordinal);
         var problems = target.Where(p => !Reinitialise(p.Key))
             .Select(p => !from.TryGetValue(p.Key, out var f) ? $"{p.Key} is missing from the file"
@@ -55,8 +59,17 @@ public static class SegmentationInitialisation
                 loaded.Add(key);
             }
         }
-        log.WriteLine($"initialised from {checkpoint}: {loaded.Count} tensors loaded" + (reinitialised.Count == 0 ? "" :
-            $"; {string.Join(", ", reinitialised)} kept their fresh initialisation because the checkpoint's {source.Classes.Count} classes ({string.Join(", ", source.Classes.Names.Take(4))}{(source.Classes.Count > 4 ? ", …" : "")}) differ from this dataset's {classes.Count}"));
+        log.WriteLine($"initialised from {checkpoint}: {loaded.Count} tensors loaded{(source.IsPyTorch ? " (PyTorch state_dict)" : "")}"
+            + (reinitialised.Count == 0 ? "" : $"; {string.Join(", ", reinitialised)} kept their fresh initialisation because {WhyClassesDiffer(source, classes)}"));
         return new Report(loaded, reinitialised);
+    }
+
+    private static string WhyClassesDiffer(InitialWeights source, DatasetClasses classes)
+    {
+        if (source.ClassNames is not { } names)
+            return source.State.TryGetValue(ClassifierPrefix + "weight", out var w)
+                ? $"the file's classifier has {w.shape[0]} outputs, this dataset {classes.Count} classes"
+                : $"the file has no {ClassifierPrefix}weight";
+        return $"the checkpoint's {names.Count} classes ({string.Join(", ", names.Take(4))}{(names.Count > 4 ? ", …" : "")}) differ from this dataset's {classes.Count}";
     }
 }

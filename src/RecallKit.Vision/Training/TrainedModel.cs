@@ -2,6 +2,7 @@ using System.Text.Json;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
 using TorchSharp;
@@ -70,12 +71,24 @@ public sealed class TrainedModel : IDisposable
     /// </summary>
     public void Export(string path)
     {
-        var decoupled = Network is ClassificationNetwork { Decoupled: true };
-        var config = decoupled ? Config with { Model = Config.Model with { Head = HeadKind.Linear } } : Config;
-        var skip = decoupled ? Network.state_dict().Keys.Where(k => k.StartsWith("fc_g.", StringComparison.Ordinal)).ToList() : [];
-        using var checkpoint = RunCheckpoint.Create(config, TrainingProgress.Start, Classes, TrainingCounts, Network, skip);
+        var config = Network is ClassificationNetwork { Decoupled: true } ? Config with { Model = Config.Model with { Head = HeadKind.Linear } } : Config;
+        using var checkpoint = RunCheckpoint.Create(config, TrainingProgress.Start, Classes, TrainingCounts, Network, KeysNotNeededForInference());
         checkpoint.Save(path);
     }
+
+    /// <summary>
+    /// Writes the inference weights (as <see cref="Export"/> chooses them) as a PyTorch state_dict that <c>torch.load</c> reads,
+    /// and beside it (<c>path + ".json"</c>) the architecture, classes and input normalisation that
+    /// <c>interop/python/recallkit_models.py</c> builds the module from.
+    /// </summary>
+    /// <returns>The path of the description file.</returns>
+    public string ExportPyTorch(string path) =>
+        PyTorchExport.Write(Network, PyTorchModelInfo.Describe(Config, Classes), path, KeysNotNeededForInference());
+
+    /// <summary>An SDN classifier's head g (inference uses h).</summary>
+    private List<string> KeysNotNeededForInference() => Network is ClassificationNetwork { Decoupled: true }
+        ? Network.state_dict().Keys.Where(k => k.StartsWith("fc_g.", StringComparison.Ordinal)).ToList()
+        : [];
 
     /// <inheritdoc />
     public void Dispose() => Network.Dispose();
