@@ -39,6 +39,8 @@ switch (suite)
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
         break;
+    case "compare-pytorch":
+        return PyTorchComparison.Run(args, threads);
     case "checkpoint":
         CheckpointBenchmark.Run();
         break;
@@ -53,7 +55,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch");
         return 2;
 }
 return 0;

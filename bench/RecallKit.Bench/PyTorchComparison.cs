@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Text.Json;
+using RecallKit.Losses;
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Bench;
+
+/// <summary>
+/// <c>bench compare-pytorch</c>: the training step of the same network (interop/python/recallkit_models.py mirrors RecallKit's
+/// modules), batch, optimiser (SGD, momentum 0.9, weight decay 1e-4) and loss, timed in RecallKit's <see cref="Trainer"/>
+/// (its real step: batch to tensors, dispose scope, forward, loss, backward, optimiser, the loss read back) and in PyTorch
+/// (bench/pytorch/train_step.py, Debian's python3-torch), one after the other in the same run, same thread count.
+/// </summary>
+internal static class PyTorchComparison
+{
+    private const string Python = "/usr/bin/python3"; // Debian's, with python3-torch (a python3 earlier on PATH may lack torch)
+
+    private sealed record Case(string Name, Architecture Architecture, string PythonName, int Classes, int Batch, int Height, int Width,
+        LossKind Loss, string PythonLoss);
+
+    private static readonly Case[] Cases =
+    [
+        new("LiteSeg, CE, 8×3×96×192", Architecture.LiteSeg, "lite_seg", 10, 8, 96, 192, LossKind.CrossEntropy, "cross_entropy"),
+        new("LiteSeg, recall CE (PyTorch: official code)", Architecture.LiteSeg, "lite_seg", 10, 8, 96, 192, LossKind.Recall, "official_recall"),
+        new("ResNet-18 classifier, CE, 8×3×224×224", Architecture.ResNet18, "resnet18", 100, 8, 224, 224, LossKind.CrossEntropy, "cross_entropy"),
+        new("DeepLabV3+ R18, CE, 2×3×256×512", Architecture.DeepLabV3PlusResNet18, "deeplabv3plus_resnet18", 19, 2, 256, 512, LossKind.CrossEntropy, "cross_entropy"),
+    ];
+
+    public static int Run(string[] args, int threads)
+    {
+        if (!File.Exists(Python))
+        {
+            Console.Error.WriteLine($"{Python} is missing: apt-get install python3-torch");
+            return 2;
+        }
+        int steps = Options.Int(args, "--steps", 10), warmup = Options.Int(args, "--warmup", 2);
+        var script = Path.Combine(RepositoryRoot(), "bench", "pytorch", "train_step.py");
+        Console.WriteLine($"# training step, RecallKit (TorchSharp 0.107, libtorch 2.10) vs PyTorch ({Python}), {threads} threads, SGD; median of {steps} steps after {warmup} warm-up");
+        Console.WriteLine("| case | RecallKit ms/step | PyTorch ms/step | RecallKit / PyTorch |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var c in Cases)
+        {
+            double mine = Median(RecallKitSteps(c, steps, warmup, threads));
+            var (theirs, version) = PyTorchSteps(script, c, steps, warmup, threads);
+            Console.WriteLine($"| {c.Name} | {mine:F0} | {Median(theirs):F0} | {mine / Median(theirs):F2}× |");
+            if (c == Cases[^1]) Console.WriteLine($"(PyTorch {version})");
+        }
+        return 0;
+    }
+
+    /// <summary>Milliseconds of each step after the warm-up, from the trainer's per-step progress reports.</summary>
+    private static double[] RecallKitSteps(Case c, int steps, int warmup, int threads)
+    {
+        var output = Directory.CreateTempSubdirectory("recallkit-bench-step-").FullName;
+        try
+        {
+            bool segmentation = c.Architecture.Task() == TaskKind.Segmentation;
+            var config = new TrainConfig
+            {
+                Output = output,
+                Threads = threads,
+                Data = new DataConfig { BatchSize = c.Batch, Prefetch = PrefetchMode.Off },
+                Model = new ModelConfig { Architecture = c.Architecture },
+                Loss = new LossConfig { Kind = c.Loss },
+                Optimizer = new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9, WeightDecay = 1e-4 },
+                Schedule = new ScheduleConfig { Iterations = warmup + steps, EvalEvery = 0, LogEvery = warmup + steps, CheckpointEvery = warmup + steps },
+            };
+            var names = Enumerable.Range(0, c.Classes).Select(i => $"class{i}").ToArray();
+            manual_seed(0);
+            ITrainingTask task;
+            if (segmentation)
+            {
+                var classes = new DatasetClasses(names, names.Select(_ => ((byte)0, (byte)0, (byte)0)).ToArray(), 255);
+                var model = SegmentationModels.Create(c.Architecture, c.Classes);
+                var loss = LossFactory.Create(config.Loss, c.Classes, 255, null);
+                task = new SegmentationTask(model, loss, classes);
+            }
+            else
+            {
+                var classes = ClassificationDatasets.Describe(names);
+                var network = ClassificationModels.Create(c.Architecture, c.Classes, 3, decoupled: false);
+                task = new ClassificationTask(network, LossFactory.Create(config.Loss, c.Classes, -100, null), classes, Enumerable.Repeat(1L, c.Classes).ToArray());
+            }
+            var batches = new SameBatch(c, segmentation, warmup + steps);
+            var clock = new StepClock();
+            new Trainer(config, task, batches, new SameBatch(c with { Batch = 1 }, segmentation, 1), TextWriter.Null) { Progress = clock }.Run(resume: false);
+            return clock.Milliseconds.Skip(warmup).ToArray();
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    private static (double[] ms, string version) PyTorchSteps(string script, Case c, int steps, int warmup, int threads)
+    {
+        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new object[] { script, c.PythonName, c.Classes, c.Batch, c.Height, c.Width, c.PythonLoss, steps, warmup, threads })
+            info.ArgumentList.Add(a.ToString()!);
+        info.Environment["OMP_NUM_THREADS"] = threads.ToString();
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} failed (exit {process.ExitCode}): {stderr.Result}");
+        using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        return (json.RootElement.GetProperty("ms_per_step").EnumerateArray().Select(e => e.GetDouble()).ToArray(),
+            json.RootElement.GetProperty("torch").GetString() ?? "?");
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "RecallKit.slnx"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+        return dir;
+    }
+
+    /// <summary>Time between consecutive step reports (the first from the trainer's start).</summary>
+    private sealed class StepClock : IProgress<TrainingStatus>
+    {
+        private long last = Stopwatch.GetTimestamp();
+
+        public List<double> Milliseconds { get; } = [];
+
+        public void Report(TrainingStatus value)
+        {
+            long now = Stopwatch.GetTimestamp();
+            Milliseconds.Add(Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
+            last = now;
+        }
+    }
+
+    /// <summary>One random batch, yielded <paramref name="count"/> times (labels without the ignore id: the official recall code fails on it).</summary>
+    private sealed class SameBatch(Case c, bool segmentation, int count) : IBatchSource
+    {
+        public int BatchesPerEpoch => count;
+
+        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+        {
+            var random = new Random(1);
+            var images = new float[c.Batch * 3 * c.Height * c.Width];
+            for (int i = 0; i < images.Length; i++) images[i] = (float)(random.NextDouble() * 2 - 1);
+            var labels = new long[segmentation ? c.Batch * c.Height * c.Width : c.Batch];
+            for (int i = 0; i < labels.Length; i++) labels[i] = random.Next(c.Classes);
+            var batch = new ImageBatch(images, labels, c.Batch, c.Height, c.Width, Enumerable.Range(0, c.Batch).Select(i => $"image{i}").ToArray(),
+                ImageLabels: !segmentation);
+            for (int b = startBatch; b < count; b++) yield return batch;
+        }
+    }
+}
