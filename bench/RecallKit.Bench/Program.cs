@@ -39,6 +39,9 @@ switch (suite)
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
         break;
+    case "confusion":
+        ConfusionBenchmark.Run(repeats);
+        break;
     case "compare-pytorch":
         return PyTorchComparison.Run(args, threads);
     case "checkpoint":
@@ -55,7 +58,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch | confusion");
         return 2;
 }
 return 0;

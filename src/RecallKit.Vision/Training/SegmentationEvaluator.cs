@@ -15,7 +15,7 @@ public static class SegmentationEvaluator
         var matrix = new ConfusionMatrix(num_classes, ignore_index);
         try
         {
-            EvaluationPass.Run(model, source, device, cancellation, (logits, labels) => matrix.update(logits.argmax(1), labels));
+            EvaluationPass.Run(model, source, device, cancellation, (logits, labels) => matrix.update_from_logits(logits, labels));
             return matrix;
         }
         catch

@@ -72,6 +72,32 @@ public sealed class ConfusionMatrix : IDisposable
         hist.add_((gt * num_classes + p).bincount(null, (long)num_classes * num_classes).view(num_classes, num_classes));
     }
 
+    /// <summary>
+    /// Adds a batch of logits [N, C, d…] (the prediction is their arg-max over C, torch's rule for ties and NaN) and ground truth
+    /// [N, d…]. Same counts as <c>update(logits.argmax(1), targets)</c>; on the CPU one pass over the logits, without the
+    /// intermediate prediction tensor.
+    /// </summary>
+    public void update_from_logits(Tensor logits, Tensor targets)
+    {
+        if (logits.dim() < 2 || logits.shape[1] != num_classes)
+            throw new ArgumentException($"ConfusionMatrix.update_from_logits: logits {InputValidation.Shape(logits)} must be [N, {num_classes}, …].");
+        var expected = logits.shape.Where((_, i) => i != 1).ToArray();
+        if (!targets.shape.SequenceEqual(expected))
+            throw new ArgumentException(
+                $"ConfusionMatrix.update_from_logits: targets {InputValidation.Shape(targets)} must be [{string.Join(", ", expected)}] for logits {InputValidation.Shape(logits)}.");
+        if (!ConfusionKernel.Supports(logits, targets))
+        {
+            using var predictions = logits.argmax(1);
+            update(predictions, targets);
+            return;
+        }
+        var counts = new long[num_classes * num_classes];
+        if (ConfusionKernel.Count(logits, targets, ignore_index, counts, Math.Max(1, get_num_threads())) is { } bad)
+            throw new ArgumentException($"ConfusionMatrix.update: ground-truth class id {bad} is outside [0, {num_classes}) and not ignore_index ({ignore_index}).");
+        using var added = tensor(counts, [num_classes, num_classes]);
+        hist.add_(added);
+    }
+
     /// <summary>Adds the counts of another matrix with the same number of classes (e.g. from another worker).</summary>
     public void merge(ConfusionMatrix other)
     {
