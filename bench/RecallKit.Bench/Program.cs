@@ -39,6 +39,9 @@ switch (suite)
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
         break;
+    case "profile":
+        DemoProfile.Run(Options.Int(args, "--steps", 50));
+        break;
     case "confusion":
         ConfusionBenchmark.Run(repeats);
         break;
@@ -58,7 +61,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch | confusion");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch | confusion | profile");
         return 2;
 }
 return 0;
