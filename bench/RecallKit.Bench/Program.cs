@@ -39,6 +39,9 @@ switch (suite)
     case "data":
         TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
         break;
+    case "onnx":
+        OnnxBenchmark.Run(threads, Options.Int(args, "--repeats", 15));
+        break;
     case "checkpoint":
         CheckpointBenchmark.Run();
         break;
@@ -53,7 +56,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | onnx | distributed");
         return 2;
 }
 return 0;

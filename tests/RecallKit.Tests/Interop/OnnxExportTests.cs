@@ -102,6 +102,18 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     [Fact]
+    public void AnOnnxModelWithoutRecallKitMetadataIsAClearError()
+    {
+        var path = Path.Combine(directory, "small_cnn.onnx");
+        using (Exported(Cases.Single(c => c.Network.Name == "small_cnn"), path)) { }
+        var model = RecallKit.Onnx.Protos.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        model.MetadataProps.Clear();
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        var e = Assert.Throws<InvalidDataException>(() => new OnnxPredictor(path));
+        Assert.Equal($"{path} is an ONNX model but has no 'recallkit' metadata (classes, input normalisation); export it with recallkit export --format onnx.", e.Message);
+    }
+
+    [Fact]
     public void AnInputOfTheWrongShapeIsAClearError()
     {
         var path = Path.Combine(directory, "small_cnn.onnx");
