@@ -18,6 +18,8 @@ public sealed record OnnxCase(ExportCase Network, long[] First, long[] Second)
 /// <c>export --format onnx</c> round trips: every architecture, with random weights and batch-norm statistics, is exported and
 /// run in ONNX Runtime at two batch sizes and two image sizes (the graph's dimensions are symbolic), and its logits must equal
 /// TorchSharp's eval-mode logits within 1e-4 absolute, or 1e-4 relative to the largest |logit| when that exceeds 1.
+/// ResNet-101 and ResNet-152 (DeepLabV3+ and classifier) are left out to keep the group fast: they are made of the same
+/// bottleneck blocks as ResNet-50 (measured once: max |Δ| 1.2e-6 and 2.4e-6, 11 s and 18 s on two busy cores).
 /// </summary>
 public sealed class OnnxExportTests : IDisposable
 {
@@ -28,6 +30,7 @@ public sealed class OnnxExportTests : IDisposable
         new(new("lite_seg", Architecture.LiteSeg, "rgb"), [1, 3, 64, 64], [2, 3, 48, 80]),
         new(new("deeplabv3plus_resnet18", Architecture.DeepLabV3PlusResNet18, "rgb"), [1, 3, 112, 112], [2, 3, 64, 96]),
         new(new("deeplabv3plus_resnet18_os8", Architecture.DeepLabV3PlusResNet18, "rgb", OutputStride: 8), [1, 3, 64, 64], [2, 3, 40, 56]),
+        new(new("deeplabv3plus_resnet34", Architecture.DeepLabV3PlusResNet34, "rgb"), [1, 3, 32, 32], [2, 3, 40, 48]),
         new(new("deeplabv3plus_resnet50", Architecture.DeepLabV3PlusResNet50, "rgb"), [1, 3, 48, 48], [2, 3, 40, 56]),
         new(new("small_cnn", Architecture.SmallCnn, "grey"), [1, 1, 28, 28], [3, 1, 32, 36]),
         new(new("small_cnn_cosine", Architecture.SmallCnn, "grey", Classifier: ClassifierKind.Cosine), [1, 1, 28, 28], [3, 1, 32, 36]),
