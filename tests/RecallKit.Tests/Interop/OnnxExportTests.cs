@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Onnx;
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
@@ -20,7 +21,10 @@ public sealed record OnnxCase(ExportCase Network, long[] First, long[] Second)
 /// TorchSharp's eval-mode logits within 1e-4 absolute, or 1e-4 relative to the largest |logit| when that exceeds 1.
 /// ResNet-101 and ResNet-152 (DeepLabV3+ and classifier) are left out to keep the group fast: they are made of the same
 /// bottleneck blocks as ResNet-50 (measured once: max |Δ| 1.2e-6 and 2.4e-6, 11 s and 18 s on two busy cores).
+/// Runs alone (the collection disables parallelism): ONNX Runtime's threads on top of the parallel tests slowed the training
+/// processes of Training/DistributedTrainingTests enough to expose their NaN race (docs: Directory.Build.props).
 /// </summary>
+[Collection(nameof(GlobalTorchState))]
 public sealed class OnnxExportTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("recallkit-onnx-").FullName;
