@@ -47,6 +47,9 @@ switch (suite)
         break;
     case "compare-pytorch":
         return PyTorchComparison.Run(args, threads);
+    case "onnx":
+        OnnxBenchmark.Run(threads, Options.Int(args, "--repeats", 15));
+        break;
     case "checkpoint":
         CheckpointBenchmark.Run();
         break;
@@ -61,7 +64,7 @@ switch (suite)
         TrainBenchmark.Memory(steps);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch | confusion | profile");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch | confusion | profile | onnx");
         return 2;
 }
 return 0;

@@ -41,10 +41,10 @@ internal static class ClassifyImages
         Console.WriteLine($"saved {path}");
     }
 
-    private static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+    internal static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 
     /// <summary>Decodes as the training data was: grayscale for 1-channel models, shorter side resized for image-file datasets, small datasets resized to the input size.</summary>
-    private static RawImage Decode(string file, ClassificationAugmentation augmentation, int resizeShorter)
+    internal static RawImage Decode(string file, ClassificationAugmentation augmentation, int resizeShorter)
     {
         int channels = augmentation.Mean.Length;
         if (channels == 1)

@@ -6,23 +6,32 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Cli.Commands;
 
-/// <summary><c>recallkit predict --checkpoint ckpt --input img-or-dir --out DIR</c>: colour-coded label PNGs and overlays.</summary>
+/// <summary>
+/// <c>recallkit predict --checkpoint ckpt --input img-or-dir --out DIR</c>: colour-coded label PNGs and overlays; with
+/// <c>--model model.onnx</c> instead of <c>--checkpoint</c> the same through ONNX Runtime (<see cref="OnnxPredictImages"/>).
+/// </summary>
 internal static class PredictCommand
 {
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
 
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train.", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train." };
+        var onnxModel = new Option<string>("--model") { Description = "Instead of --checkpoint: an ONNX model written by export --format onnx, run with ONNX Runtime on the CPU (no libtorch)." };
         var input = new Option<string>("--input") { Description = "An image or a directory of images (.png, .jpg).", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory.", Required = true };
         var top = new Option<int>("--top") { Description = "Classifiers: how many classes to print per image.", DefaultValueFactory = _ => 5 };
         var deviceOption = DeviceOption.Create();
         var command = new Command("predict",
             "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
-            { checkpoint, input, output, top, deviceOption };
+            { checkpoint, onnxModel, input, output, top, deviceOption };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetValue(checkpoint) is null) == (r.GetValue(onnxModel) is null)) r.AddError("give either --checkpoint (a RecallKit checkpoint) or --model (an ONNX model).");
+        });
         command.SetAction(r => CliErrors.Run(() =>
         {
+            if (r.GetValue(onnxModel) is { } onnx) return OnnxPredictImages.Run(onnx, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(top));
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);

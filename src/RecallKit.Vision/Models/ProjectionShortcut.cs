@@ -25,6 +25,9 @@ internal sealed class ProjectionShortcut : nn.Module<Tensor, Tensor>
         register_module("1", bn);
     }
 
+    /// <summary>The subsampling step (1: none).</summary>
+    public long Stride => stride;
+
     public override Tensor forward(Tensor x)
     {
         var subsampled = stride == 1 ? x : x[TensorIndex.Ellipsis, TensorIndex.Slice(null, null, stride), TensorIndex.Slice(null, null, stride)];

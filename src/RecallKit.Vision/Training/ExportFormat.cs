@@ -7,4 +7,6 @@ public enum ExportFormat
     RecallKit,
     /// <summary>A PyTorch state_dict (<c>torch.load</c>) and a JSON description beside it.</summary>
     PyTorch,
+    /// <summary>A standard ONNX model (ONNX Runtime, <c>recallkit predict --model</c>) with the classes and input normalisation in its metadata.</summary>
+    Onnx,
 }
