@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TorchSharp;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Inference;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 
@@ -17,12 +18,16 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "An image or a directory of images (.png, .jpg).", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory.", Required = true };
         var top = new Option<int>("--top") { Description = "Classifiers: how many classes to print per image.", DefaultValueFactory = _ => 5 };
+        var saveProbs = new Option<bool>("--save-probs") { Description = "Segmentation: also write <name>_probs.npy, the softmax as float32 [C,H,W]." };
+        var inference = new InferenceOptions();
         var deviceOption = DeviceOption.Create();
         var command = new Command("predict",
             "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
-            { checkpoint, input, output, top, deviceOption };
+            { checkpoint, input, output, top, saveProbs, deviceOption };
+        inference.AddTo(command);
         command.SetAction(r => CliErrors.Run(() =>
         {
+            var settings = inference.Resolve(r);
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
@@ -38,6 +43,8 @@ internal static class PredictCommand
                 ClassifyImages.Run(model, files, outDir, r.GetValue(top), device);
                 return 0;
             }
+            using var network = new TestTimeSegmentation(model.Network, settings);
+            network.eval();
             foreach (var file in files)
             {
                 using var image = ImageFiles.LoadRgb(file);
@@ -46,13 +53,15 @@ internal static class PredictCommand
                 var sample = new LabeledImage(file, image.Width, image.Height, rgb, new int[image.Width * image.Height]);
                 var (pixels, _) = SegmentationTransforms.Eval(sample, model.Classes.IgnoreIndex);
                 int[] labels;
+                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    var logits = model.Network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }).to(device));
+                    var logits = network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }).to(device));
                     labels = logits.argmax(1).cpu().to_type(ScalarType.Int32).data<int>().ToArray();
+                    if (r.GetValue(saveProbs))
+                        NpyWriter.Write(stem + "_probs.npy", logits[0].softmax(0).to_type(ScalarType.Float32).cpu().data<float>().ToArray(), logits.shape[1..]);
                 }
-                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
                 PaletteImage.SaveLabels(stem + "_labels.png", labels, image.Width, image.Height, model.Classes);
                 PaletteImage.SaveOverlay(stem + "_overlay.png", rgb, labels, image.Width, image.Height, model.Classes);
                 Console.WriteLine($"{file} → {stem}_labels.png");
