@@ -8,7 +8,8 @@ namespace RecallKit.Vision.Reports;
 
 /// <summary>
 /// Writes <c>report.md</c>, <c>results.csv</c> and PNG figures for the variants of a comparison: the paper-style table,
-/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, recall weights over training, and curves.
+/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, recall weights over training, and curves;
+/// and <c>report.html</c>, the same report as one self-contained page (<see cref="HtmlReport"/>).
 /// </summary>
 public static class ComparisonReport
 {
@@ -68,8 +69,12 @@ public static class ComparisonReport
         WriteCsv(Path.Combine(resultsDirectory, "results.csv"), variants, classNames);
         var markdown = Markdown(variants, weightFigures, notes, perClassFigures);
         File.WriteAllText(Path.Combine(resultsDirectory, "report.md"), markdown);
+        File.WriteAllText(Path.Combine(resultsDirectory, HtmlFileName), HtmlReport.FromMarkdown(markdown, resultsDirectory, "Loss comparison"));
         return markdown;
     }
+
+    /// <summary>The self-contained HTML page written beside report.md.</summary>
+    public const string HtmlFileName = "report.html";
 
     /// <summary>Classes beyond which per-class bar charts would be unreadable.</summary>
     public const int MaxClassesInFigures = 40;
