@@ -3,6 +3,7 @@ using TorchSharp;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Inference;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
@@ -18,23 +19,28 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Dataset root in the layout the model was trained on (default: the training config's root)." };
         var split = new Option<string?>("--split") { Description = "Split to evaluate (default: the training config's validation split)." };
         var output = new Option<string?>("--output") { Description = "Metrics JSON path (default: eval_<split>.json next to the checkpoint)." };
+        var inference = new InferenceOptions();
         var deviceOption = DeviceOption.Create();
-        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU; OA, mAcc, mIoU, fwIoU (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, deviceOption };
+        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU, Dice, F-score; OA, mAcc, mIoU, fwIoU, mDice, mFscore (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, deviceOption };
+        inference.AddTo(command);
         command.SetAction(r => CliErrors.Run(() =>
         {
+            var settings = inference.Resolve(r);
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
+            if (model.Task != TaskKind.Segmentation && !settings.IsPlain) throw new ArgumentException("--window, --stride and --flip apply to segmentation models only.");
             var (evaluation, splitName) = model.Task == TaskKind.Segmentation
-                ? EvaluateSegmentation(model, r.GetValue(data), r.GetValue(split), device)
+                ? EvaluateSegmentation(model, settings, r.GetValue(data), r.GetValue(split), device)
                 : EvaluateClassification(model, r.GetValue(data), r.GetValue(split), device);
             var metrics = evaluation.Metrics;
             var countHeader = model.Task == TaskKind.Segmentation ? "pixels" : "images";
-            Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {countHeader,12}");
+            Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {"Dice",7} {"F1",7} {countHeader,12}");
             for (int c = 0; c < model.Classes.Count; c++)
-                Console.WriteLine($"{model.Classes.Names[c],-16} {100 * metrics.ClassAccuracy[c],7:F2} {100 * metrics.ClassPrecision[c],7:F2} {100 * metrics.ClassIoU[c],7:F2} {metrics.GroundTruthCounts[c],12:N0}");
+                Console.WriteLine($"{model.Classes.Names[c],-16} {100 * metrics.ClassAccuracy[c],7:F2} {100 * metrics.ClassPrecision[c],7:F2} {100 * metrics.ClassIoU[c],7:F2} " +
+                                  $"{100 * metrics.ClassDice[c],7:F2} {100 * metrics.ClassFscore[c],7:F2} {metrics.GroundTruthCounts[c],12:N0}");
             Console.WriteLine(model.Task == TaskKind.Segmentation
-                ? $"OA {100 * metrics.OverallAccuracy:F2}  mAcc {100 * metrics.MeanAccuracy:F2}  mIoU {100 * metrics.MeanIoU:F2}  fwIoU {100 * metrics.FrequencyWeightedIoU:F2}"
+                ? $"OA {100 * metrics.OverallAccuracy:F2}  mAcc {100 * metrics.MeanAccuracy:F2}  mIoU {100 * metrics.MeanIoU:F2}  fwIoU {100 * metrics.FrequencyWeightedIoU:F2}  mDice {100 * metrics.MeanDice:F2}  mFscore {100 * metrics.MeanFscore:F2}"
                 : $"{evaluation.Summary}  mean per-class accuracy {100 * metrics.MeanAccuracy:F2}");
             var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}.json");
             File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, evaluation));
@@ -44,7 +50,7 @@ internal static class EvalCommand
         return command;
     }
 
-    private static (Evaluation, string) EvaluateSegmentation(TrainedModel model, string? root, string? split, Device device)
+    private static (Evaluation, string) EvaluateSegmentation(TrainedModel model, InferenceSettings settings, string? root, string? split, Device device)
     {
         var dataConfig = root is not null
             ? model.Config.Data with { Root = root, Kind = model.Config.Data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : model.Config.Data.Kind }
@@ -54,7 +60,9 @@ internal static class EvalCommand
         if (!dataset.Classes.Names.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset's classes ({string.Join(", ", dataset.Classes.Names)}) differ from the model's ({string.Join(", ", model.Classes.Names)}).");
         var batches = new DatasetBatches(dataset, dataConfig.EvalBatchSize, null, 0);
-        using var matrix = SegmentationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, model.Classes.IgnoreIndex, device);
+        if (!settings.IsPlain) Console.WriteLine($"inference: {settings.Describe()}");
+        using var network = new TestTimeSegmentation(model.Network, settings);
+        using var matrix = SegmentationEvaluator.Evaluate(network, batches, model.Classes.Count, model.Classes.IgnoreIndex, device);
         return (new Evaluation(TaskKind.Segmentation, matrix.compute()), splitName);
     }
 

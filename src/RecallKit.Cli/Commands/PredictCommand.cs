@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TorchSharp;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Inference;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 
@@ -21,17 +22,23 @@ internal static class PredictCommand
         var input = new Option<string>("--input") { Description = "An image or a directory of images (.png, .jpg).", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory.", Required = true };
         var top = new Option<int>("--top") { Description = "Classifiers: how many classes to print per image.", DefaultValueFactory = _ => 5 };
+        var saveProbs = new Option<bool>("--save-probs") { Description = "Segmentation: also write <name>_probs.npy, the softmax as float32 [C,H,W]." };
+        var inference = new InferenceOptions();
         var deviceOption = DeviceOption.Create();
         var command = new Command("predict",
             "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
-            { checkpoint, onnxModel, input, output, top, deviceOption };
+            { checkpoint, onnxModel, input, output, top, saveProbs, deviceOption };
+        inference.AddTo(command);
         command.Validators.Add(r =>
         {
             if ((r.GetValue(checkpoint) is null) == (r.GetValue(onnxModel) is null)) r.AddError("give either --checkpoint (a RecallKit checkpoint) or --model (an ONNX model).");
+            if (r.GetValue(onnxModel) is not null && (r.GetValue(inference.Window) is not null || r.GetValue(inference.Flip) || r.GetValue(saveProbs)))
+                r.AddError("--window, --flip and --save-probs work with --checkpoint only; --model runs the ONNX graph on whole images.");
         });
         command.SetAction(r => CliErrors.Run(() =>
         {
             if (r.GetValue(onnxModel) is { } onnx) return OnnxPredictImages.Run(onnx, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(top));
+            var settings = inference.Resolve(r);
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
@@ -47,6 +54,8 @@ internal static class PredictCommand
                 ClassifyImages.Run(model, files, outDir, r.GetValue(top), device);
                 return 0;
             }
+            using var network = new TestTimeSegmentation(model.Network, settings);
+            network.eval();
             foreach (var file in files)
             {
                 using var image = ImageFiles.LoadRgb(file);
@@ -55,13 +64,15 @@ internal static class PredictCommand
                 var sample = new LabeledImage(file, image.Width, image.Height, rgb, new int[image.Width * image.Height]);
                 var (pixels, _) = SegmentationTransforms.Eval(sample, model.Classes.IgnoreIndex);
                 int[] labels;
+                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    var logits = model.Network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }).to(device));
+                    var logits = network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }).to(device));
                     labels = logits.argmax(1).cpu().to_type(ScalarType.Int32).data<int>().ToArray();
+                    if (r.GetValue(saveProbs))
+                        NpyWriter.Write(stem + "_probs.npy", logits[0].softmax(0).to_type(ScalarType.Float32).cpu().data<float>().ToArray(), logits.shape[1..]);
                 }
-                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
                 PaletteImage.SaveLabels(stem + "_labels.png", labels, image.Width, image.Height, model.Classes);
                 PaletteImage.SaveOverlay(stem + "_overlay.png", rgb, labels, image.Width, image.Height, model.Classes);
                 Console.WriteLine($"{file} → {stem}_labels.png");

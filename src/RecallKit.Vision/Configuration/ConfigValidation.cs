@@ -51,12 +51,14 @@ public static class ConfigValidation
         Require(l.LdamMaxMargin >= 0, "loss.ldam_max_margin", l.LdamMaxMargin, "≥ 0");
         Require(l.LdamScale > 0, "loss.ldam_scale", l.LdamScale, "> 0");
         Require(l.DrwStart is >= 0 and <= 1, "loss.drw_start", l.DrwStart, "in [0, 1]");
+        Require(l.AuxWeight >= 0 && double.IsFinite(l.AuxWeight), "loss.aux_weight", l.AuxWeight, "a finite number ≥ 0");
         Require(classification || l.Kind != LossKind.Ldam, "loss.kind", l.Kind, "a segmentation loss (ldam is for classification)");
 
         var o = config.Optimizer;
         Require(o.LearningRate > 0 && double.IsFinite(o.LearningRate), "optimizer.learning_rate", o.LearningRate, "a finite number > 0");
         Require(o.Momentum is >= 0 and < 1, "optimizer.momentum", o.Momentum, "in [0, 1)");
         Require(o.WeightDecay >= 0, "optimizer.weight_decay", o.WeightDecay, "≥ 0");
+        Require(o.HeadLrMult > 0 && double.IsFinite(o.HeadLrMult), "optimizer.head_lr_mult", o.HeadLrMult, "a finite number > 0");
 
         var s = config.Schedule;
         Require(s.Iterations >= 1, "schedule.iterations", s.Iterations, "≥ 1");

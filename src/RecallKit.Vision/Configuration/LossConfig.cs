@@ -54,6 +54,12 @@ public sealed record LossConfig
     /// <summary>LDAM: logit scale s.</summary>
     public double LdamScale { get; init; } = 30;
 
+    /// <summary>
+    /// With <see cref="ModelConfig.AuxHead"/>: weight of the auxiliary head's loss (mmsegmentation: 0.4). That loss is a second
+    /// instance of the configured loss, so a recall loss keeps separate counts (and EMA) for the auxiliary logits.
+    /// </summary>
+    public double AuxWeight { get; init; } = 0.4;
+
     /// <summary>LDAM: fraction of the iterations after which class-balanced weights (β = 0.9999) switch on (deferred re-weighting); 1 = never.</summary>
     public double DrwStart { get; init; } = 0.8;
 }

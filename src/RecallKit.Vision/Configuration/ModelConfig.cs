@@ -36,6 +36,12 @@ public sealed record ModelConfig
     /// </summary>
     public bool SyncBn { get; init; }
 
+    /// <summary>
+    /// DeepLabV3+: an auxiliary FCN head on ResNet layer3 (mmsegmentation's FCNHead), trained with weight
+    /// <see cref="LossConfig.AuxWeight"/> and not used by eval, predict or export.
+    /// </summary>
+    public bool AuxHead { get; init; }
+
     /// <summary>tau_norm: the exponent τ; null sweeps 0, 0.1, …, 2 on the validation split and keeps the best top-1.</summary>
     public double? Tau { get; init; }
 }

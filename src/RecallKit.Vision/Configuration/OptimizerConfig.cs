@@ -23,4 +23,10 @@ public sealed record OptimizerConfig
 
     /// <summary>L2 weight decay.</summary>
     public double WeightDecay { get; init; }
+
+    /// <summary>
+    /// DeepLabV3+: learning-rate multiplier of everything outside the ResNet backbone (ASPP, decoder, classifier, auxiliary
+    /// head); the backbone trains at the scheduled rate. Typical for fine-tuning from ImageNet: 10.
+    /// </summary>
+    public double HeadLrMult { get; init; } = 1;
 }

@@ -75,6 +75,9 @@ public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)
     /// <summary>Channels of the layer4 features.</summary>
     public long HighChannels => Bottlenecked ? 2048 : 512;
 
+    /// <summary>Channels of the layer3 features (what an auxiliary head reads).</summary>
+    public long Layer3Channels => Bottlenecked ? 1024 : 256;
+
     private Sequential Layer(long planes, int count, long stride, bool dilate)
     {
         long previous = dilation;
@@ -100,9 +103,16 @@ public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)
     /// <inheritdoc />
     public override (Tensor low, Tensor high) forward(Tensor input)
     {
+        var (low, _, high) = Features(input);
+        return (low, high);
+    }
+
+    /// <summary>layer1, layer3 and layer4 features (layer3 feeds an auxiliary head during training).</summary>
+    public (Tensor low, Tensor layer3, Tensor high) Features(Tensor input)
+    {
         var x = maxpool.call(nn.functional.relu(bn1.call(conv1.call(input))));
         var low = layer1.call(x);
-        var high = layer4.call(layer3.call(layer2.call(low)));
-        return (low, high);
+        var mid = layer3.call(layer2.call(low));
+        return (low, mid, layer4.call(mid));
     }
 }

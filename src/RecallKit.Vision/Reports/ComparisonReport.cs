@@ -8,7 +8,8 @@ namespace RecallKit.Vision.Reports;
 
 /// <summary>
 /// Writes <c>report.md</c>, <c>results.csv</c> and PNG figures for the variants of a comparison: the paper-style table,
-/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, recall weights over training, and curves.
+/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, recall weights over training, and curves;
+/// and <c>report.html</c>, the same report as one self-contained page (<see cref="HtmlReport"/>).
 /// </summary>
 public static class ComparisonReport
 {
@@ -68,8 +69,12 @@ public static class ComparisonReport
         WriteCsv(Path.Combine(resultsDirectory, "results.csv"), variants, classNames);
         var markdown = Markdown(variants, weightFigures, notes, perClassFigures);
         File.WriteAllText(Path.Combine(resultsDirectory, "report.md"), markdown);
+        File.WriteAllText(Path.Combine(resultsDirectory, HtmlFileName), HtmlReport.FromMarkdown(markdown, resultsDirectory, "Loss comparison"));
         return markdown;
     }
+
+    /// <summary>The self-contained HTML page written beside report.md.</summary>
+    public const string HtmlFileName = "report.html";
 
     /// <summary>Classes beyond which per-class bar charts would be unreadable.</summary>
     public const int MaxClassesInFigures = 40;
@@ -99,10 +104,12 @@ public static class ComparisonReport
             MIoU = v.Stat(r => 100 * r.MeanIoU),
             BestMAcc = v.Stat(r => 100 * r.BestMeanAccuracy),
             BestMIoU = v.Stat(r => 100 * r.BestMeanIoU),
+            MDice = v.Stat(r => 100 * r.MeanDice),
+            MFscore = v.Stat(r => 100 * r.MeanFscore),
         }).ToList();
         var sb = new StringBuilder();
-        sb.AppendLine("| loss | mAcc | mIoU | Δ mAcc vs CE | Δ mIoU vs CE | best-eval mAcc | best-eval mIoU |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| loss | mAcc | mIoU | Δ mAcc vs CE | Δ mIoU vs CE | best-eval mAcc | best-eval mIoU | mDice | mFscore |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var baseRow = baseline is null ? null : rows.First(r => r.Name == baseline.Name);
         foreach (var r in rows)
         {
@@ -114,7 +121,9 @@ public static class ComparisonReport
                 Mark(r.MIoU.mean, rows.Select(x => x.MIoU.mean), Cell(r.MIoU, r.Seeds)),
                 dAcc, dIoU,
                 Mark(r.BestMAcc.mean, rows.Select(x => x.BestMAcc.mean), Cell(r.BestMAcc, r.Seeds)),
-                Mark(r.BestMIoU.mean, rows.Select(x => x.BestMIoU.mean), Cell(r.BestMIoU, r.Seeds)) + " |"]));
+                Mark(r.BestMIoU.mean, rows.Select(x => x.BestMIoU.mean), Cell(r.BestMIoU, r.Seeds)),
+                Mark(r.MDice.mean, rows.Select(x => x.MDice.mean), Cell(r.MDice, r.Seeds)),
+                Mark(r.MFscore.mean, rows.Select(x => x.MFscore.mean), Cell(r.MFscore, r.Seeds)) + " |"]));
         }
         return sb.ToString();
     }
@@ -154,7 +163,7 @@ public static class ComparisonReport
             $"seeds: {string.Join(", ", variants[0].Runs.Select(r => r.Config.Seed))}. Metrics on the validation split in %, final evaluation; " +
             (variants[0].Runs[0].Task == Models.TaskKind.Classification
                 ? "many-shot: > 100 training images, medium: 20–100, few: < 20 (– when no class falls in a group); Δ top-1 in points vs cross-entropy. "
-                : "Δ mAcc is relative to cross-entropy, Δ mIoU in points. ") +
+                : "Δ mAcc is relative to cross-entropy, Δ mIoU in points; mDice = mean of 2TP / (2TP + FP + FN), mFscore = mean F1 of precision and recall (– for runs that did not record them). ") +
             "Best per column in bold, second in italics.");
         sb.AppendLine();
         sb.Append(Table(variants));
@@ -197,13 +206,14 @@ public static class ComparisonReport
         File.WriteAllText(path, Csv(variants, classNames));
 
     /// <summary>
-    /// results.csv: one row per run (variant, seed, summary metrics, per-class accuracy, precision and IoU as fractions), then
+    /// results.csv: one row per run (variant, seed, summary metrics, per-class accuracy, precision, IoU, Dice and F-score as
+    /// fractions; empty where undefined or not recorded), then
     /// the variant's paired differences vs cross-entropy in points (<see cref="PairedComparison.CsvFields"/>).
     /// </summary>
     public static string Csv(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames)
     {
-        var sb = new StringBuilder("variant,seed,mean_accuracy,mean_iou,overall_accuracy,best_mean_accuracy,best_mean_iou,top1,top5,many_shot,medium_shot,few_shot");
-        foreach (var name in classNames) sb.Append($",acc_{name},prec_{name},iou_{name}");
+        var sb = new StringBuilder("variant,seed,mean_accuracy,mean_iou,overall_accuracy,best_mean_accuracy,best_mean_iou,top1,top5,many_shot,medium_shot,few_shot,mean_dice,mean_fscore");
+        foreach (var name in classNames) sb.Append($",acc_{name},prec_{name},iou_{name},dice_{name},fscore_{name}");
         sb.Append(PairedComparison.CsvHeader);
         sb.AppendLine();
         string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
@@ -214,8 +224,8 @@ public static class ComparisonReport
             {
                 sb.Append($"{v.Name},{r.Config.Seed},{F(r.MeanAccuracy)},{F(r.MeanIoU)},{F(r.OverallAccuracy)},{F(r.BestMeanAccuracy)},{F(r.BestMeanIoU)}");
                 var k = r.Classification;
-                sb.Append($",{F(k.Top1)},{F(k.Top5)},{F(k.Many)},{F(k.Medium)},{F(k.Few)}");
-                foreach (var c in r.Classes) sb.Append($",{F(c.Accuracy)},{F(c.Precision)},{F(c.IoU)}");
+                sb.Append($",{F(k.Top1)},{F(k.Top5)},{F(k.Many)},{F(k.Medium)},{F(k.Few)},{F(r.MeanDice)},{F(r.MeanFscore)}");
+                foreach (var c in r.Classes) sb.Append($",{F(c.Accuracy)},{F(c.Precision)},{F(c.IoU)},{F(c.Dice)},{F(c.Fscore)}");
                 sb.Append(paired);
                 sb.AppendLine();
             }

@@ -10,7 +10,10 @@ namespace RecallKit.Vision.Reports;
 /// <param name="IoU">Per-class IoU.</param>
 /// <param name="Pixels">Ground-truth pixels (segmentation) or images (classification) of the class in the evaluated split.</param>
 /// <param name="TrainingSamples">Classification: training images of the class (−1 when not recorded).</param>
-public sealed record ClassResult(string Name, double Accuracy, double Precision, double IoU, long Pixels, long TrainingSamples = -1)
+/// <param name="Dice">Per-class Dice (NaN when absent from both, or in a file written before Dice was recorded).</param>
+/// <param name="Fscore">Per-class F-score, β = 1 (NaN when undefined or not recorded).</param>
+public sealed record ClassResult(string Name, double Accuracy, double Precision, double IoU, long Pixels, long TrainingSamples = -1,
+    double Dice = double.NaN, double Fscore = double.NaN)
 {
     /// <summary>How common the class is in training: training images when recorded, else evaluated pixels.</summary>
     public long Frequency => TrainingSamples >= 0 ? TrainingSamples : Pixels;
@@ -38,6 +41,12 @@ public sealed record RunResults(
     /// <summary>Top-1 accuracy of the best evaluation (classification).</summary>
     public double BestTop1 { get; init; } = double.NaN;
 
+    /// <summary>Mean Dice of the final evaluation (NaN for a run written before Dice was recorded).</summary>
+    public double MeanDice { get; init; } = double.NaN;
+
+    /// <summary>Mean F-score (β = 1) of the final evaluation (NaN for a run written before it was recorded).</summary>
+    public double MeanFscore { get; init; } = double.NaN;
+
     /// <summary>Reads a run directory written by the trainer; a missing file is an error naming it.</summary>
     public static RunResults Load(string directory)
     {
@@ -51,7 +60,7 @@ public sealed record RunResults(
         var metrics = MetricsRecord.Read(PathOf("metrics.json"));
         var bestPath = Path.Combine(directory, "best_metrics.json");
         var best = File.Exists(bestPath) ? MetricsRecord.Read(bestPath) : metrics;
-        var classes = metrics.Classes.Select(c => new ClassResult(c.Name, N(c.Accuracy), N(c.Precision), N(c.Iou), c.Pixels, c.TrainingSamples ?? -1)).ToArray();
+        var classes = metrics.Classes.Select(c => new ClassResult(c.Name, N(c.Accuracy), N(c.Precision), N(c.Iou), c.Pixels, c.TrainingSamples ?? -1, N(c.Dice), N(c.Fscore))).ToArray();
         var train = CsvTable.Read(PathOf("train_log.csv"));
         var eval = CsvTable.Read(PathOf("eval_log.csv"));
         return new RunResults(directory, config, N(metrics.MeanAccuracy), N(metrics.MeanIou), N(metrics.OverallAccuracy),
@@ -59,6 +68,8 @@ public sealed record RunResults(
         {
             Classification = (N(metrics.Top1), N(metrics.Top5), N(metrics.ManyShot), N(metrics.MediumShot), N(metrics.FewShot)),
             BestTop1 = N(best.Top1),
+            MeanDice = N(metrics.MeanDice),
+            MeanFscore = N(metrics.MeanFscore),
         };
     }
 

@@ -4,7 +4,8 @@ namespace RecallKit.Vision.Training;
 
 /// <summary>
 /// An append-only CSV log keyed by step (the number of steps completed). On resume, rows after the resumed step are dropped first, so a log
-/// has no duplicated or missing steps however often the run was interrupted.
+/// has no duplicated or missing steps however often the run was interrupted. A log written by an earlier version whose header is a
+/// prefix of the current one (columns were appended since) keeps its rows, padded with empty cells (read back as NaN).
 /// </summary>
 public sealed class CsvLog : IDisposable
 {
@@ -20,8 +21,11 @@ public sealed class CsvLog : IDisposable
         if (resume_from > 0 && File.Exists(path))
         {
             var lines = File.ReadAllLines(path);
-            if (lines.Length > 0 && lines[0] == headerLine)
-                kept.AddRange(lines.Skip(1).Where(l => StepOf(l) is { } s && s <= resume_from));
+            if (lines.Length > 0 && (lines[0] == headerLine || headerLine.StartsWith(lines[0] + ",", StringComparison.Ordinal)))
+            {
+                var padding = new string(',', header.Count - lines[0].Split(',').Length);
+                kept.AddRange(lines.Skip(1).Where(l => StepOf(l) is { } s && s <= resume_from).Select(l => l + padding));
+            }
         }
         var temporary = path + ".tmp";
         File.WriteAllLines(temporary, [headerLine, .. kept]);

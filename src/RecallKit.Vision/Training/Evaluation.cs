@@ -10,14 +10,17 @@ namespace RecallKit.Vision.Training;
 /// <param name="TrainingCounts">Classification: training samples per class (the many/medium/few grouping), when known.</param>
 public sealed record Evaluation(TaskKind Task, ConfusionMetrics Metrics, double Top5 = double.NaN, IReadOnlyList<long>? TrainingCounts = null)
 {
-    /// <summary>The columns of the evaluation log for <paramref name="task"/>.</summary>
+    /// <summary>
+    /// The columns of the evaluation log for <paramref name="task"/>. New columns go at the end: a log written before them is
+    /// then a prefix (<see cref="CsvLog"/> keeps its rows on resume) and readers look columns up by name.
+    /// </summary>
     public static IReadOnlyList<string> Columns(TaskKind task) => task == TaskKind.Segmentation
-        ? ["overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision"]
+        ? ["overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision", "mean_dice", "mean_fscore"]
         : ["top1", "top5", "mean_accuracy", "many_shot", "medium_shot", "few_shot", "mean_precision"];
 
     /// <summary>Values in the order of <see cref="Columns"/>.</summary>
     public double[] Values => Task == TaskKind.Segmentation
-        ? [Metrics.OverallAccuracy, Metrics.MeanAccuracy, Metrics.MeanIoU, Metrics.MeanPrecision]
+        ? [Metrics.OverallAccuracy, Metrics.MeanAccuracy, Metrics.MeanIoU, Metrics.MeanPrecision, Metrics.MeanDice, Metrics.MeanFscore]
         : [Metrics.OverallAccuracy, Top5, Metrics.MeanAccuracy, Metrics.LongTail?.Many ?? double.NaN, Metrics.LongTail?.Medium ?? double.NaN,
             Metrics.LongTail?.Few ?? double.NaN, Metrics.MeanPrecision];
 

@@ -4,18 +4,24 @@ using RecallKit.Vision.Data;
 
 namespace RecallKit.Vision.Training;
 
-/// <summary>One class's row of <see cref="MetricsRecord"/>; null where the metric is undefined (NaN).</summary>
+/// <summary>
+/// One class's row of <see cref="MetricsRecord"/>; null where the metric is undefined (NaN). Dice and F-score were added later:
+/// files written before have neither and read back with null.
+/// </summary>
 public sealed record ClassMetricsRecord(
     string Name,
     double? Accuracy,
     double? Precision,
     double? Iou,
     long Pixels,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TrainingSamples = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TrainingSamples = null,
+    double? Dice = null,
+    double? Fscore = null);
 
 /// <summary>
 /// The content of <c>metrics.json</c> / <c>best_metrics.json</c> (and <c>recallkit eval</c>'s output): one type for the writer and
-/// every reader. Undefined metrics are null; the classification fields are absent for segmentation.
+/// every reader. Undefined metrics are null; the classification fields are absent for segmentation. <see cref="MeanDice"/> and
+/// <see cref="MeanFscore"/> come last and are null when reading a file written before they existed.
 /// </summary>
 public sealed record MetricsRecord(
     int Step,
@@ -29,7 +35,9 @@ public sealed record MetricsRecord(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ManyShot,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? MediumShot,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? FewShot,
-    IReadOnlyList<ClassMetricsRecord> Classes)
+    IReadOnlyList<ClassMetricsRecord> Classes,
+    double? MeanDice = null,
+    double? MeanFscore = null)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -43,12 +51,12 @@ public sealed record MetricsRecord(
         var m = evaluation.Metrics;
         static double? N(double v) => double.IsFinite(v) ? v : null;
         var perClass = classes.Names.Select((name, c) => new ClassMetricsRecord(name, N(m.ClassAccuracy[c]), N(m.ClassPrecision[c]), N(m.ClassIoU[c]),
-            m.GroundTruthCounts[c], evaluation.TrainingCounts?[c])).ToArray();
+            m.GroundTruthCounts[c], evaluation.TrainingCounts?[c], N(m.ClassDice[c]), N(m.ClassFscore[c]))).ToArray();
         bool classification = evaluation.Task == Models.TaskKind.Classification;
         return new MetricsRecord(step, N(m.OverallAccuracy), N(m.MeanAccuracy), N(m.MeanIoU), N(m.MeanPrecision), N(m.FrequencyWeightedIoU),
             classification ? N(m.OverallAccuracy) : null, classification ? N(evaluation.Top5) : null,
             classification ? N(m.LongTail?.Many ?? double.NaN) : null, classification ? N(m.LongTail?.Medium ?? double.NaN) : null,
-            classification ? N(m.LongTail?.Few ?? double.NaN) : null, perClass);
+            classification ? N(m.LongTail?.Few ?? double.NaN) : null, perClass, N(m.MeanDice), N(m.MeanFscore));
     }
 
     /// <summary>Indented JSON with snake_case keys.</summary>

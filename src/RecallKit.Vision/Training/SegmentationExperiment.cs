@@ -30,7 +30,7 @@ public static class SegmentationExperiment
             : null;
 
         manual_seed(config.Seed);
-        using var model = SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride);
+        using var model = SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride, config.Model.AuxHead);
         if (config.Model.BackboneWeights is { } weights)
         {
             if (model is not DeepLabV3Plus deeplab)
@@ -43,11 +43,14 @@ public static class SegmentationExperiment
         if (config.Model.InitFrom is { } init && !(resume && File.Exists(new RunDirectory(config.Output).LastCheckpoint)))
             SegmentationInitialisation.Apply(model, init, config.Model.Architecture, classes, log);
         using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
+        using var auxiliary = config.Model.AuxHead
+            ? new AuxiliaryLoss(loss, LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts), config.Loss.AuxWeight)
+            : null;
         var shard = new DataShard(DistributedTensors.Current.Rank, DistributedTensors.Current.Size);
         var local = TrainBatches(config, trainSet, WorkerBatches.LocalShard(config, data_worker, shard));
         using var prefetch = WorkerBatches.For(config, local, data_worker);
         var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles, shard);
-        var result = new Trainer(config, new SegmentationTask(model, loss, classes), (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }
+        var result = new Trainer(config, new SegmentationTask(model, loss, classes, auxiliary), (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }
             .Run(resume, cancellation);
         var trainSkipped = prefetch?.SkippedFiles ?? local.SkippedFiles;
         foreach (var (file, reason) in trainSkipped.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -10,8 +10,9 @@ namespace RecallKit.Vision.Training;
 /// <c>model.init_from</c> for segmentation: fine-tunes from another run's checkpoint of the same architecture, or from a PyTorch
 /// state_dict with the same keys (<see cref="InitialWeights"/>). With the same classes every tensor is copied; with other
 /// classes (another dataset) everything but the classifier is copied and the classifier keeps its fresh initialisation — a
-/// bare state_dict names no classes, so there its classifier is copied when its shape fits and kept fresh otherwise. Every
-/// other difference in names or shapes is an error listing the keys.
+/// bare state_dict names no classes, so there its classifier is copied when its shape fits and kept fresh otherwise. A
+/// DeepLabV3+ auxiliary head (<c>aux_head.*</c>, training only) is copied when the file has it with the same shapes, else kept
+/// fresh; a file's auxiliary head the model lacks is ignored. Every other difference in names or shapes is an error listing the keys.
 /// </summary>
 public static class SegmentationInitialisation
 {
@@ -34,12 +35,14 @@ public static class SegmentationInitialisation
             ? names.SequenceEqual(classes.Names)
             : target.Where(p => p.Key.StartsWith(ClassifierPrefix, StringComparison.Ordinal))
                 .All(p => from.TryGetValue(p.Key, out var f) && f.shape.SequenceEqual(p.Value.shape));
-        bool Reinitialise(string key) => !sameClasses && key.StartsWith(ClassifierPrefix, StringComparison.Ordinal);
+        static bool Auxiliary(string key) => key.StartsWith(DeepLabV3Plus.AuxiliaryPrefix, StringComparison.Ordinal);
+        bool Reinitialise(string key) => (!sameClasses && key.StartsWith(ClassifierPrefix, StringComparison.Ordinal))
+            || (Auxiliary(key) && !(from.TryGetValue(key, out var f) && f.shape.SequenceEqual(target[key].shape)));
         var problems = target.Where(p => !Reinitialise(p.Key))
             .Select(p => !from.TryGetValue(p.Key, out var f) ? $"{p.Key} is missing from the file"
                 : !f.shape.SequenceEqual(p.Value.shape) ? $"{p.Key} is [{string.Join(",", f.shape)}] in the file, [{string.Join(",", p.Value.shape)}] in the model"
                 : null)
-            .Concat(from.Keys.Where(k => !target.ContainsKey(k)).Select(k => $"{k} is in the file but not in the model"))
+            .Concat(from.Keys.Where(k => !target.ContainsKey(k) && !Auxiliary(k)).Select(k => $"{k} is in the file but not in the model"))
             .OfType<string>().ToArray();
         if (problems.Length > 0)
             throw new InvalidDataException($"model.init_from = {checkpoint} does not fit a {architecture}: {string.Join("; ", problems.Take(6))}{(problems.Length > 6 ? $"; … ({problems.Length} in all)" : "")}.");

@@ -7,12 +7,22 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;
 
-/// <summary>Semantic segmentation: logits [N,C,H,W] at the label size, a per-pixel loss, confusion-matrix evaluation.</summary>
+/// <summary>
+/// Semantic segmentation: logits [N,C,H,W] at the label size, a per-pixel loss, confusion-matrix evaluation. With an
+/// <see cref="AuxiliaryLoss"/> and a DeepLabV3+ that has the auxiliary head, training adds the weighted auxiliary term;
+/// evaluation always uses the main logits only.
+/// </summary>
 /// <param name="network">Network producing logits at the label size.</param>
 /// <param name="loss">Loss of (logits, labels).</param>
 /// <param name="classes">Classes and ignore id.</param>
-public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Module<Tensor, Tensor, Tensor> loss, DatasetClasses classes) : ITrainingTask
+/// <param name="auxiliary">The main and auxiliary losses when the network trains an auxiliary head (its main loss is <paramref name="loss"/>).</param>
+public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Module<Tensor, Tensor, Tensor> loss, DatasetClasses classes,
+    AuxiliaryLoss? auxiliary = null) : ITrainingTask
 {
+    private readonly DeepLabV3Plus? auxiliaryNetwork = auxiliary is null ? null
+        : network is DeepLabV3Plus { HasAuxiliaryHead: true } deeplab && auxiliary.Main == loss ? deeplab
+        : throw new ArgumentException("an auxiliary loss needs a DeepLabV3+ built with its auxiliary head, and the task's loss as its main loss.");
+
     /// <inheritdoc />
     public TaskKind Kind => TaskKind.Segmentation;
 
@@ -20,7 +30,7 @@ public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Modul
     public nn.Module Model => network;
 
     /// <inheritdoc />
-    public nn.Module Loss => loss;
+    public nn.Module Loss => auxiliary is null ? loss : auxiliary;
 
     /// <inheritdoc />
     public DatasetClasses Classes => classes;
@@ -32,7 +42,13 @@ public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Modul
     public IEnumerable<Parameter> TrainableParameters() => network.parameters().Where(p => p.requires_grad);
 
     /// <inheritdoc />
-    public Tensor ComputeLoss(Tensor images, Tensor labels, int iteration) => loss.call(network.call(images), labels);
+    public Tensor ComputeLoss(Tensor images, Tensor labels, int iteration)
+    {
+        if (auxiliaryNetwork is null) return loss.call(network.call(images), labels);
+        using var scope = NewDisposeScope();
+        var (logits, auxiliaryLogits) = auxiliaryNetwork.ForwardWithAuxiliary(images);
+        return auxiliary!.Compute(logits, auxiliaryLogits, labels).MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc />
     public double[] LastClassWeights() => TaskWeights.Of(loss, classes.Count);

@@ -42,7 +42,7 @@ public sealed class TrainedModel : IDisposable
         var config = ConfigLoader.FromJson(checkpoint.GetText("config"));
         var classes = ClassesJson.Parse(checkpoint.GetText("classes"));
         nn.Module<Tensor, Tensor> network = config.Model.Architecture.Task() == TaskKind.Segmentation
-            ? SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride)
+            ? SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride, config.Model.AuxHead)
             : ClassificationModels.Create(config.Model.Architecture, classes.Count, ClassificationDatasets.Channels(config.Data.Kind), config.Model.Head == HeadKind.Sdn,
                 config.Model.Classifier == ClassifierKind.Cosine);
         try
@@ -66,12 +66,15 @@ public sealed class TrainedModel : IDisposable
     }
 
     /// <summary>
-    /// Writes an inference checkpoint: config, classes and the weights inference needs — no optimiser or loss state, and for
-    /// an SDN classifier only f and h (its config then says <c>head = linear</c>, so it loads as a plain classifier).
+    /// Writes an inference checkpoint: config, classes and the weights inference needs — no optimiser or loss state, for
+    /// an SDN classifier only f and h (its config then says <c>head = linear</c>, so it loads as a plain classifier), and for a
+    /// DeepLabV3+ trained with an auxiliary head no <c>aux_head.*</c> weights (its config then says <c>aux_head = false</c>).
     /// </summary>
     public void Export(string path)
     {
         var config = Network is ClassificationNetwork { Decoupled: true } ? Config with { Model = Config.Model with { Head = HeadKind.Linear } } : Config;
+        if (config.Model.AuxHead)
+            config = config with { Model = config.Model with { AuxHead = false }, Loss = config.Loss with { AuxWeight = new LossConfig().AuxWeight } };
         using var checkpoint = RunCheckpoint.Create(config, TrainingProgress.Start, Classes, TrainingCounts, Network, KeysNotNeededForInference());
         checkpoint.Save(path);
     }
@@ -85,10 +88,13 @@ public sealed class TrainedModel : IDisposable
     public string ExportPyTorch(string path) =>
         PyTorchExport.Write(Network, PyTorchModelInfo.Describe(Config, Classes), path, KeysNotNeededForInference());
 
-    /// <summary>An SDN classifier's head g (inference uses h).</summary>
-    private List<string> KeysNotNeededForInference() => Network is ClassificationNetwork { Decoupled: true }
-        ? Network.state_dict().Keys.Where(k => k.StartsWith("fc_g.", StringComparison.Ordinal)).ToList()
-        : [];
+    /// <summary>An SDN classifier's head g (inference uses h); a DeepLabV3+'s auxiliary head (used only in training).</summary>
+    private List<string> KeysNotNeededForInference() => Network switch
+    {
+        ClassificationNetwork { Decoupled: true } => Network.state_dict().Keys.Where(k => k.StartsWith("fc_g.", StringComparison.Ordinal)).ToList(),
+        DeepLabV3Plus { HasAuxiliaryHead: true } => Network.state_dict().Keys.Where(k => k.StartsWith(DeepLabV3Plus.AuxiliaryPrefix, StringComparison.Ordinal)).ToList(),
+        _ => [],
+    };
 
     /// <inheritdoc />
     public void Dispose() => Network.Dispose();

@@ -62,6 +62,9 @@ public sealed class Trainer
     public IDistributed Distributed { get; init; } = DistributedTensors.Current;
 
     private Parameter[] trainable = [];
+    private double[] lrMultipliers = [1];
+    private string[] groupNames = ["all"];
+    private int[] groupSizes = [];
 
     /// <summary>Batches skipped because their loss was not finite (with <c>schedule.skip_nonfinite</c>).</summary>
     public int SkippedNonfinite { get; private set; }
@@ -250,6 +253,7 @@ public sealed class Trainer
             Steps = iteration - startIteration,
             StepTime = clock.Elapsed - evaluationTime,
             StepTraffic = distributed.Traffic.Since(trafficAtStart).Since(evaluationTraffic),
+            OptimizerGroups = optimizer.ParamGroups.Select((group, g) => new OptimizerGroupState(groupNames[g], groupSizes[g], group.LearningRate)).ToArray(),
         };
     }
 
@@ -260,7 +264,8 @@ public sealed class Trainer
         // Dropout and any other global randomness depend only on (seed, step), so a resumed run replays the same draws.
         // Rank r > 0 of a distributed run draws its own stream; rank 0 draws what a single process draws.
         manual_seed(unchecked(config.Seed * 1_000_003L + iteration + 7_919L * Distributed.Rank));
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+        int g = 0;
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr * lrMultipliers[g++];
         // A source built for this rank already holds its part of the batch; otherwise every rank keeps its slice.
         var part = train.Shard.IsWhole ? batch.Shard(Distributed.Rank, Distributed.Size) : batch;
         var (images, labels) = BatchTensors.From(part, device);
@@ -412,10 +417,25 @@ public sealed class Trainer
         var parameters = task.TrainableParameters().ToArray();
         trainable = parameters;
         if (parameters.Length == 0) throw new InvalidOperationException("the model has no trainable parameter (every parameter is frozen).");
+        var groups = ParameterGroups.Split(model, parameters, o);
+        lrMultipliers = groups.Select(g => g.LrMultiplier).ToArray();
+        groupNames = groups.Select(g => g.Name).ToArray();
+        groupSizes = groups.Select(g => g.Parameters.Count).ToArray();
+        if (groups.Count > 1)
+            output.WriteLine("optimizer groups: " + string.Join(", ", groups.Select(g => $"{g.Name} {g.Parameters.Count} tensors at lr × {g.LrMultiplier:G}")));
+        if (groups.Count == 1)
+            return o.Kind switch
+            {
+                OptimizerKind.Sgd => optim.SGD(parameters, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay),
+                _ => optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay),
+            };
+        // Every option is given per group: a group's own value wins over the optimiser's.
         return o.Kind switch
         {
-            OptimizerKind.Sgd => optim.SGD(parameters, o.LearningRate, o.Momentum, weight_decay: o.WeightDecay),
-            _ => optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay),
+            OptimizerKind.Sgd => optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, o.LearningRate * g.LrMultiplier, o.Momentum, weight_decay: o.WeightDecay)),
+                o.LearningRate, o.Momentum, weight_decay: o.WeightDecay),
+            _ => optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, o.LearningRate * g.LrMultiplier, weight_decay: o.WeightDecay)),
+                o.LearningRate, weight_decay: o.WeightDecay),
         };
     }
 
@@ -483,7 +503,16 @@ public sealed record TrainingResult(string Directory, int Iterations, bool Compl
 
     /// <summary>Metrics of the last evaluation, if any.</summary>
     public ConfusionMetrics? Final => Evaluation?.Metrics;
+
+    /// <summary>The optimiser's parameter groups after the last step: name, tensors, learning rate it last applied.</summary>
+    public IReadOnlyList<OptimizerGroupState> OptimizerGroups { get; init; } = [];
 }
 
 /// <summary>The loss became NaN or infinite; the last checkpoint on disk is the last good state.</summary>
 public sealed class NonFiniteLossException(string message) : Exception(message);
+
+/// <summary>One optimiser parameter group as training left it.</summary>
+/// <param name="Name">backbone, head or all (see <see cref="ParameterGroups"/>).</param>
+/// <param name="Tensors">Parameter tensors in the group.</param>
+/// <param name="LearningRate">The learning rate of the group's last step.</param>
+public sealed record OptimizerGroupState(string Name, int Tensors, double LearningRate);

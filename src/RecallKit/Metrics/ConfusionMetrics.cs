@@ -4,6 +4,9 @@ namespace RecallKit.Metrics;
 /// Metrics of a confusion matrix. Conventions: accuracy (recall) is NaN for a class absent from the ground truth;
 /// precision is NaN for a class never predicted; IoU is NaN only when the class is absent from both (a class predicted
 /// but absent from the ground truth has IoU 0 and counts); means skip NaN; fwIoU = Σ_{freq&gt;0} freq·IoU.
+/// Dice (mmsegmentation's mDice) = 2TP / (2TP + FP + FN) = 2TP / (ground truth + predicted) follows IoU: NaN only when the
+/// class is absent from both. F-score (mmsegmentation's mFscore, β = 1) = 2·P·R / (P + R) from precision and recall: NaN
+/// when either is NaN (class never predicted or absent from the ground truth), 0 when both are 0; where defined it equals Dice.
 /// </summary>
 public sealed record ConfusionMetrics(
     double OverallAccuracy,
@@ -15,7 +18,11 @@ public sealed record ConfusionMetrics(
     double MeanIoU,
     double FrequencyWeightedIoU,
     long[] GroundTruthCounts,
-    LongTailAccuracy? LongTail)
+    LongTailAccuracy? LongTail,
+    double[] ClassDice,
+    double MeanDice,
+    double[] ClassFscore,
+    double MeanFscore)
 {
     /// <summary>Computes every metric from a [C, C] matrix (rows ground truth, columns prediction).</summary>
     public static ConfusionMetrics FromMatrix(long[,] hist, IReadOnlyList<long>? training_counts = null)
@@ -51,6 +58,8 @@ public sealed record ConfusionMetrics(
         var accuracy = new double[c];
         var precision = new double[c];
         var iou = new double[c];
+        var dice = new double[c];
+        var fscore = new double[c];
         double fw = 0;
         for (int i = 0; i < c; i++)
         {
@@ -58,6 +67,8 @@ public sealed record ConfusionMetrics(
             precision[i] = predicted[i] > 0 ? (double)tp[i] / predicted[i] : double.NaN;
             long union = gt[i] + predicted[i] - tp[i];
             iou[i] = union > 0 ? (double)tp[i] / union : double.NaN;
+            dice[i] = gt[i] + predicted[i] > 0 ? 2.0 * tp[i] / (gt[i] + predicted[i]) : double.NaN;
+            fscore[i] = Fscore(precision[i], accuracy[i]);
             if (gt[i] > 0) fw += (double)gt[i] / total * iou[i];
         }
         return new ConfusionMetrics(
@@ -66,8 +77,15 @@ public sealed record ConfusionMetrics(
             NanMean(accuracy), NanMean(precision), NanMean(iou),
             total > 0 ? fw : double.NaN,
             gt.ToArray(),
-            training_counts is null ? null : LongTailAccuracy.FromClassAccuracy(accuracy, training_counts));
+            training_counts is null ? null : LongTailAccuracy.FromClassAccuracy(accuracy, training_counts),
+            dice, NanMean(dice), fscore, NanMean(fscore));
     }
+
+    /// <summary>F-score with β = 1 (harmonic mean of precision and recall): NaN when either is NaN, 0 when both are 0.</summary>
+    public static double Fscore(double precision, double recall) =>
+        double.IsNaN(precision) || double.IsNaN(recall) ? double.NaN
+        : precision + recall == 0 ? 0
+        : 2 * precision * recall / (precision + recall);
 
     /// <summary>Mean of the non-NaN entries; NaN when there are none.</summary>
     public static double NanMean(IEnumerable<double> values)

@@ -52,6 +52,9 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.Equal((100 * recall.MeanIoU).ToString("0.0"), Cell(rows[1], 3));
         var expectedDelta = 100 * (recall.MeanAccuracy - ce.MeanAccuracy) / ce.MeanAccuracy;
         Assert.Equal(expectedDelta.ToString("+0.0;-0.0;0.0") + " %", Cell(rows[1], 4));
+        Assert.True(double.IsFinite(recall.MeanDice) && double.IsFinite(recall.MeanFscore));
+        Assert.Equal((100 * recall.MeanDice).ToString("0.0"), Cell(rows[1], 8));
+        Assert.Equal((100 * ce.MeanFscore).ToString("0.0"), Cell(rows[0], 9));
 
         var paired = markdown.Split("## Paired differences")[1].Split('\n').Single(l => l.StartsWith("| recall "));
         Assert.Equal((100 * (recall.MeanIoU - ce.MeanIoU)).ToString("+0.0;-0.0;0.0"), paired.Split('|')[4].Trim()); // one seed: no interval

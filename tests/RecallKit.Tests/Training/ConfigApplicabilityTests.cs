@@ -43,6 +43,11 @@ public sealed class ConfigApplicabilityTests
     [InlineData("loss.ldam_scale=10", Fashion, Fashion + ";loss.kind=ldam")]
     [InlineData("loss.drw_start=0.5", Fashion + ";loss.kind=recall", Fashion + ";loss.kind=ldam")]
     [InlineData("optimizer.momentum=0.5", "optimizer.kind=adam", "optimizer.kind=sgd")]
+    [InlineData("model.aux_head=true", "", "model.architecture=deeplabv3plus_resnet18")]
+    [InlineData("loss.aux_weight=1", "model.architecture=deeplabv3plus_resnet18", "model.architecture=deeplabv3plus_resnet18;model.aux_head=true")]
+    [InlineData("loss.aux_weight=1", "model.aux_head=false", "model.architecture=deeplabv3plus_resnet50;model.aux_head=true")]
+    [InlineData("optimizer.head_lr_mult=10", "", "model.architecture=deeplabv3plus_resnet18")]
+    [InlineData("optimizer.head_lr_mult=10", Fashion, "model.architecture=deeplabv3plus_resnet101")]
     // τ-normalisation trains nothing: optimisation keys are refused there (TauNormalization.Run reads none of them).
     [InlineData("optimizer.learning_rate=0.1", TauNorm, Fashion)]
     [InlineData("schedule.iterations=10", TauNorm, Fashion)]
@@ -61,6 +66,33 @@ public sealed class ConfigApplicabilityTests
         Assert.Contains(key, e.Message);
         var accepted = ConfigLoader.Load(null, Overrides(read));
         Assert.NotEqual(ConfigApplicability.Flatten(new TrainConfig())[key], ConfigApplicability.Flatten(accepted)[key]);
+    }
+
+    [Theory]
+    [InlineData("loss.aux_weight=-0.1", "loss.aux_weight")]
+    [InlineData("optimizer.head_lr_mult=0", "optimizer.head_lr_mult")]
+    public void OutOfRangeAuxiliaryAndLearningRateSettingsAreErrors(string assignment, string key)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["model.architecture=deeplabv3plus_resnet18", "model.aux_head=true", assignment]));
+        Assert.Contains(key, e.Message);
+    }
+
+    [Fact]
+    public void TheAuxiliaryAndLearningRateKeysChangeTheComputationSoResumeRefusesThem()
+    {
+        var saved = new TrainConfig { Model = new ModelConfig { Architecture = RecallKit.Vision.Models.Architecture.DeepLabV3PlusResNet18 } };
+        var auxiliary = saved with { Model = saved.Model with { AuxHead = true } };
+        var changes = new (string Key, TrainConfig Before, TrainConfig After)[]
+        {
+            ("model.aux_head", saved, auxiliary),
+            ("loss.aux_weight", auxiliary, auxiliary with { Loss = auxiliary.Loss with { AuxWeight = 1 } }),
+            ("optimizer.head_lr_mult", saved, saved with { Optimizer = saved.Optimizer with { HeadLrMult = 10 } }),
+        };
+        foreach (var (key, before, after) in changes)
+        {
+            Assert.DoesNotContain(key, RecallKit.Vision.Training.ResumeCompatibility.MayChange);
+            Assert.Contains(RecallKit.Vision.Training.ResumeCompatibility.Differences(before, after), d => d.StartsWith(key + ":", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
