@@ -6,7 +6,7 @@ using RecallKit.Vision.Data.Synthetic;
 namespace RecallKit.Cli.Commands;
 
 /// <summary>
-/// <c>recallkit data synth --out DIR --train N --val M --size WxH --seed S</c> and
+/// <c>recallkit data synth --out DIR --train N --val M --size WxH --seed S [--confusability P]</c> and
 /// <c>recallkit data fashion-scenes --out DIR --train N --val M --size WxH --seed S [--source DIR]</c>.
 /// </summary>
 internal static class DataCommand
@@ -16,13 +16,17 @@ internal static class DataCommand
     private static Command Synth()
     {
         var (output, train, val, size, seed) = CommonOptions(300, 60, "192x96");
+        var confusability = new Option<double>("--confusability")
+        {
+            Description = "Probability in [0, 1] that a pedestrian, bicycle or sign is painted in its background's colour (default 0: the built-in scenes).",
+        };
         var synth = new Command("synth", "Generate the synthetic driving scenes (generic folder layout) and print class frequencies.")
-            { output, train, val, size, seed };
+            { output, train, val, size, seed, confusability };
         synth.SetAction(r => CliErrors.Run(() =>
         {
             var (w, h) = ParseSize(r.GetValue(size)!);
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var frequencies = SyntheticScenes.Generate(r.GetValue(output)!, r.GetValue(train), r.GetValue(val), w, h, r.GetValue(seed));
+            var frequencies = SyntheticScenes.Generate(r.GetValue(output)!, r.GetValue(train), r.GetValue(val), w, h, r.GetValue(seed), r.GetValue(confusability));
             File.WriteAllText(Path.Combine(r.GetValue(output)!, "frequencies.md"), frequencies.ToTable());
             Console.WriteLine(frequencies.ToTable());
             Console.WriteLine($"wrote {r.GetValue(train)} + {r.GetValue(val)} scenes to {r.GetValue(output)} in {watch.Elapsed.TotalSeconds:F1} s");

@@ -51,6 +51,7 @@ public static class ConfigApplicability
         new("data.synthetic_train", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
         new("data.synthetic_val", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
         new("data.synthetic_seed", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
+        new("data.synthetic_confusability", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
         new("data.synthia_void", c => c.Data.Kind == DatasetKind.Synthia, "with data.kind = synthia"),
         new("data.imbalance_ratio", c => c.Data.Kind is DatasetKind.FashionMnistLt or DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt,
             "with data.kind = fashion_mnist_lt, cifar10_lt or cifar100_lt"),

@@ -22,6 +22,7 @@ public static class ConfigValidation
         Require(d.EvalBatchSize >= 1, "data.eval_batch_size", d.EvalBatchSize, "≥ 1");
         Require(d.SyntheticTrain >= 1, "data.synthetic_train", d.SyntheticTrain, "≥ 1");
         Require(d.SyntheticVal >= 1, "data.synthetic_val", d.SyntheticVal, "≥ 1");
+        Require(d.SyntheticConfusability is >= 0 and <= 1, "data.synthetic_confusability", d.SyntheticConfusability, "in [0, 1]");
         Require(!string.IsNullOrWhiteSpace(d.Root), "data.root", d.Root, "a directory");
 
         var m = config.Model;

@@ -114,6 +114,10 @@ public sealed record DataConfig
     /// <summary>Synthetic data only: generator seed (independent of the training seed).</summary>
     public int SyntheticSeed { get; init; } = 7;
 
+    /// <summary>Synthetic data only: probability that a pedestrian, bicycle or sign is painted in its background's colour
+    /// (0 = the built-in scenes; 0.9 = rare classes told apart from their neighbours almost only by shape).</summary>
+    public double SyntheticConfusability { get; init; }
+
     /// <summary>Fashion-MNIST-LT / CIFAR-LT: imbalance ratio ρ = n_max / n_min of the training split.</summary>
     public double ImbalanceRatio { get; init; } = 100;
 

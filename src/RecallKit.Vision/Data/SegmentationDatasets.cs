@@ -30,17 +30,19 @@ public static class SegmentationDatasets
     {
         var marker = Path.Combine(config.Root, "frequencies.md");
         var parametersFile = Path.Combine(config.Root, "synthetic.txt");
-        var parameters = $"train {config.SyntheticTrain} val {config.SyntheticVal} size {config.CropWidth}x{config.CropHeight} seed {config.SyntheticSeed}";
+        var parameters = $"train {config.SyntheticTrain} val {config.SyntheticVal} size {config.CropWidth}x{config.CropHeight} seed {config.SyntheticSeed}"
+                         + (config.SyntheticConfusability > 0 ? $" confusability {config.SyntheticConfusability.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
         if (File.Exists(marker))
         {
             // A set generated with other parameters would silently ignore data.synthetic_*; sets from before this file are accepted.
             if (File.Exists(parametersFile) && File.ReadAllText(parametersFile).Trim() is var existing && existing != parameters)
                 throw new InvalidDataException(
-                    $"{config.Root} holds synthetic scenes generated with {existing}, but the config asks for {parameters} (data.synthetic_train, data.synthetic_val, data.crop_width/height, data.synthetic_seed); choose another data.root or delete that directory.");
+                    $"{config.Root} holds synthetic scenes generated with {existing}, but the config asks for {parameters} (data.synthetic_train, data.synthetic_val, data.crop_width/height, data.synthetic_seed, data.synthetic_confusability); choose another data.root or delete that directory.");
             return;
         }
         log?.WriteLine($"generating {config.SyntheticTrain} + {config.SyntheticVal} synthetic scenes of {config.CropWidth}×{config.CropHeight} in {config.Root} …");
-        var frequencies = SyntheticScenes.Generate(config.Root, config.SyntheticTrain, config.SyntheticVal, config.CropWidth, config.CropHeight, config.SyntheticSeed);
+        var frequencies = SyntheticScenes.Generate(config.Root, config.SyntheticTrain, config.SyntheticVal, config.CropWidth, config.CropHeight, config.SyntheticSeed,
+            config.SyntheticConfusability);
         File.WriteAllText(parametersFile, parameters + "\n");
         File.WriteAllText(marker, frequencies.ToTable());
         log?.WriteLine(frequencies.ToTable());

@@ -5,6 +5,10 @@ namespace RecallKit.Vision.Data.Synthetic;
 /// behind the horizon, road and sidewalks in front, cars on the road, and the small classes that make the data hard —
 /// pedestrians near the kerb, bicycles as thin dark rings on the road, poles the colour of the buildings, signs that are
 /// often sky-blue or grey — and, in about half the scenes, the ego vehicle's bonnet labelled as ignore.
+/// With <c>confusability</c> p &gt; 0, each pedestrian, bicycle and sign takes, with probability p, the colour of what it
+/// stands in front of (pavement, asphalt, the buildings) instead of its own: the rare classes then differ from their
+/// frequent neighbours by shape only. Those choices come from a second random stream, so the layout (the labels) is the same
+/// for every p and p = 0 gives the built-in scenes byte for byte.
 /// </summary>
 internal sealed class ScenePainter
 {
@@ -13,10 +17,15 @@ internal sealed class ScenePainter
     private readonly Canvas canvas;
     private readonly double light;
     private readonly (double r, double g, double b) tint;
+    private readonly double confusability;
+    private readonly Random camouflage;
+    private (double, double, double) paving, asphalt, buildings;
 
-    public ScenePainter(int width, int height, int seed)
+    public ScenePainter(int width, int height, int seed, double confusability = 0)
     {
         this.seed = seed;
+        this.confusability = confusability;
+        camouflage = new Random(unchecked(seed * 31 + 17));
         random = new Random(seed);
         canvas = new Canvas(width, height);
         light = Uniform(0.65, 1.25);
@@ -31,6 +40,7 @@ internal sealed class ScenePainter
 
         PaintSky(horizon);
         var buildingColour = PaintBuildings(horizon);
+        buildings = buildingColour;
         PaintTrees(horizon, behind: true);
         var (leftKerb, rightKerb) = PaintGround(horizon, vanishX);
         PaintTrees(horizon, behind: false);
@@ -90,8 +100,8 @@ internal sealed class ScenePainter
     private ((double x0, double x1) left, (double x0, double x1) right) PaintGround(double horizon, double vanishX)
     {
         int w = canvas.Width, h = canvas.Height;
-        var asphalt = Scale((95.0, 95.0, 100.0), Uniform(0.85, 1.2));
-        var paving = Pick((175.0, 170.0, 165.0), (185.0, 150.0, 140.0), (160.0, 160.0, 150.0));
+        asphalt = Scale((95.0, 95.0, 100.0), Uniform(0.85, 1.2));
+        paving = Pick((175.0, 170.0, 165.0), (185.0, 150.0, 140.0), (160.0, 160.0, 150.0));
         // Kerbs converge to the vanishing point; everything below the horizon is sidewalk unless inside the road.
         double leftKerbBottom = w * Uniform(-0.05, 0.15), rightKerbBottom = w * Uniform(0.85, 1.05);
         canvas.FillRect(0, horizon, w, h, SceneClasses.Sidewalk, (x, y) => Shade(paving, x, y, 0.08));
@@ -148,6 +158,7 @@ internal sealed class ScenePainter
             {
                 double size = Math.Max(2.5, canvas.Height * 0.035 * (0.5 + depth));
                 var signColour = Pick((110.0, 160.0, 210.0), (110.0, 160.0, 210.0), (150.0, 150.0, 155.0), (200.0, 40.0, 40.0), (230.0, 200.0, 40.0));
+                if (Camouflaged()) signColour = Scale(buildings, Tone());
                 double sy = baseY - height;
                 if (random.NextDouble() < 0.5)
                     canvas.FillEllipse(x, sy, size, size, SceneClasses.Sign, (px, py) => Shade(signColour, px, py, 0.04));
@@ -171,6 +182,7 @@ internal sealed class ScenePainter
             double wide = tall * 0.22;
             var clothes = Pick((40.0, 40.0, 60.0), (120.0, 30.0, 30.0), (60.0, 90.0, 60.0), (150.0, 140.0, 120.0), (30.0, 30.0, 30.0));
             var skin = Pick((225.0, 185.0, 160.0), (150.0, 105.0, 80.0), (95.0, 65.0, 50.0));
+            if (Camouflaged()) (clothes, skin) = (Scale(paving, Tone()), Scale(paving, Tone()));
             canvas.FillRect(x - wide / 2, footY - tall * 0.85, x + wide / 2, footY, SceneClasses.Pedestrian, (px, py) => Shade(clothes, px, py, 0.08));
             canvas.FillEllipse(x, footY - tall * 0.9, wide * 0.4, tall * 0.09, SceneClasses.Pedestrian, (px, py) => Shade(skin, px, py, 0.05));
         }
@@ -189,6 +201,7 @@ internal sealed class ScenePainter
             double radius = canvas.Height * 0.045 * (0.4 + depth);
             double thickness = Math.Max(1, 1.6 * depth);
             var frame = Pick((25.0, 25.0, 25.0), (45.0, 45.0, 50.0), (90.0, 20.0, 20.0));
+            if (Camouflaged()) frame = Scale(asphalt, Tone());
             double back = x - radius * 1.3, front = x + radius * 1.3;
             canvas.Ring(back, y - radius, radius, thickness, SceneClasses.Bicycle, (px, py) => Shade(frame, px, py, 0.05));
             canvas.Ring(front, y - radius, radius, thickness, SceneClasses.Bicycle, (px, py) => Shade(frame, px, py, 0.05));
@@ -205,6 +218,10 @@ internal sealed class ScenePainter
         canvas.FillEllipse(canvas.Width / 2.0, canvas.Height * 1.25, canvas.Width * 0.75, canvas.Height * 1.25 - top, SceneClasses.Ignore,
             (px, py) => Shade(paint, px, py, 0.03));
     }
+
+    private bool Camouflaged() => confusability > 0 && camouflage.NextDouble() < confusability;
+
+    private double Tone() => 0.9 + 0.2 * camouflage.NextDouble();
 
     private (double, double, double) Shade((double r, double g, double b) colour, int x, int y, double texture)
     {

@@ -12,9 +12,12 @@ namespace RecallKit.Vision.Data.Synthetic;
 public static class SyntheticScenes
 {
     /// <summary>Writes <paramref name="train"/> + <paramref name="val"/> scenes of <paramref name="width"/>×<paramref name="height"/>
-    /// under <paramref name="outDir"/> and returns the pixel frequency of each class over the training split.</summary>
-    public static ClassFrequencies Generate(string outDir, int train, int val, int width, int height, int seed, IProgress<int>? progress = null)
+    /// under <paramref name="outDir"/> and returns the pixel frequency of each class over the training split.
+    /// <paramref name="confusability"/>: the probability that a pedestrian, bicycle or sign takes its background's colour.</summary>
+    public static ClassFrequencies Generate(string outDir, int train, int val, int width, int height, int seed, double confusability = 0,
+        IProgress<int>? progress = null)
     {
+        if (!(confusability is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(confusability), $"confusability is a probability in [0, 1] (got {confusability}).");
         if (train < 1 || val < 0) throw new ArgumentOutOfRangeException(nameof(train), $"need at least 1 training scene and ≥ 0 validation scenes (got {train}, {val}).");
         if (width < 16 || height < 16) throw new ArgumentOutOfRangeException(nameof(width), $"scenes must be at least 16×16 (got {width}×{height}).");
         FolderDataset.WriteDescription(outDir, SceneClasses.Description);
@@ -28,7 +31,7 @@ public static class SyntheticScenes
             var splitCounts = new long[counts.Length + 1];
             Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new long[counts.Length + 1], (i, _, local) =>
             {
-                var canvas = new ScenePainter(2 * width, 2 * height, unchecked(seed * 7919 + offset + i)).Paint();
+                var canvas = new ScenePainter(2 * width, 2 * height, unchecked(seed * 7919 + offset + i), confusability).Paint();
                 var (rgb, labels) = Downsample(canvas, width, height);
                 var name = $"scene_{i:D5}";
                 using (var image = Image.LoadPixelData<Rgb24>(rgb, width, height))
