@@ -11,6 +11,9 @@ namespace RecallKit.Losses;
 /// With S &gt; 1 the positions are contiguous for a fixed class, so the loops run over classes and vectorise over positions
 /// (one <see cref="Vector{T}"/> of positions at a time); with S = 1 each row of C logits is contiguous and the loops vectorise over
 /// classes. Work is split over (batch × position blocks) or blocks of rows, on at most <c>torch.get_num_threads()</c> threads.
+/// The loops are compiled fully optimised on first use: under tiered compilation they ran as unoptimised or on-stack-replaced
+/// code for the whole of a benchmark (3–4× slower), because the runtime postpones re-compilation while new methods keep
+/// being compiled, as they do around libtorch calls.
 /// </remarks>
 internal static unsafe class FusedKernel
 {
@@ -43,6 +46,7 @@ internal static unsafe class FusedKernel
 
         public bool AnyIgnored;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Merge(Totals other)
         {
             for (int c = 0; c < Tp.Length; c++)
@@ -65,22 +69,24 @@ internal static unsafe class FusedKernel
     /// <summary>
     /// Pass 1: per position the row maximum, the first arg-max, the log-sum-exp (written to <paramref name="lse"/>) and the
     /// target's −log p; per class TP / FN / predictions and Σ −log p. Targets outside [0,C) that are not ignored are left
-    /// out and show in <see cref="Totals.MinTarget"/> / <see cref="Totals.MaxTarget"/>.
+    /// out and show in <see cref="Totals.MinTarget"/> / <see cref="Totals.MaxTarget"/>. With S = 1 and a non-null
+    /// <paramref name="probabilities"/> the softmax is written there too, so that the backward pass needs no exp.
     /// </summary>
-    public static Totals Forward<T>(T* x, long* target, T* lse, Layout layout, bool with_predictions, int threads)
+    public static Totals Forward<T>(T* x, long* target, T* lse, Layout layout, bool with_predictions, int threads, T* probabilities = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (probabilities is not null && layout.S != 1) throw new ArgumentException("the softmax is kept for S = 1 only", nameof(probabilities));
         var (n, c, s, _) = layout;
         var total = new Totals(c, with_predictions);
         long items = WorkItems(layout, out long perItem);
         var gate = new object();
         // Pointers cannot be captured by lambdas; carry them as addresses.
-        nint xa = (nint)x, ta = (nint)target, la = (nint)lse;
+        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, pa = (nint)probabilities;
         Run(items, threads,
             () => new Totals(c, with_predictions),
             (item, local) =>
             {
-                if (s == 1) ForwardRows((T*)xa, (long*)ta, (T*)la, layout, item * perItem, Math.Min(n, (item + 1) * perItem), local);
+                if (s == 1) ForwardRows((T*)xa, (long*)ta, (T*)la, (T*)pa, layout, item * perItem, Math.Min(n, (item + 1) * perItem), local);
                 else
                 {
                     long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
@@ -93,20 +99,22 @@ internal static unsafe class FusedKernel
 
     /// <summary>
     /// Backward: grad = scale_i · (softmax − onehot(y_i)) with scale_i = g_i · coefficient[y_i] (g a scalar, or per position
-    /// when <paramref name="grad_per_position"/> is set), 0 at ignored positions.
+    /// when <paramref name="grad_per_position"/> is set), 0 at ignored positions. With <paramref name="probabilities"/> (the
+    /// softmax kept by <see cref="Forward{T}"/>, S = 1) the softmax is read instead of recomputed from the logits and lse.
     /// </summary>
     public static void Backward<T>(T* x, long* target, T* lse, T* grad, Layout layout, double[] coefficient, double grad_scalar,
-        T* grad_per_position, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+        T* grad_per_position, int threads, T* probabilities = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (n, _, s, _) = layout;
         long items = WorkItems(layout, out long perItem);
         var k = new T[coefficient.Length];
         for (int c = 0; c < k.Length; c++) k[c] = T.CreateChecked(coefficient[c] * grad_scalar);
-        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, ga = (nint)grad, pa = (nint)grad_per_position;
+        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, ga = (nint)grad, pa = (nint)grad_per_position, sa = (nint)probabilities;
         Run<object?>(items, threads, () => null,
             (item, _) =>
             {
-                if (s == 1) BackwardRows((T*)xa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
+                if (s == 1 && sa != 0) BackwardFromProbabilities((T*)sa, (long*)ta, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
+                else if (s == 1) BackwardRows((T*)xa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
                 else
                 {
                     long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
@@ -117,6 +125,7 @@ internal static unsafe class FusedKernel
     }
 
     /// <summary>Per-position loss w_{y}·(lse − x_y) for <c>Reduction.None</c>, 0 at ignored positions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PerPosition<T>(T* x, long* target, T* lse, T* output, Layout layout, double[] weight)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -190,6 +199,7 @@ internal static unsafe class FusedKernel
 
     // ---------------------------------------------------------------- S > 1: vectorised over positions
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardPositions<T>(T* x, long* target, T* lse, in Layout layout, long row, long begin, long end, Totals totals)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -243,6 +253,7 @@ internal static unsafe class FusedKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardPositions<T>(T* x, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position, long row,
         long begin, long end) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -296,7 +307,8 @@ internal static unsafe class FusedKernel
 
     // ---------------------------------------------------------------- S = 1: vectorised over classes
 
-    private static void ForwardRows<T>(T* x, long* target, T* lse, in Layout layout, long begin, long end, Totals totals)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRows<T>(T* x, long* target, T* lse, T* probabilities, in Layout layout, long begin, long end, Totals totals)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long c = layout.C;
@@ -346,11 +358,30 @@ internal static unsafe class FusedKernel
                         a = k;
                         break;
                     }
-            // Σ exp(x − max).
+            // Σ exp(x − max), keeping exp(x − max) when the softmax is wanted.
             var z = Vector<T>.Zero;
-            for (k = 0; k + w <= c; k += w) z += VectorMath.Exp(Load(p + k) - mv);
-            T sum = Vector.Sum(z);
-            for (; k < c; k++) sum += T.Exp(p[k] - m);
+            T sum;
+            if (probabilities is null)
+            {
+                for (k = 0; k + w <= c; k += w) z += VectorMath.Exp(Load(p + k) - mv);
+                sum = Vector.Sum(z);
+                for (; k < c; k++) sum += T.Exp(p[k] - m);
+            }
+            else
+            {
+                T* e = probabilities + row * c;
+                for (k = 0; k + w <= c; k += w)
+                {
+                    var v = VectorMath.Exp(Load(p + k) - mv);
+                    Store(e + k, v);
+                    z += v;
+                }
+                sum = Vector.Sum(z);
+                for (; k < c; k++) sum += e[k] = T.Exp(p[k] - m);
+                var inverse = new Vector<T>(T.One / sum);
+                for (k = 0; k + w <= c; k += w) Store(e + k, Load(e + k) * inverse);
+                for (; k < c; k++) e[k] *= inverse[0];
+            }
             T l = m + T.Log(sum);
             lse[row] = l;
             long t = target[row];
@@ -358,6 +389,7 @@ internal static unsafe class FusedKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardRows<T>(T* x, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position, long begin, long end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -379,6 +411,30 @@ internal static unsafe class FusedKernel
             var fv = new Vector<T>(f);
             for (; q + w <= c; q += w) Store(g + q, VectorMath.Exp(Load(p + q) - lv) * fv);
             for (; q < c; q++) g[q] = T.Exp(p[q] - l) * f;
+            g[t] -= f;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardFromProbabilities<T>(T* probabilities, long* target, T* grad, in Layout layout, T[] k, T* per_position,
+        long begin, long end) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long c = layout.C, ignore = layout.Ignore;
+        int w = Vector<T>.Count;
+        for (long row = begin; row < end; row++)
+        {
+            T* e = probabilities + row * c, g = grad + row * c;
+            long t = target[row];
+            T f = t == ignore ? T.Zero : per_position is null ? k[t] : k[t] * per_position[row];
+            if (f == T.Zero)
+            {
+                new Span<T>(g, checked((int)c)).Clear();
+                continue;
+            }
+            var fv = new Vector<T>(f);
+            long q = 0;
+            for (; q + w <= c; q += w) Store(g + q, Load(e + q) * fv);
+            for (; q < c; q++) g[q] = e[q] * f;
             g[t] -= f;
         }
     }

@@ -19,12 +19,8 @@ namespace RecallKit.Losses;
 internal static unsafe class FusedMetricCrossEntropy
 {
     /// <summary>Whether the fused path can take this input: CPU, float32 or float64, non-empty, addressable as one span.</summary>
-    /// <remarks>
-    /// Only inputs with spatial dimensions ([N,C,d…]): for [N,C] (classification) the libtorch-op path measured faster
-    /// (fused / op 1.04–1.30× at [128,8142], `bench fused`), so it keeps that path.
-    /// </remarks>
     public static bool Supports(Tensor input, Tensor target) =>
-        input.dim() > 2 && input.device_type == DeviceType.CPU && input.dtype is ScalarType.Float32 or ScalarType.Float64
+        input.dim() >= 2 && input.device_type == DeviceType.CPU && input.dtype is ScalarType.Float32 or ScalarType.Float64
         && input.numel() > 0 && input.numel() * input.ElementSize <= int.MaxValue && target.numel() * sizeof(long) <= int.MaxValue;
 
     /// <summary>The result of the counting pass; its tensors belong to the caller's dispose scope.</summary>
@@ -35,6 +31,9 @@ internal static unsafe class FusedMetricCrossEntropy
         public required Tensor Lse { get; init; }
         public required FusedKernel.Layout Layout { get; init; }
         public required FusedKernel.Totals Totals { get; init; }
+
+        /// <summary>[N,C] inputs that need a gradient: the softmax, kept by the counting pass for the backward pass.</summary>
+        public Tensor? Probabilities { get; init; }
 
         /// <summary>The out-of-range target the op path would report (its min/max rule), or null.</summary>
         public long? BadTarget
@@ -67,20 +66,27 @@ internal static unsafe class FusedMetricCrossEntropy
         }
     }
 
-    /// <summary>Pass 1 over the logits (no autograd): counts, log-sum-exp, cross-entropy sums and the target range.</summary>
+    /// <summary>
+    /// Pass 1 over the logits (no autograd): counts, log-sum-exp, cross-entropy sums and the target range; for [N,C] input
+    /// that requires a gradient also the softmax, which makes the backward pass a multiplication (the classification rows are
+    /// short, so recomputing exp there cost as much as the whole cross-entropy backward; the memory equals the log-softmax
+    /// that cross_entropy keeps).
+    /// </summary>
     public static Pass Count(Tensor input, Tensor target, long ignore_index, bool with_predictions)
     {
+        bool keepProbabilities = input.dim() == 2 && input.requires_grad && is_grad_enabled();
         using var _ = no_grad();
         var x = input.detach().contiguous();
         var t = target.contiguous();
         long n = x.shape[0], c = x.shape[1], s = x.numel() / (n * c);
         var lse = empty(n * s, dtype: x.dtype);
         var layout = new FusedKernel.Layout(n, c, s, ignore_index);
+        var probabilities = keepProbabilities ? empty_like(x) : null;
         int threads = Threads();
         var totals = x.dtype == ScalarType.Float32
-            ? FusedKernel.Forward(Pointer<float>(x), Pointer<long>(t), Pointer<float>(lse), layout, with_predictions, threads)
-            : FusedKernel.Forward(Pointer<double>(x), Pointer<long>(t), Pointer<double>(lse), layout, with_predictions, threads);
-        return new Pass { Logits = x, Target = t, Lse = lse, Layout = layout, Totals = totals };
+            ? FusedKernel.Forward(Pointer<float>(x), Pointer<long>(t), Pointer<float>(lse), layout, with_predictions, threads, OrNull<float>(probabilities))
+            : FusedKernel.Forward(Pointer<double>(x), Pointer<long>(t), Pointer<double>(lse), layout, with_predictions, threads, OrNull<double>(probabilities));
+        return new Pass { Logits = x, Target = t, Lse = lse, Layout = layout, Totals = totals, Probabilities = probabilities };
     }
 
     /// <summary>
@@ -137,7 +143,9 @@ internal static unsafe class FusedMetricCrossEntropy
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var (pass, state) = (Arguments)vars[1];
-            ctx.save_for_backward([pass.Logits, pass.Target, pass.Lse]);
+            // With the softmax kept, it stands in the logits' place (the backward pass then reads only it).
+            ctx.save_for_backward([pass.Probabilities ?? pass.Logits, pass.Target, pass.Lse]);
+            ctx.save_data(nameof(Pass.Probabilities), pass.Probabilities is not null);
             ctx.save_data(nameof(State), state);
             return Output(pass, state);
         }
@@ -146,6 +154,7 @@ internal static unsafe class FusedMetricCrossEntropy
         {
             var state = (State)ctx.get_data(nameof(State));
             var saved = ctx.get_saved_variables();
+            bool fromProbabilities = (bool)ctx.get_data(nameof(Pass.Probabilities));
             using var x = saved[0];
             using var target = saved[1];
             using var lse = saved[2];
@@ -157,10 +166,10 @@ internal static unsafe class FusedMetricCrossEntropy
             int threads = Threads();
             if (state.DType == ScalarType.Float32)
                 FusedKernel.Backward(Pointer<float>(x), Pointer<long>(target), Pointer<float>(lse), Pointer<float>(grad), state.Layout,
-                    coefficient, scalar, g is null ? null : Pointer<float>(g), threads);
+                    coefficient, scalar, g is null ? null : Pointer<float>(g), threads, fromProbabilities ? Pointer<float>(x) : null);
             else
                 FusedKernel.Backward(Pointer<double>(x), Pointer<long>(target), Pointer<double>(lse), Pointer<double>(grad), state.Layout,
-                    coefficient, scalar, g is null ? null : Pointer<double>(g), threads);
+                    coefficient, scalar, g is null ? null : Pointer<double>(g), threads, fromProbabilities ? Pointer<double>(x) : null);
             return [grad, null!]; // one entry per apply argument; the non-tensor one gets none
         }
     }
@@ -173,6 +182,8 @@ internal static unsafe class FusedMetricCrossEntropy
     }
 
     private static int Threads() => Math.Max(1, torch.get_num_threads());
+
+    private static T* OrNull<T>(Tensor? t) where T : unmanaged, INumberBase<T> => t is null ? null : Pointer<T>(t);
 
     /// <summary>The data of a contiguous CPU tensor (libtorch memory: no pinning needed while the tensor is alive).</summary>
     private static T* Pointer<T>(Tensor t) where T : unmanaged, INumberBase<T> =>

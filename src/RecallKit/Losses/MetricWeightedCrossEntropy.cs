@@ -154,6 +154,13 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
             throw InputValidation.TargetOutOfRange(bad, num_classes, ignore_index, name);
         double[] weight;
         double validCount;
+        if (count_reducer is null && running.dtype == ScalarType.Float64)
+        {
+            // [C] arithmetic on the host: for C in the thousands (iNaturalist's 8,142) the dozen small libtorch ops of
+            // the tensor route below cost as much as the kernel. Same float64 operations in the same order.
+            (weight, validCount) = HostWeights(pass.Totals, running, last);
+            return FusedMetricCrossEntropy.Loss(input, pass, weight, validCount, reduction).MoveToOuterDisposeScope();
+        }
         using (no_grad())
         {
             var counts = pass.Counts();
@@ -165,6 +172,43 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
             validCount = Math.Max(1, valid.cpu().item<double>());
         }
         return FusedMetricCrossEntropy.Loss(input, pass, weight, validCount, reduction).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><see cref="ClassWeights"/> on the host from the kernel's counts (float64 EMA state); also fills last_weights.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private (double[] weight, double valid) HostWeights(FusedKernel.Totals totals, Tensor running, Tensor last)
+    {
+        int c = totals.Tp.Length;
+        var value = new double[c];
+        var defined = new bool[c];
+        double valid = 0;
+        for (int k = 0; k < c; k++)
+        {
+            double tp = totals.Tp[k], fn = totals.Fn[k], fp = totals.Predicted is null ? 0 : totals.Predicted[k] - tp;
+            valid += tp + fn;
+            double denominator = tp + fp * metric.Alpha + fn * metric.Beta;
+            defined[k] = denominator > 0;
+            value[k] = defined[k] ? tp / Math.Max(denominator, 1e-300) : 0;
+        }
+        var weight = new double[c];
+        if (ema_alpha is not { } alpha)
+        {
+            for (int k = 0; k < c; k++) weight[k] = defined[k] ? 1 - value[k] : 0;
+        }
+        else
+        {
+            var state = FusedMetricCrossEntropy.ToDoubles(running);
+            if (training)
+            {
+                for (int k = 0; k < c; k++)
+                    if (defined[k]) state[k] = state[k] * (1 - alpha) + value[k] * alpha;
+                using var updated = tensor(state, dtype: ScalarType.Float64);
+                running.copy_(updated);
+            }
+            for (int k = 0; k < c; k++) weight[k] = 1 - state[k];
+        }
+        using (var w = tensor(weight, dtype: ScalarType.Float64)) last.copy_(w);
+        return (weight, Math.Max(1, valid));
     }
 
     /// <summary>w_c = 1 − metric_c from this batch (0 where the metric is 0/0), or 1 − its EMA after updating the EMA in training.</summary>

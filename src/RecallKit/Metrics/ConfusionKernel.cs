@@ -79,6 +79,7 @@ internal static unsafe class ConfusionKernel
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block<T>(T* x, long* target, long c, long s, long begin, long end, long ignore, Local local)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -9,7 +9,9 @@ namespace RecallKit.Tests.Losses;
 /// The fused CPU kernel of the metric-weighted losses against the libtorch-op path: identical counts (as a
 /// <c>count_reducer</c> sees them) and weights, equal losses and gradients, for every metric, batch and EMA mode, reduction,
 /// shape, dtype, ignore fraction and exact ties.
+/// Changes torch's thread count in some cases, so the class runs alone (other tests compare results bit for bit).
 /// </summary>
+[Collection(nameof(GlobalTorchState))]
 public class FusedKernelTests
 {
     private const long Ignore = 255;

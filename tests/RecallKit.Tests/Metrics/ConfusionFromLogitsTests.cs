@@ -1,10 +1,15 @@
+using RecallKit.Tests.Support;
 using RecallKit.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Metrics;
 
-/// <summary>The one-pass update from logits counts exactly what <c>update(logits.argmax(1), targets)</c> counts.</summary>
+/// <summary>
+/// The one-pass update from logits counts exactly what <c>update(logits.argmax(1), targets)</c> counts. Changes torch's thread
+/// count in some cases, so the class runs alone (other tests compare results bit for bit).
+/// </summary>
+[Collection(nameof(GlobalTorchState))]
 public sealed class ConfusionFromLogitsTests
 {
     private const long Ignore = 255;
