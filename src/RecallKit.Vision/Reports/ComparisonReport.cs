@@ -13,13 +13,16 @@ namespace RecallKit.Vision.Reports;
 /// </summary>
 public static class ComparisonReport
 {
+    /// <summary>The subdirectory of a results directory that holds the report's figures (not a variant).</summary>
+    public const string FiguresDirectory = "figures";
+
     /// <summary>Writes the report into <paramref name="resultsDirectory"/> and returns the Markdown.</summary>
     public static string Write(string resultsDirectory)
     {
         var notes = new List<string>();
         var variants = VariantResults.LoadAll(resultsDirectory, notes);
         if (variants.Count == 0) throw new InvalidDataException($"{resultsDirectory} holds no finished run (no */metrics.json).");
-        var figures = Path.Combine(resultsDirectory, "figures");
+        var figures = Path.Combine(resultsDirectory, FiguresDirectory);
         Directory.CreateDirectory(figures);
 
         var first = variants[0].Runs[0];

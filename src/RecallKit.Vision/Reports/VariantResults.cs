@@ -28,6 +28,7 @@ public sealed record VariantResults(string Name, IReadOnlyList<RunResults> Runs)
         var variants = new List<VariantResults>();
         foreach (var dir in Directory.GetDirectories(resultsDirectory).Order(StringComparer.Ordinal))
         {
+            if (Path.GetFileName(dir) == ComparisonReport.FiguresDirectory) continue;
             var runDirs = File.Exists(Path.Combine(dir, "metrics.json"))
                 ? [dir]
                 : Directory.GetDirectories(dir).Where(d => File.Exists(Path.Combine(d, "metrics.json"))).Order(StringComparer.Ordinal).ToArray();

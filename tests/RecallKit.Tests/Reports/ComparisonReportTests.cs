@@ -42,6 +42,8 @@ public sealed class ComparisonReportTests : IDisposable
         }
         Assert.False(File.Exists(Path.Combine(dir, "figures", "recall_weights_ce.png")));
         Assert.Contains("unfinished: no finished run, skipped", markdown);
+        // A second report over the same directory does not take the first one's figures/ for a variant.
+        Assert.DoesNotContain("figures: no finished run", ComparisonReport.Write(dir));
 
         var ce = RunResults.Load(Path.Combine(dir, "ce"));
         var recall = RunResults.Load(Path.Combine(dir, "recall"));
