@@ -79,6 +79,48 @@ public sealed class DistributedTrainingTests : IDisposable
     }
 
     [Fact]
+    public void TheCompareCommandUnderMpirunTrainsEveryRunOnceAndRankZeroWritesTheReport()
+    {
+        var mpirun = MpiRun();
+        var output = Path.Combine(dir, "comparison");
+        var file = Path.Combine(dir, "comparison.json");
+        File.WriteAllText(file, $$"""
+            {
+              "output": "{{output.Replace("\\", "/")}}",
+              "seeds": [0],
+              "base": {
+                "data": { "kind": "synthetic", "root": "{{Path.Combine(dir, "data").Replace("\\", "/")}}", "crop_width": 32, "crop_height": 16,
+                          "batch_size": 4, "synthetic_train": 8, "synthetic_val": 2 },
+                "schedule": { "iterations": 4, "eval_every": 2, "log_every": 2, "checkpoint_every": 2 },
+                "threads": 1
+              },
+              "variants": [
+                { "name": "ce", "set": ["loss.kind=cross_entropy"] },
+                { "name": "recall", "set": ["loss.kind=recall"] }
+              ]
+            }
+            """);
+        string[] args = ["--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet", Support.CliProcess.Assembly(), "compare", "--config", file];
+        var (code, stdout, stderr) = Run(mpirun, args);
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Single(stdout.Split('\n'), l => l.StartsWith("report: ", StringComparison.Ordinal) && l.EndsWith("(2 MPI ranks)", StringComparison.Ordinal));
+        foreach (var variant in new[] { "ce", "recall" })
+        {
+            var run = Path.Combine(output, variant, "seed-0");
+            Assert.True(File.Exists(Path.Combine(run, "metrics.json")), run);
+            // One writer: header + rows for steps 2 and 4, not twice that.
+            Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "train_log.csv")).Length);
+        }
+        var report = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.Contains("| ce |", report);
+        Assert.Contains("| recall |", report);
+
+        (code, stdout, stderr) = Run(mpirun, args); // finished runs are skipped on every rank alike
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{stderr}");
+        Assert.Equal(2, stdout.Split('\n').Count(l => l.Contains("finished earlier, skipped", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void ATwoRankRunResumedFromItsCheckpointEqualsAnUninterruptedTwoRankRun()
     {
         // A constant learning rate (poly_power = 0) makes "4 steps, then resume to 8" the same computation as "8 steps".
