@@ -12,6 +12,7 @@ var root = new RootCommand("RecallKit: recall loss for imbalanced classification
     ExportCommand.Create(),
     CompareCommand.Create(),
     ReportCommand.Create(),
+    SweepCommand.Create(),
     DataCommand.Create(),
     InfoCommand.Create(),
     DataWorkerCommand.Create(),
