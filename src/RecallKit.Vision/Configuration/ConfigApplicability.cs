@@ -20,7 +20,7 @@ public static class ConfigApplicability
     /// <summary>τ-normalisation rescales a trained classifier without training: nothing about optimisation is read.</summary>
     private static bool Trains(TrainConfig c) => c.Model.Stage != TrainingStage.TauNorm;
 
-    private static bool TrainsWith(TrainConfig c, LossKind kind) => Trains(c) && c.Loss.Kind == kind;
+    private static bool TrainsWith(TrainConfig c, LossKind kind) => Trains(c) && c.Loss.Kinds.Contains(kind);
 
     private static bool IsDeepLab(Architecture a) => a is Architecture.DeepLabV3PlusResNet18 or Architecture.DeepLabV3PlusResNet34
         or Architecture.DeepLabV3PlusResNet50 or Architecture.DeepLabV3PlusResNet101;
@@ -29,7 +29,8 @@ public static class ConfigApplicability
 
     private static bool ReadsImageFiles(TrainConfig c) => c.Data.Kind is DatasetKind.ImageFolder or DatasetKind.PlacesLt or DatasetKind.INaturalist;
 
-    private static bool UsesMetricLoss(TrainConfig c) => c.Loss.Kind is LossKind.Recall or LossKind.Precision;
+    private static bool UsesMetricLoss(TrainConfig c) =>
+        c.Loss.Kinds.Any(k => k is LossKind.Recall or LossKind.Precision or LossKind.Dice or LossKind.Jaccard or LossKind.Tversky);
 
     /// <summary>Every key of <see cref="TrainConfig"/> with the condition under which it is read.</summary>
     public static IReadOnlyList<Rule> Rules { get; } =
@@ -70,15 +71,23 @@ public static class ConfigApplicability
         new("model.aux_head", c => IsDeepLab(c.Model.Architecture), "with a deeplabv3plus_* architecture"),
         new("model.tau", c => c.Model.Stage == TrainingStage.TauNorm, "with model.stage = tau_norm"),
         new("loss.kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
-        new("loss.ema_alpha", c => Trains(c) && UsesMetricLoss(c), "with loss.kind = recall or precision"),
-        new("loss.gamma", c => TrainsWith(c, LossKind.Focal), "with loss.kind = focal"),
+        new("loss.ema_alpha", c => Trains(c) && UsesMetricLoss(c), "with loss.kind (or loss.plus_kind) = recall, precision, dice, jaccard or tversky"),
+        new("loss.gamma", c => TrainsWith(c, LossKind.Focal), "with loss.kind (or loss.plus_kind) = focal"),
         new("loss.beta", c => TrainsWith(c, LossKind.ClassBalanced) || (Classification(c) && c.Model.Head == HeadKind.Sdn && c.Model.Stage == TrainingStage.Joint),
             "with loss.kind = class_balanced, or model.head = sdn with model.stage = joint (head h's class-balanced loss)"),
-        new("loss.keep", c => TrainsWith(c, LossKind.Ohem), "with loss.kind = ohem"),
-        new("loss.ldam_max_margin", c => TrainsWith(c, LossKind.Ldam), "with loss.kind = ldam"),
-        new("loss.ldam_scale", c => TrainsWith(c, LossKind.Ldam), "with loss.kind = ldam"),
+        new("loss.keep", c => TrainsWith(c, LossKind.Ohem), "with loss.kind (or loss.plus_kind) = ohem"),
+        new("loss.ldam_max_margin", c => TrainsWith(c, LossKind.Ldam), "with loss.kind (or loss.plus_kind) = ldam"),
+        new("loss.ldam_scale", c => TrainsWith(c, LossKind.Ldam), "with loss.kind (or loss.plus_kind) = ldam"),
         new("loss.aux_weight", c => IsDeepLab(c.Model.Architecture) && c.Model.AuxHead, "with model.aux_head = true (a deeplabv3plus_* architecture)"),
-        new("loss.drw_start", c => TrainsWith(c, LossKind.Ldam), "with loss.kind = ldam"),
+        new("loss.drw_start", c => TrainsWith(c, LossKind.Ldam), "with loss.kind (or loss.plus_kind) = ldam"),
+        new("loss.tversky_alpha", c => TrainsWith(c, LossKind.Tversky), "with loss.kind (or loss.plus_kind) = tversky"),
+        new("loss.tversky_beta", c => TrainsWith(c, LossKind.Tversky), "with loss.kind (or loss.plus_kind) = tversky"),
+        new("loss.ohem_threshold", c => TrainsWith(c, LossKind.Ohem), "with loss.kind (or loss.plus_kind) = ohem"),
+        new("loss.ohem_min_kept", c => TrainsWith(c, LossKind.Ohem), "with loss.kind (or loss.plus_kind) = ohem"),
+        new("loss.focal_alpha", c => TrainsWith(c, LossKind.Focal), "with loss.kind (or loss.plus_kind) = focal"),
+        new("loss.loss_weight", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("loss.plus_kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("loss.plus_loss_weight", c => Trains(c) && c.Loss.PlusKind is not null, "with loss.plus_kind set"),
         new("optimizer.kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("optimizer.learning_rate", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("optimizer.momentum", c => Trains(c) && c.Optimizer.Kind == OptimizerKind.Sgd, "with optimizer.kind = sgd"),

@@ -54,6 +54,17 @@ public static class ConfigValidation
         Require(l.DrwStart is >= 0 and <= 1, "loss.drw_start", l.DrwStart, "in [0, 1]");
         Require(l.AuxWeight >= 0 && double.IsFinite(l.AuxWeight), "loss.aux_weight", l.AuxWeight, "a finite number ≥ 0");
         Require(classification || l.Kind != LossKind.Ldam, "loss.kind", l.Kind, "a segmentation loss (ldam is for classification)");
+        Require(l.TverskyAlpha >= 0 && double.IsFinite(l.TverskyAlpha), "loss.tversky_alpha", l.TverskyAlpha, "a finite number ≥ 0");
+        Require(l.TverskyBeta >= 0 && double.IsFinite(l.TverskyBeta), "loss.tversky_beta", l.TverskyBeta, "a finite number ≥ 0");
+        Require(l.OhemThreshold is null || l.OhemThreshold is > 0 and <= 1, "loss.ohem_threshold", l.OhemThreshold, "a probability in (0, 1], or null");
+        Require(l.OhemMinKept >= 0, "loss.ohem_min_kept", l.OhemMinKept, "≥ 0");
+        Require(l.FocalAlpha is null || l.FocalAlpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", l.FocalAlpha is null ? null : $"[{string.Join(", ", l.FocalAlpha)}]",
+            "one finite weight ≥ 0 per class, or null");
+        Require(double.IsFinite(l.LossWeight), "loss.loss_weight", l.LossWeight, "a finite number");
+        Require(double.IsFinite(l.PlusLossWeight), "loss.plus_loss_weight", l.PlusLossWeight, "a finite number");
+        Require(l.PlusKind is not LossKind.Ldam, "loss.plus_kind", l.PlusKind, "not ldam (its margins and deferred re-weighting act on the main loss only)");
+        Require(l.Kind != LossKind.Ldam || (l.PlusKind is null && l.LossWeight == 1), "loss.kind", l.Kind,
+            "ldam alone (loss.plus_kind unset, loss.loss_weight = 1): its deferred re-weighting is switched on the LDAM module itself");
 
         var o = config.Optimizer;
         Require(o.LearningRate > 0 && double.IsFinite(o.LearningRate), "optimizer.learning_rate", o.LearningRate, "a finite number > 0");

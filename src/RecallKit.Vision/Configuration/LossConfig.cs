@@ -28,6 +28,12 @@ public enum LossKind
     Lovasz,
     /// <summary>LDAM (label-distribution-aware margins) with deferred re-weighting from <see cref="LossConfig.DrwStart"/> (Cao et al. 2019).</summary>
     Ldam,
+    /// <summary>Cross-entropy weighted by 1 − Dice_c, 2TP/(2TP+FP+FN) (paper Table 1; batch or EMA like recall).</summary>
+    Dice,
+    /// <summary>Cross-entropy weighted by 1 − Jaccard_c, TP/(TP+FP+FN).</summary>
+    Jaccard,
+    /// <summary>Cross-entropy weighted by 1 − Tversky_c, TP/(TP+α·FP+β·FN) with <see cref="LossConfig.TverskyAlpha"/>, <see cref="LossConfig.TverskyBeta"/>.</summary>
+    Tversky,
 }
 
 /// <summary>Loss choice and its hyper-parameters (each used only by the losses it applies to).</summary>
@@ -62,4 +68,32 @@ public sealed record LossConfig
 
     /// <summary>LDAM: fraction of the iterations after which class-balanced weights (β = 0.9999) switch on (deferred re-weighting); 1 = never.</summary>
     public double DrwStart { get; init; } = 0.8;
+
+    /// <summary>Tversky: weight α ≥ 0 of the false positives.</summary>
+    public double TverskyAlpha { get; init; } = 0.5;
+
+    /// <summary>Tversky: weight β ≥ 0 of the false negatives.</summary>
+    public double TverskyBeta { get; init; } = 0.5;
+
+    /// <summary>OHEM: also keep every position whose target probability is below this threshold (null: by <see cref="Keep"/> only).</summary>
+    public double? OhemThreshold { get; init; }
+
+    /// <summary>OHEM: keep at least this many positions.</summary>
+    public long OhemMinKept { get; init; }
+
+    /// <summary>Focal: per-class α weights (one per class), or null for none.</summary>
+    public double[]? FocalAlpha { get; init; }
+
+    /// <summary>Factor of this loss in the total (mmsegmentation's <c>loss_weight</c>).</summary>
+    public double LossWeight { get; init; } = 1;
+
+    /// <summary>A second loss added to the first, e.g. <c>lovasz</c> with <c>kind = cross_entropy</c>; it reads the same hyper-parameters.</summary>
+    public LossKind? PlusKind { get; init; }
+
+    /// <summary>Factor of <see cref="PlusKind"/> in the total.</summary>
+    public double PlusLossWeight { get; init; } = 1;
+
+    /// <summary>The kinds this config trains with: <see cref="Kind"/> and, when set, <see cref="PlusKind"/>.</summary>
+    [JsonIgnore]
+    public IEnumerable<LossKind> Kinds => PlusKind is { } plus ? [Kind, plus] : [Kind];
 }

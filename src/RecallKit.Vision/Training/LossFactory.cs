@@ -22,25 +22,41 @@ public static class LossFactory
         Func<Tensor, Tensor>? count_reducer = null)
     {
         count_reducer ??= DistributedTensors.CountReducer(DistributedTensors.Current);
-        IReadOnlyList<long> Counts() => class_counts ?? throw new ArgumentException($"loss {config.Kind} needs the training split's class counts.");
-        return config.Kind switch
+        var main = Single(config.Kind, config, num_classes, ignore_index, class_counts, count_reducer);
+        if (config.PlusKind is not { } plus)
+            return config.LossWeight == 1 ? main : new CombinedLoss((config.LossWeight, main));
+        return new CombinedLoss((config.LossWeight, main), (config.PlusLossWeight, Single(plus, config, num_classes, ignore_index, class_counts, count_reducer)));
+    }
+
+    private static nn.Module<Tensor, Tensor, Tensor> Single(LossKind kind, LossConfig config, int num_classes, int ignore_index,
+        IReadOnlyList<long>? class_counts, Func<Tensor, Tensor>? count_reducer)
+    {
+        IReadOnlyList<long> Counts() => class_counts ?? throw new ArgumentException($"loss {kind} needs the training split's class counts.");
+        MetricWeightedCrossEntropy Metric(RegionMetric metric) => new(num_classes, metric, config.EmaAlpha, ignore_index, count_reducer: count_reducer);
+        return kind switch
         {
             LossKind.CrossEntropy => new CrossEntropy(num_classes, ignore_index),
             LossKind.Recall => new RecallCrossEntropy(num_classes, config.EmaAlpha, ignore_index, count_reducer: count_reducer),
-            LossKind.Precision => new MetricWeightedCrossEntropy(num_classes, RegionMetric.Precision, config.EmaAlpha, ignore_index, count_reducer: count_reducer),
+            LossKind.Precision => Metric(RegionMetric.Precision),
+            LossKind.Dice => Metric(RegionMetric.Dice),
+            LossKind.Jaccard => Metric(RegionMetric.Jaccard),
+            LossKind.Tversky => Metric(RegionMetric.Tversky(config.TverskyAlpha, config.TverskyBeta)),
             LossKind.InverseFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.InverseFrequency, ignore_index: ignore_index),
             LossKind.MedianFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.MedianFrequency, ignore_index: ignore_index),
             LossKind.ClassBalanced => new ClassBalancedCrossEntropy(num_classes, Counts(), config.Beta, ignore_index: ignore_index),
-            LossKind.Focal => new FocalLoss(num_classes, config.Gamma, ignore_index: ignore_index),
-            LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Keep, ignore_index: ignore_index),
+            LossKind.Focal => new FocalLoss(num_classes, config.Gamma, config.FocalAlpha, ignore_index: ignore_index),
+            LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Keep, config.OhemMinKept, config.OhemThreshold, ignore_index: ignore_index),
             LossKind.SoftIoU => new SoftIoULoss(num_classes, ignore_index: ignore_index),
             LossKind.Lovasz => new LovaszSoftmaxLoss(num_classes, ignore_index: ignore_index),
             LossKind.Ldam => new LdamLoss(Counts(), config.LdamMaxMargin, config.LdamScale, ignore_index: ignore_index),
-            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown loss kind."),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown loss kind."),
         };
     }
 
     /// <summary>Whether the loss needs training-set class counts.</summary>
     public static bool NeedsClassCounts(LossKind kind) =>
         kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced or LossKind.Ldam;
+
+    /// <summary>Whether any of the config's losses needs training-set class counts.</summary>
+    public static bool NeedsClassCounts(LossConfig config) => config.Kinds.Any(NeedsClassCounts);
 }

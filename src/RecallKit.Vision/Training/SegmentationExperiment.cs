@@ -25,7 +25,7 @@ public static class SegmentationExperiment
         var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
         var valSet = SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
         var classes = trainSet.Classes;
-        long[]? counts = LossFactory.NeedsClassCounts(config.Loss.Kind)
+        long[]? counts = LossFactory.NeedsClassCounts(config.Loss)
             ? TrainingClassCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit)
             : null;
 

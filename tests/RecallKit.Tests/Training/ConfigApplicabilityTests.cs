@@ -43,6 +43,16 @@ public sealed class ConfigApplicabilityTests
     [InlineData("loss.ldam_scale=10", Fashion, Fashion + ";loss.kind=ldam")]
     [InlineData("loss.drw_start=0.5", Fashion + ";loss.kind=recall", Fashion + ";loss.kind=ldam")]
     [InlineData("optimizer.momentum=0.5", "optimizer.kind=adam", "optimizer.kind=sgd")]
+    [InlineData("loss.ema_alpha=0.5", "loss.kind=cross_entropy;loss.plus_kind=lovasz", "loss.kind=cross_entropy;loss.plus_kind=recall")]
+    [InlineData("loss.ema_alpha=0.5", "loss.kind=cross_entropy", "loss.kind=dice")]
+    [InlineData("loss.tversky_alpha=0.3", "loss.kind=dice", "loss.kind=tversky")]
+    [InlineData("loss.tversky_beta=0.7", "loss.kind=recall", "loss.kind=lovasz;loss.plus_kind=tversky")]
+    [InlineData("loss.ohem_threshold=0.7", "loss.kind=cross_entropy", "loss.kind=ohem")]
+    [InlineData("loss.ohem_min_kept=100", "loss.kind=focal", "loss.kind=ohem")]
+    [InlineData("loss.focal_alpha=[1,2,1,1,1,1,1,1,1,1]", "loss.kind=recall", "loss.kind=focal")]
+    [InlineData("loss.gamma=3", "loss.kind=cross_entropy", "loss.kind=cross_entropy;loss.plus_kind=focal")]
+    [InlineData("loss.plus_loss_weight=0.5", "loss.kind=cross_entropy", "loss.kind=cross_entropy;loss.plus_kind=lovasz")]
+    [InlineData("loss.loss_weight=2", TauNorm, Fashion)]
     [InlineData("model.aux_head=true", "", "model.architecture=deeplabv3plus_resnet18")]
     [InlineData("loss.aux_weight=1", "model.architecture=deeplabv3plus_resnet18", "model.architecture=deeplabv3plus_resnet18;model.aux_head=true")]
     [InlineData("loss.aux_weight=1", "model.aux_head=false", "model.architecture=deeplabv3plus_resnet50;model.aux_head=true")]
@@ -66,6 +76,19 @@ public sealed class ConfigApplicabilityTests
         Assert.Contains(key, e.Message);
         var accepted = ConfigLoader.Load(null, Overrides(read));
         Assert.NotEqual(ConfigApplicability.Flatten(new TrainConfig())[key], ConfigApplicability.Flatten(accepted)[key]);
+    }
+
+    [Theory]
+    [InlineData("loss.plus_kind=ldam", "loss.plus_kind")]
+    [InlineData("loss.kind=ldam;loss.loss_weight=2", "loss.kind")]
+    [InlineData("loss.kind=tversky;loss.tversky_alpha=-1", "loss.tversky_alpha")]
+    [InlineData("loss.kind=ohem;loss.ohem_threshold=1.5", "loss.ohem_threshold")]
+    [InlineData("loss.kind=focal;loss.focal_alpha=[1,-1]", "loss.focal_alpha")]
+    [InlineData("loss.loss_weight=NaN", "loss.loss_weight")]
+    public void OutOfRangeLossCombinationsAreErrorsNamingTheKey(string assignments, string key)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, [Fashion.Split(';')[0], Fashion.Split(';')[1], .. assignments.Split(';')]));
+        Assert.Contains(key, e.Message);
     }
 
     [Theory]
