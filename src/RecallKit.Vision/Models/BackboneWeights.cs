@@ -4,11 +4,6 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Models;
 
-/// <summary>Which backbone parameters a weights file provided.</summary>
-/// <param name="Loaded">State-dict keys that were loaded.</param>
-/// <param name="Missing">Keys of the backbone the file did not provide (they keep their initialisation).</param>
-public sealed record BackboneWeightsReport(IReadOnlyList<string> Loaded, IReadOnlyList<string> Missing);
-
 /// <summary>Loads torchvision ImageNet weights (a PyTorch <c>state_dict</c> saved with <c>torch.save</c>, e.g. resnet18-f37072fd.pth).</summary>
 public static class BackboneWeights
 {

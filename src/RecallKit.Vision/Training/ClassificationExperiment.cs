@@ -24,7 +24,7 @@ public static class ClassificationExperiment
     {
         var data = ClassificationDatasets.Open(config.Data);
         var classes = ClassificationDatasets.Describe(data.Train.ClassNames);
-        var counts = data.Train.ClassCounts();
+        var counts = data.Train.BatchConfusionCounts();
         log.WriteLine($"{config.Data.Kind}: {data.Train.Count} training images in {classes.Count} classes (largest {counts.Max()}, smallest {counts.Min()}), {data.Val.Count} validation images");
 
         manual_seed(config.Seed);

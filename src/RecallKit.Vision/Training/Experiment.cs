@@ -43,7 +43,7 @@ public static class Experiment
         }
         var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
         SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
-        if (LossFactory.NeedsClassCounts(config.Loss)) TrainingClassCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit);
+        if (LossFactory.NeedsClassCounts(config.Loss)) TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit);
     }
 
     /// <summary>The data worker's side: serves the training batches of <paramref name="config"/> (see <see cref="WorkerBatches"/>).</summary>

@@ -26,7 +26,7 @@ public static class SegmentationExperiment
         var valSet = SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
         var classes = trainSet.Classes;
         long[]? counts = LossFactory.NeedsClassCounts(config.Loss)
-            ? TrainingClassCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit)
+            ? TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit)
             : null;
 
         manual_seed(config.Seed);

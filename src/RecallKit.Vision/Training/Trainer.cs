@@ -482,37 +482,3 @@ public sealed class Trainer
     private void WriteMetrics(string path, int iteration, Evaluation evaluation) =>
         File.WriteAllText(path, MetricsJson.Serialize(iteration, classes, evaluation));
 }
-
-/// <summary>The outcome of <see cref="Trainer.Run"/>.</summary>
-/// <param name="Directory">The run directory.</param>
-/// <param name="Iterations">Steps completed.</param>
-/// <param name="Completed">False when stopped early (cancellation).</param>
-/// <param name="Evaluation">The last evaluation, if any.</param>
-/// <param name="BestMetric">Best validation mIoU (segmentation) or top-1 accuracy (classification).</param>
-/// <param name="BestIteration">Step of the best validation result.</param>
-public sealed record TrainingResult(string Directory, int Iterations, bool Completed, Evaluation? Evaluation, double BestMetric, int BestIteration)
-{
-    /// <summary>Optimisation steps this call ran (fewer than <see cref="Iterations"/> when it resumed a run).</summary>
-    public int Steps { get; init; }
-
-    /// <summary>Wall time of those steps, evaluations excluded.</summary>
-    public TimeSpan StepTime { get; init; }
-
-    /// <summary>Collectives of those steps (gradient and count all-reduces; nothing with one process), evaluations excluded.</summary>
-    public CollectiveTraffic StepTraffic { get; init; } = CollectiveTraffic.None;
-
-    /// <summary>Metrics of the last evaluation, if any.</summary>
-    public ConfusionMetrics? Final => Evaluation?.Metrics;
-
-    /// <summary>The optimiser's parameter groups after the last step: name, tensors, learning rate it last applied.</summary>
-    public IReadOnlyList<OptimizerGroupState> OptimizerGroups { get; init; } = [];
-}
-
-/// <summary>The loss became NaN or infinite; the last checkpoint on disk is the last good state.</summary>
-public sealed class NonFiniteLossException(string message) : Exception(message);
-
-/// <summary>One optimiser parameter group as training left it.</summary>
-/// <param name="Name">backbone, head or all (see <see cref="ParameterGroups"/>).</param>
-/// <param name="Tensors">Parameter tensors in the group.</param>
-/// <param name="LearningRate">The learning rate of the group's last step.</param>
-public sealed record OptimizerGroupState(string Name, int Tensors, double LearningRate);

@@ -41,10 +41,10 @@ public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         WeightNormalization weight_normalization = WeightNormalization.WeightedMean, long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean)
         : base(reduction)
     {
-        var counts = ClassCountsArgument.Check(class_counts, num_classes, nameof(ClassBalancedCrossEntropy));
+        var counts = DatasetCountsValidation.Check(class_counts, num_classes, nameof(ClassBalancedCrossEntropy));
         if (!(gamma >= 0)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "γ must be ≥ 0.");
-        this.beta = beta ?? ClassWeights.AutoBeta(counts);
-        weights = ClassWeights.ClassBalanced(counts, this.beta);
+        this.beta = beta ?? FrequencyWeights.AutoBeta(counts);
+        weights = FrequencyWeights.ClassBalanced(counts, this.beta);
         register_buffer(LossBuffers.Weight, LossBuffers.Create(weights));
         this.num_classes = num_classes;
         this.loss_type = loss_type;

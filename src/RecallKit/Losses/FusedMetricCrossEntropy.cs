@@ -50,7 +50,7 @@ internal static unsafe class FusedMetricCrossEntropy
             }
         }
 
-        /// <summary>Flat int64 counts in <see cref="ClassCounts"/>' layout: [2c] TP, [2c+1] FN, then predictions per class.</summary>
+        /// <summary>Flat int64 counts in <see cref="BatchConfusionCounts"/>' layout: [2c] TP, [2c+1] FN, then predictions per class.</summary>
         public Tensor Counts()
         {
             long c = Layout.C;

@@ -27,7 +27,7 @@ public class LdamLoss : Loss<Tensor, Tensor, Tensor>
     public LdamLoss(IReadOnlyList<long> class_counts, double max_m = 0.5, double s = 30, IReadOnlyList<double>? class_weights = null,
         long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean) : base(reduction)
     {
-        var counts = ClassCountsArgument.Check(class_counts, class_counts?.Count ?? 0, nameof(LdamLoss));
+        var counts = DatasetCountsValidation.Check(class_counts, class_counts?.Count ?? 0, nameof(LdamLoss));
         if (!(max_m >= 0)) throw new ArgumentOutOfRangeException(nameof(max_m), max_m, "max_m must be ≥ 0.");
         if (!(s > 0)) throw new ArgumentOutOfRangeException(nameof(s), s, "s must be > 0.");
         var raw = counts.Select(n => n > 0 ? Math.Pow(n, -0.25) : double.NaN).ToArray();
@@ -127,19 +127,4 @@ public class LdamLoss : Loss<Tensor, Tensor, Tensor>
         var w = LossBuffers.For(this, LossBuffers.Weight, input, nameof(LdamLoss));
         return WeightedLoss.CrossEntropy(adjusted, t, w, ignore_index, reduction, WeightNormalization.WeightedMean).MoveToOuterDisposeScope();
     }
-}
-
-/// <summary>
-/// Deferred re-weighting (Cao et al. 2019): no class weights before <see cref="start_epoch"/>, class-balanced weights
-/// (β = 0.9999 by default, normalised to Σ = C) from it on. Use with <see cref="LdamLoss.class_weights"/> or any weighted loss.
-/// </summary>
-/// <param name="class_counts">Training-set samples per class.</param>
-/// <param name="start_epoch">First epoch (0-based) with weights; Cao et al. use 160 of 200 on CIFAR.</param>
-/// <param name="beta">β of the class-balanced weights, in [0, 1).</param>
-public sealed record DeferredReweighting(IReadOnlyList<long> class_counts, int start_epoch, double beta = 0.9999)
-{
-    private readonly double[] balanced = ClassWeights.ClassBalanced(class_counts, beta);
-
-    /// <summary>Null (unweighted) before <see cref="start_epoch"/>, the class-balanced weights from it on.</summary>
-    public IReadOnlyList<double>? WeightsFor(int epoch) => epoch >= start_epoch ? balanced : null;
 }

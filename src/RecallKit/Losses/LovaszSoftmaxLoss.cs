@@ -66,7 +66,7 @@ public class LovaszSoftmaxLoss : Loss<Tensor, Tensor, Tensor>
         var losses = new List<Tensor>();
         // One host read for the presence of every class, not one per class (and not bincount, which on CUDA reads the
         // labels' minimum and maximum on the host first).
-        var present = ClassCounts.Histogram(labels, num_classes).cpu().data<long>().ToArray();
+        var present = BatchConfusionCounts.Histogram(labels, num_classes).cpu().data<long>().ToArray();
         for (long c = 0; c < num_classes; c++)
         {
             if (classes == LossClasses.Present && present[c] == 0) continue;

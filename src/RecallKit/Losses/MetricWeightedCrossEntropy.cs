@@ -123,10 +123,10 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         using (no_grad())
         {
             var withPredictions = metric.UsesFalsePositives;
-            var counts = ClassCounts.Count(logProbs.detach(), safeTarget, ignored, num_classes, withPredictions);
+            var counts = BatchConfusionCounts.Count(logProbs.detach(), safeTarget, ignored, num_classes, withPredictions);
             if (count_reducer is not null) counts = count_reducer(counts);
-            var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
-            var w = ClassWeights(tp, fp, fn, running);
+            var (tp, fp, fn, valid) = BatchConfusionCounts.Split(counts, num_classes, withPredictions);
+            var w = MetricWeights(tp, fp, fn, running);
             last.copy_(w);
             negatedWeight = Reductions.AtTargets(w.to_type(input.dtype).neg_(), safeTarget).masked_fill_(ignored, 0);
             validCount = valid.to_type(input.dtype).clamp_min_(1);
@@ -165,8 +165,8 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         {
             var counts = pass.Counts();
             if (count_reducer is not null) counts = count_reducer(counts);
-            var (tp, fp, fn, valid) = ClassCounts.Split(counts, num_classes, withPredictions);
-            var w = ClassWeights(tp, fp, fn, running);
+            var (tp, fp, fn, valid) = BatchConfusionCounts.Split(counts, num_classes, withPredictions);
+            var w = MetricWeights(tp, fp, fn, running);
             last.copy_(w);
             weight = FusedMetricCrossEntropy.ToDoubles(w);
             validCount = Math.Max(1, valid.cpu().item<double>());
@@ -174,7 +174,7 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
         return FusedMetricCrossEntropy.Loss(input, pass, weight, validCount, reduction).MoveToOuterDisposeScope();
     }
 
-    /// <summary><see cref="ClassWeights"/> on the host from the kernel's counts (float64 EMA state); also fills last_weights.</summary>
+    /// <summary><see cref="MetricWeights"/> on the host from the kernel's counts (float64 EMA state); also fills last_weights.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (double[] weight, double valid) HostWeights(FusedKernel.Totals totals, Tensor running, Tensor last)
     {
@@ -212,7 +212,7 @@ public class MetricWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     }
 
     /// <summary>w_c = 1 − metric_c from this batch (0 where the metric is 0/0), or 1 − its EMA after updating the EMA in training.</summary>
-    private Tensor ClassWeights(Tensor tp, Tensor fp, Tensor fn, Tensor running)
+    private Tensor MetricWeights(Tensor tp, Tensor fp, Tensor fn, Tensor running)
     {
         var (value, defined) = metric.Compute(tp, fp, fn);
         if (ema_alpha is not { } alpha)

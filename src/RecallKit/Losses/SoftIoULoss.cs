@@ -3,15 +3,6 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
 
-/// <summary>Which classes a region loss averages over.</summary>
-public enum LossClasses
-{
-    /// <summary>Every class.</summary>
-    All,
-    /// <summary>Classes present in the batch's valid targets.</summary>
-    Present,
-}
-
 /// <summary>
 /// Soft IoU loss (Rahman &amp; Wang 2016): with p = softmax and one-hot targets over valid positions only,
 /// I_c = Σ p_c·t_c, U_c = Σ (p_c + t_c − p_c·t_c), loss = 1 − mean_c (I_c + smooth)/(U_c + smooth) over All or Present classes.

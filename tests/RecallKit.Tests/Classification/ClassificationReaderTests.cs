@@ -31,7 +31,7 @@ public sealed class ClassificationReaderTests : IDisposable
         var data = ClassificationDatasets.Open(new DataConfig { Kind = DatasetKind.PlacesLt, Root = dir, ImageSize = 16, ResizeShorter = 16 });
         Assert.Equal(["airfield", "class_1", "bakery/shop"], data.Train.ClassNames);
         Assert.Equal([0, 2], data.Train.Labels);
-        Assert.Equal([1L, 0, 1], data.Train.ClassCounts());
+        Assert.Equal([1L, 0, 1], data.Train.BatchConfusionCounts());
         Assert.Equal(Path.Combine(dir, "a/airfield/00000001.jpg"), data.Train.Describe(0));
         var image = data.Train.Load(0); // 40×20 resized so the shorter side is 16
         Assert.Equal((3, 16, 32), (image.Channels, image.Height, image.Width));

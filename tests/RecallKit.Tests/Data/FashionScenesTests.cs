@@ -146,7 +146,7 @@ public sealed class FashionScenesTests : IDisposable
         var train = new FolderDataset(dir, "train");
         Assert.Equal(5, train.Count);
         Assert.Equal(FashionSceneClasses.Names, train.Classes.Names);
-        Assert.Equal(result.Train.Pixels, TrainingClassCounts.Compute(train));
+        Assert.Equal(result.Train.Pixels, TrainingSplitCounts.Compute(train));
         Assert.Equal(2, new FolderDataset(dir, "val").Count);
     }
 

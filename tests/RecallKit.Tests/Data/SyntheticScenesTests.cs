@@ -43,7 +43,7 @@ public sealed class SyntheticScenesTests : IDisposable
         var train = new FolderDataset(dir, "train");
         Assert.Equal(5, train.Count);
         Assert.Equal(SceneClasses.Names, train.Classes.Names);
-        Assert.Equal(f.Pixels, TrainingClassCounts.Compute(train));
+        Assert.Equal(f.Pixels, TrainingSplitCounts.Compute(train));
         var sample = train.Load(0);
         Assert.Equal((48, 32), (sample.Width, sample.Height));
         Assert.Equal(2, new FolderDataset(dir, "val").Count);

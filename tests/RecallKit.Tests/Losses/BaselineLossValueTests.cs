@@ -54,9 +54,9 @@ public class BaselineLossValueTests
         double z = 1.0 / 800 + 1.0 / 100 + 1.0 / 50;
         Tensors.AllClose([4 / 800.0 / z, 4 / 100.0 / z, 4 / 50.0 / z, 0], inverse.class_weights.ToArray());
         // Median over the non-zero classes {50, 100, 800} = 100: 100/800, 1, 2, 0 → normalised.
-        Tensors.AllClose([0.125, 1, 2, 0], ClassWeights.MedianFrequency(counts));
-        Tensors.AllClose([100, 1, 200.0 / 300, 0], ClassWeights.MedianFrequency([2, 200, 300, 0]));
-        Tensors.AllClose([75, 1.5, 1, 0], ClassWeights.MedianFrequency([2, 100, 150, 0]).Select(w => w * 1.5).ToArray());
+        Tensors.AllClose([0.125, 1, 2, 0], FrequencyWeights.MedianFrequency(counts));
+        Tensors.AllClose([100, 1, 200.0 / 300, 0], FrequencyWeights.MedianFrequency([2, 200, 300, 0]));
+        Tensors.AllClose([75, 1.5, 1, 0], FrequencyWeights.MedianFrequency([2, 100, 150, 0]).Select(w => w * 1.5).ToArray());
 
         var (input, target, rows, targets) = Case(seed: 8);
         var w = inverse.class_weights;
@@ -259,7 +259,7 @@ public class BaselineLossValueTests
         long[] counts = [1000, 10];
         var drw = new DeferredReweighting(counts, start_epoch: 160);
         Assert.Null(drw.WeightsFor(159));
-        Tensors.AllClose(ClassWeights.ClassBalanced(counts, 0.9999), drw.WeightsFor(160)!.ToArray());
+        Tensors.AllClose(FrequencyWeights.ClassBalanced(counts, 0.9999), drw.WeightsFor(160)!.ToArray());
         Assert.Equal(2.0, drw.WeightsFor(199)!.Sum(), 12);
     }
 

@@ -29,7 +29,7 @@ public sealed record FashionSplitCounts(long[] Pixels, long[] Instances, int[] S
 public sealed record FashionScenesResult(FashionSplitCounts Train, FashionSplitCounts Val)
 {
     /// <summary>The training pixel frequencies in the form the other generators report.</summary>
-    public ClassFrequencies Frequencies => new(FashionSceneClasses.Names, Train.Pixels, 0);
+    public PixelFrequencyTable Frequencies => new(FashionSceneClasses.Names, Train.Pixels, 0);
 
     /// <summary>
     /// A Markdown table ordered by training pixels: instance probability, garments pasted, training pixels, share of all

@@ -14,7 +14,7 @@ public static class SyntheticScenes
     /// <summary>Writes <paramref name="train"/> + <paramref name="val"/> scenes of <paramref name="width"/>×<paramref name="height"/>
     /// under <paramref name="outDir"/> and returns the pixel frequency of each class over the training split.
     /// <paramref name="confusability"/>: the probability that a pedestrian, bicycle or sign takes its background's colour.</summary>
-    public static ClassFrequencies Generate(string outDir, int train, int val, int width, int height, int seed, double confusability = 0,
+    public static PixelFrequencyTable Generate(string outDir, int train, int val, int width, int height, int seed, double confusability = 0,
         IProgress<int>? progress = null)
     {
         if (!(confusability is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(confusability), $"confusability is a probability in [0, 1] (got {confusability}).");
@@ -55,7 +55,7 @@ public static class SyntheticScenes
                 ignored = splitCounts[^1];
             }
         }
-        return new ClassFrequencies(SceneClasses.Names, counts, ignored);
+        return new PixelFrequencyTable(SceneClasses.Names, counts, ignored);
     }
 
     private static (byte[] rgb, byte[] labels) Downsample(Canvas canvas, int width, int height)

@@ -1,7 +1,7 @@
 namespace RecallKit.Losses;
 
 /// <summary>Validation of dataset-level class counts passed to frequency-based losses.</summary>
-internal static class ClassCountsArgument
+internal static class DatasetCountsValidation
 {
     public static long[] Check(IReadOnlyList<long>? class_counts, long num_classes, string loss)
     {

@@ -12,7 +12,7 @@ namespace RecallKit.Losses;
 /// All entries are sums over positions, so summing the tensors of several workers gives the global counts.
 /// The prediction is <c>argmax</c> over dim 1 with torch's rule: the first maximal class wins a tie.
 /// </remarks>
-internal static class ClassCounts
+internal static class BatchConfusionCounts
 {
     /// <param name="log_probs">Detached log-probabilities [N,C,d…] (any per-position shift of the logits gives the same counts).</param>
     /// <param name="safe_target">int64 targets [N,d…] with ignored positions replaced by 0.</param>

@@ -7,7 +7,7 @@ namespace RecallKit.Vision.Data;
 /// <c>class_counts_&lt;split&gt;.json</c> next to the data, keyed by the split's sample count and description of its first
 /// and last files; recomputed when those change. Never computed from validation data.
 /// </summary>
-public static class TrainingClassCounts
+public static class TrainingSplitCounts
 {
     private sealed record Cache(string Fingerprint, long[] Counts);
 

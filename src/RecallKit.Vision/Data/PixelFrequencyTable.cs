@@ -6,7 +6,7 @@ namespace RecallKit.Vision.Data;
 /// <param name="Names">Class names.</param>
 /// <param name="Pixels">Pixels per class.</param>
 /// <param name="Ignored">Pixels with the ignore label.</param>
-public sealed record ClassFrequencies(IReadOnlyList<string> Names, long[] Pixels, long Ignored)
+public sealed record PixelFrequencyTable(IReadOnlyList<string> Names, long[] Pixels, long Ignored)
 {
     /// <summary>Share of labelled pixels per class, in [0, 1].</summary>
     public double[] Shares

@@ -1,7 +1,7 @@
 namespace RecallKit.Losses;
 
 /// <summary>Per-class weights from dataset-level class counts (training split only). A class with count 0 gets weight 0.</summary>
-public static class ClassWeights
+public static class FrequencyWeights
 {
     /// <summary>Inverse frequency: w_c = 1 / n_c (normalise with <see cref="NormaliseToClassCount"/> if needed).</summary>
     public static double[] InverseFrequency(IReadOnlyList<long> counts) => counts.Select(n => n > 0 ? 1.0 / n : 0).ToArray();

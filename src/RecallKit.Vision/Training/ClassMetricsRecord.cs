@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RecallKit.Vision.Data;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>
+/// One class's row of <see cref="MetricsRecord"/>; null where the metric is undefined (NaN). Dice and F-score were added later:
+/// files written before have neither and read back with null.
+/// </summary>
+public sealed record ClassMetricsRecord(
+    string Name,
+    double? Accuracy,
+    double? Precision,
+    double? Iou,
+    long Pixels,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TrainingSamples = null,
+    double? Dice = null,
+    double? Fscore = null);
+
+/// <summary>Metrics as JSON: summary numbers and a per-class table (NaN written as null).</summary>
+public static class MetricsJson
+{
+    /// <summary>Serialises <paramref name="evaluation"/> of step <paramref name="iteration"/> as a <see cref="MetricsRecord"/>.</summary>
+    public static string Serialize(int iteration, DatasetClasses classes, Evaluation evaluation) =>
+        MetricsRecord.From(iteration, classes, evaluation).ToJson();
+}
