@@ -29,15 +29,15 @@ switch (suite)
         FusedBenchmark.Run(repeats);
         break;
     case "train":
-        TrainBenchmark.Train();
-        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
+        SegmentationStepBenchmark.Run(threads);
+        ClassificationStepBenchmark.Run(threads, largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
         break;
     case "classification":
-        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
-        TrainBenchmark.InaturalistHead(repeats);
+        ClassificationStepBenchmark.Run(threads, largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
+        InaturalistHeadBenchmark.Run(repeats);
         break;
     case "data":
-        TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
+        LoaderBenchmark.Run(SegmentationStepBenchmark.Run(threads)["LiteSeg"]);
         break;
     case "profile":
         DemoProfile.Run(Options.Int(args, "--steps", 50));
@@ -54,14 +54,14 @@ switch (suite)
         CheckpointBenchmark.Run();
         break;
     case "memory":
-        TrainBenchmark.Memory(steps, deeplab: args.Contains("--deeplab"));
+        MemoryBenchmark.Run(steps, threads, deeplab: args.Contains("--deeplab"));
         break;
     case "all":
         LossBenchmark.Run(repeats);
-        TrainBenchmark.Data(TrainBenchmark.Train()["LiteSeg"]);
-        TrainBenchmark.Classification(largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
-        TrainBenchmark.InaturalistHead(repeats);
-        TrainBenchmark.Memory(steps);
+        LoaderBenchmark.Run(SegmentationStepBenchmark.Run(threads)["LiteSeg"]);
+        ClassificationStepBenchmark.Run(threads, largest: !args.Contains("--skip-resnet50"), Options.Int(args, "--resnet50-batch", 32));
+        InaturalistHeadBenchmark.Run(repeats);
+        MemoryBenchmark.Run(steps, threads);
         break;
     default:
         Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch | confusion | profile | onnx");

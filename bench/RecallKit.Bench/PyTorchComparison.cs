@@ -55,49 +55,10 @@ internal static class PyTorchComparison
         return 0;
     }
 
-    /// <summary>Milliseconds of each step after the warm-up, from the trainer's per-step progress reports.</summary>
-    private static double[] RecallKitSteps(Case c, int steps, int warmup, int threads)
-    {
-        var output = Directory.CreateTempSubdirectory("recallkit-bench-step-").FullName;
-        try
-        {
-            bool segmentation = c.Architecture.Task() == TaskKind.Segmentation;
-            var config = new TrainConfig
-            {
-                Output = output,
-                Threads = threads,
-                Data = new DataConfig { BatchSize = c.Batch, Prefetch = PrefetchMode.Off },
-                Model = new ModelConfig { Architecture = c.Architecture },
-                Loss = new LossConfig { Kind = c.Loss },
-                Optimizer = new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9, WeightDecay = 1e-4 },
-                Schedule = new ScheduleConfig { Iterations = warmup + steps, EvalEvery = 0, LogEvery = warmup + steps, CheckpointEvery = warmup + steps },
-            };
-            var names = Enumerable.Range(0, c.Classes).Select(i => $"class{i}").ToArray();
-            manual_seed(0);
-            ITrainingTask task;
-            if (segmentation)
-            {
-                var classes = new DatasetClasses(names, names.Select(_ => ((byte)0, (byte)0, (byte)0)).ToArray(), 255);
-                var model = SegmentationModels.Create(c.Architecture, c.Classes);
-                var loss = LossFactory.Create(config.Loss, c.Classes, 255, null);
-                task = new SegmentationTask(model, loss, classes);
-            }
-            else
-            {
-                var classes = ClassificationDatasets.Describe(names);
-                var network = ClassificationModels.Create(c.Architecture, c.Classes, 3, decoupled: false);
-                task = new ClassificationTask(network, LossFactory.Create(config.Loss, c.Classes, -100, null), classes, Enumerable.Repeat(1L, c.Classes).ToArray());
-            }
-            var batches = new SameBatch(c, segmentation, warmup + steps);
-            var clock = new StepClock();
-            new Trainer(config, task, batches, new SameBatch(c with { Batch = 1 }, segmentation, 1), TextWriter.Null) { Progress = clock }.Run(resume: false);
-            return clock.Milliseconds.Skip(warmup).ToArray();
-        }
-        finally
-        {
-            Directory.Delete(output, recursive: true);
-        }
-    }
+    /// <summary>Milliseconds of each step after the warm-up: the trainer's real step (<see cref="TrainerSteps"/>).</summary>
+    private static double[] RecallKitSteps(Case c, int steps, int warmup, int threads) =>
+        TrainerSteps.Measure(new StepCase(c.Architecture, c.Classes, c.Batch, c.Height, c.Width), new LossConfig { Kind = c.Loss },
+            new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9, WeightDecay = 1e-4 }, steps, warmup, threads);
 
     private static (double[] ms, string version) PyTorchSteps(string script, Case c, int steps, int warmup, int threads)
     {
@@ -115,49 +76,12 @@ internal static class PyTorchComparison
             json.RootElement.GetProperty("torch").GetString() ?? "?");
     }
 
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    private static double Median(IReadOnlyList<double> values) => TrainerSteps.Median(values);
 
     private static string RepositoryRoot()
     {
         var dir = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(dir, "RecallKit.slnx"))) dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
         return dir;
-    }
-
-    /// <summary>Time between consecutive step reports (the first from the trainer's start).</summary>
-    private sealed class StepClock : IProgress<TrainingStatus>
-    {
-        private long last = Stopwatch.GetTimestamp();
-
-        public List<double> Milliseconds { get; } = [];
-
-        public void Report(TrainingStatus value)
-        {
-            long now = Stopwatch.GetTimestamp();
-            Milliseconds.Add(Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
-            last = now;
-        }
-    }
-
-    /// <summary>One random batch, yielded <paramref name="count"/> times (labels without the ignore id: the official recall code fails on it).</summary>
-    private sealed class SameBatch(Case c, bool segmentation, int count) : IBatchSource
-    {
-        public int BatchesPerEpoch => count;
-
-        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
-        {
-            var random = new Random(1);
-            var images = new float[c.Batch * 3 * c.Height * c.Width];
-            for (int i = 0; i < images.Length; i++) images[i] = (float)(random.NextDouble() * 2 - 1);
-            var labels = new long[segmentation ? c.Batch * c.Height * c.Width : c.Batch];
-            for (int i = 0; i < labels.Length; i++) labels[i] = random.Next(c.Classes);
-            var batch = new ImageBatch(images, labels, c.Batch, c.Height, c.Width, Enumerable.Range(0, c.Batch).Select(i => $"image{i}").ToArray(),
-                ImageLabels: !segmentation);
-            for (int b = startBatch; b < count; b++) yield return batch;
-        }
     }
 }
