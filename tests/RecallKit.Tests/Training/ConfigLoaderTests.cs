@@ -53,7 +53,7 @@ public sealed class ConfigLoaderTests : IDisposable
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write("""{ "loss": { "knid": "recall" } }""")));
         Assert.Contains("'loss.knid'", e.Message);
-        Assert.Contains("ema_alpha, gamma, keep, kind", e.Message.Replace("beta, ", ""));
+        Assert.Contains("ema_alpha, focal_alpha, gamma, keep, kind", e.Message.Replace("beta, ", ""));
         var top = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, ["sead=1"]));
         Assert.Contains("'sead'", top.Message);
         Assert.Contains("seed", top.Message);
