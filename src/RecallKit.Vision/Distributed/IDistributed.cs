@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using static TorchSharp.torch;
-
 namespace RecallKit.Vision.Distributed;
 
 /// <summary>

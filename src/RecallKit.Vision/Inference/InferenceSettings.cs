@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace RecallKit.Vision.Inference;
 
 /// <summary>How segmentation logits are computed at inference: over sliding windows or the whole image, with or without flip.</summary>

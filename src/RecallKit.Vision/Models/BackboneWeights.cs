@@ -1,6 +1,4 @@
-using TorchSharp;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Models;
 

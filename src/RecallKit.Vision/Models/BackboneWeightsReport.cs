@@ -1,7 +1,3 @@
-using TorchSharp;
-using TorchSharp.PyBridge;
-using static TorchSharp.torch;
-
 namespace RecallKit.Vision.Models;
 
 /// <summary>Which backbone parameters a weights file provided.</summary>

@@ -1,10 +1,6 @@
-using RecallKit.Losses;
 using RecallKit.Metrics;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
-using RecallKit.Vision.Models.Classification;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;

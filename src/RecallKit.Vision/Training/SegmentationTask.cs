@@ -1,7 +1,5 @@
-using RecallKit.Losses;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,8 +1,4 @@
 using RecallKit.Losses;
-using RecallKit.Vision.Data;
-using RecallKit.Vision.Models;
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;

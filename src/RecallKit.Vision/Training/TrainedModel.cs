@@ -1,11 +1,9 @@
-using System.Text.Json;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;

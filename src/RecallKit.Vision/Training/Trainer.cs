@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using RecallKit.Losses;
-using RecallKit.Metrics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace RecallKit.Losses;
 
 /// <summary>Which classes a region loss averages over.</summary>
