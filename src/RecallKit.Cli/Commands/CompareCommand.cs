@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Cli.Commands;
@@ -13,35 +12,22 @@ internal static class CompareCommand
         var config = new Option<string>("--config") { Description = "Comparison file (see experiments/).", Required = true };
         var set = new Option<string[]>("--set") { Description = "Override a key of every variant's config, e.g. --set schedule.iterations=300.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("compare", "Train several losses with identical data, order and schedule, then write the report.") { config, set };
-        command.SetAction(r =>
+        // Under mpirun with several ranks every run is data-parallel (docs/distributed.md); rank 0 alone writes.
+        command.SetAction(r => MpiAwareRun.Run(distributed =>
         {
-            IDistributed distributed = SingleProcess.Instance;
-            bool stopped = false; // interrupted at a step boundary with a checkpoint, on every rank together
-            int code = CliErrors.Run(() =>
+            var comparison = ComparisonConfig.Load(r.GetValue(config)!);
+            using var interruption = new Interruption();
+            if (distributed.Rank != 0)
             {
-                // Under mpirun with several ranks every run is data-parallel (docs/distributed.md); rank 0 alone writes.
-                distributed = DistributedTensors.Start();
-                var comparison = ComparisonConfig.Load(r.GetValue(config)!);
-                using var interruption = new Interruption();
-                if (distributed.Rank != 0)
-                {
-                    stopped = ComparisonRunner.Run(comparison, TextWriter.Null, r.GetValue(set), interruption.Token, null, DataWorkerCommand.StartInfo) is null;
-                    return stopped ? CliErrors.RunError : 0;
-                }
-                var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, r.GetValue(set), interruption.Token, progress, DataWorkerCommand.StartInfo));
-                stopped = markdown is null;
-                if (markdown is null) return CliErrors.RunError;
-                Console.WriteLine(ReportSummary.TableOf(markdown));
-                Console.WriteLine($"report: {Path.Combine(comparison.Output, "report.md")}" + (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
-                return 0;
-            });
-            if (distributed.Size > 1)
-            {
-                if (code != 0 && !stopped) distributed.Abort(code); // an error on one rank ends them all
-                distributed.Dispose();
+                bool cancelled = ComparisonRunner.Run(comparison, TextWriter.Null, r.GetValue(set), interruption.Token, null, DataWorkerCommand.StartInfo) is null;
+                return (cancelled ? CliErrors.RunError : 0, cancelled);
             }
-            return code;
-        });
+            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, r.GetValue(set), interruption.Token, progress, DataWorkerCommand.StartInfo));
+            if (markdown is null) return (CliErrors.RunError, true);
+            Console.WriteLine(ReportSummary.TableOf(markdown));
+            Console.WriteLine($"report: {Path.Combine(comparison.Output, "report.md")}" + (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
+            return (0, false);
+        }));
         return command;
     }
 }

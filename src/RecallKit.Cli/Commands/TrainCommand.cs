@@ -1,6 +1,5 @@
 using System.CommandLine;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Cli.Commands;
@@ -14,41 +13,27 @@ internal static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Override a config key, e.g. --set loss.kind=recall (repeatable).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in the output directory from its last complete checkpoint." };
         var command = new Command("train", "Train a segmentation model or an image classifier (chosen by data.kind).") { config, set, resume };
-        command.SetAction(r =>
+        // Under mpirun with several ranks: data-parallel training (docs/distributed.md); rank 0 alone writes.
+        command.SetAction(r => MpiAwareRun.Run(distributed =>
         {
-            IDistributed distributed = SingleProcess.Instance;
-            bool stopped = false; // interrupted at a step boundary with a checkpoint, on every rank together
-            int code = CliErrors.Run(() =>
+            var loaded = ConfigLoader.Load(r.GetValue(config), r.GetValue(set) ?? []);
+            using var interruption = new Interruption();
+            if (distributed.Rank != 0)
             {
-                // Under mpirun with several ranks: data-parallel training (docs/distributed.md); rank 0 alone writes.
-                distributed = DistributedTensors.Start();
-                var loaded = ConfigLoader.Load(r.GetValue(config), r.GetValue(set) ?? []);
-                using var interruption = new Interruption();
-                if (distributed.Rank != 0)
-                {
-                    var rankResult = Experiment.Train(loaded, r.GetValue(resume), TextWriter.Null, interruption.Token, null, DataWorkerCommand.StartInfo);
-                    stopped = !rankResult.Completed;
-                    return rankResult.Completed ? 0 : CliErrors.RunError;
-                }
-                var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo));
-                stopped = !result.Completed;
-                if (!result.Completed) return CliErrors.RunError;
-                Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
-                    $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}" +
-                    (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
-                if (distributed.Size > 1 && result.Steps > 0)
-                    Console.WriteLine($"training steps: {result.Steps * (double)loaded.Data.BatchSize / result.StepTime.TotalSeconds:F1} images/s; " +
-                        $"all-reduce per step {result.StepTraffic.Elapsed.TotalMilliseconds / result.Steps:F2} ms, {result.StepTraffic.Bytes / (double)result.Steps / (1 << 20):F2} MiB " +
-                        $"in {result.StepTraffic.Calls / (double)result.Steps:F1} calls (rank 0)");
-                return 0;
-            });
-            if (distributed.Size > 1)
-            {
-                if (code != 0 && !stopped) distributed.Abort(code); // an error on one rank ends them all
-                distributed.Dispose();
+                var rankResult = Experiment.Train(loaded, r.GetValue(resume), TextWriter.Null, interruption.Token, null, DataWorkerCommand.StartInfo);
+                return (rankResult.Completed ? 0 : CliErrors.RunError, !rankResult.Completed);
             }
-            return code;
-        });
+            var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo));
+            if (!result.Completed) return (CliErrors.RunError, true);
+            Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
+                $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}" +
+                (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
+            if (distributed.Size > 1 && result.Steps > 0)
+                Console.WriteLine($"training steps: {result.Steps * (double)loaded.Data.BatchSize / result.StepTime.TotalSeconds:F1} images/s; " +
+                    $"all-reduce per step {result.StepTraffic.Elapsed.TotalMilliseconds / result.Steps:F2} ms, {result.StepTraffic.Bytes / (double)result.Steps / (1 << 20):F2} MiB " +
+                    $"in {result.StepTraffic.Calls / (double)result.Steps:F1} calls (rank 0)");
+            return (0, false);
+        }));
         return command;
     }
 }
