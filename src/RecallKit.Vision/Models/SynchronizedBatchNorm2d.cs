@@ -34,7 +34,7 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
         ValidateInputDimensions(input);
         if (input.shape[1] != num_features)
             throw new ArgumentException($"BatchNorm2d has {num_features} channels, the input [{string.Join(",", input.shape)}] has {input.shape[1]}.");
-        num_batches_tracked!.add_(1);
+        using (Scalar one = 1) num_batches_tracked!.add_(one); // held: a temporary Scalar can be finalised during the call
 
         // Two passes over the global batch, as a single process computes it: the mean, then the mean squared deviation from it.
         // Sums are accumulated in float64 so that the order of the summation (per rank, then over ranks) does not show.

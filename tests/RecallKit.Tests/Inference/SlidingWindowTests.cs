@@ -50,7 +50,9 @@ public class SlidingWindowTests
         var images = randn(2, 3, 24, 16, generator: new Generator(1));
         var plain = model.call(images);
         var windowed = new SlidingWindow(new WindowSize(16, 24), new WindowSize(16, 24)).Logits(model.call, images);
-        Assert.True(plain.equal(windowed).all().item<bool>()); // exact
+        // The same computation; libtorch's convolutions are not bit-reproducible from call to call on every CPU (seen once
+        // in CI: a last-bit difference), so equal up to float32 rounding.
+        Assert.True(plain.allclose(windowed, rtol: 1e-5, atol: 1e-6), $"max |Δ| {(plain - windowed).abs().max().item<float>()}");
     }
 
     [Fact]
