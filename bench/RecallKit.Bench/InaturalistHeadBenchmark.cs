@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using RecallKit.Losses;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Bench;

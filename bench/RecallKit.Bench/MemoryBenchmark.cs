@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Bench;

@@ -1,14 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using RecallKit.Losses;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
-using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
-using RecallKit.Vision.Models.Classification;
 using RecallKit.Vision.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace RecallKit.Bench;
 

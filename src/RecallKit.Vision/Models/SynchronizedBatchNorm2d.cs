@@ -43,6 +43,7 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
         long count = elements[0];
         if (count < 2) throw new ArgumentException($"BatchNorm2d needs more than one value per channel in training mode, got {count} over all ranks.");
         long[] dims = [0, 2, 3];
+        using var scope = NewDisposeScope(); // the statistics' intermediates go when the call ends; only the output leaves
         // Scalars held for the whole call: a temporary Scalar can be finalised while libtorch still reads it (see DatasetBatches).
         double m = momentum ?? 1.0 / num_batches_tracked.item<long>();
         using Scalar perElement = 1.0 / count, epsilon = eps, keep = 1 - m, take = m, unbiased = (double)count / (count - 1);
@@ -58,6 +59,6 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
             running_mean!.mul_(keep).add_(mean.detach().to_type(running_mean!.dtype), alpha: take);
             running_var!.mul_(keep).add_(variance.detach().mul(unbiased).to_type(running_var!.dtype), alpha: take);
         }
-        return output;
+        return output.MoveToOuterDisposeScope();
     }
 }

@@ -113,8 +113,7 @@ internal static unsafe class FusedKernel
         Run<object?>(items, threads, () => null,
             (item, _) =>
             {
-                if (s == 1 && sa != 0) BackwardFromProbabilities((T*)sa, (long*)ta, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
-                else if (s == 1) BackwardRows((T*)xa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
+                if (s == 1) BackwardRows((T*)xa, (T*)sa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
                 else
                 {
                     long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
@@ -389,41 +388,16 @@ internal static unsafe class FusedKernel
         }
     }
 
+    /// <summary>Rows of C logits: grad = f·(softmax − onehot), the softmax read from <paramref name="probabilities"/> when kept, else exp(x − lse).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardRows<T>(T* x, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position, long begin, long end)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        long c = layout.C, ignore = layout.Ignore;
-        int w = Vector<T>.Count;
-        for (long row = begin; row < end; row++)
-        {
-            T* p = x + row * c, g = grad + row * c;
-            long t = target[row];
-            T f = t == ignore ? T.Zero : per_position is null ? k[t] : k[t] * per_position[row];
-            long q = 0;
-            if (f == T.Zero)
-            {
-                new Span<T>(g, checked((int)c)).Clear();
-                continue;
-            }
-            T l = lse[row];
-            var lv = new Vector<T>(l);
-            var fv = new Vector<T>(f);
-            for (; q + w <= c; q += w) Store(g + q, VectorMath.Exp(Load(p + q) - lv) * fv);
-            for (; q < c; q++) g[q] = T.Exp(p[q] - l) * f;
-            g[t] -= f;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardFromProbabilities<T>(T* probabilities, long* target, T* grad, in Layout layout, T[] k, T* per_position,
+    private static void BackwardRows<T>(T* x, T* probabilities, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position,
         long begin, long end) where T : unmanaged, IFloatingPointIeee754<T>
     {
         long c = layout.C, ignore = layout.Ignore;
         int w = Vector<T>.Count;
         for (long row = begin; row < end; row++)
         {
-            T* e = probabilities + row * c, g = grad + row * c;
+            T* g = grad + row * c;
             long t = target[row];
             T f = t == ignore ? T.Zero : per_position is null ? k[t] : k[t] * per_position[row];
             if (f == T.Zero)
@@ -433,8 +407,20 @@ internal static unsafe class FusedKernel
             }
             var fv = new Vector<T>(f);
             long q = 0;
-            for (; q + w <= c; q += w) Store(g + q, Load(e + q) * fv);
-            for (; q < c; q++) g[q] = e[q] * f;
+            if (probabilities is not null)
+            {
+                T* e = probabilities + row * c;
+                for (; q + w <= c; q += w) Store(g + q, Load(e + q) * fv);
+                for (; q < c; q++) g[q] = e[q] * f;
+            }
+            else
+            {
+                T* p = x + row * c;
+                T l = lse[row];
+                var lv = new Vector<T>(l);
+                for (; q + w <= c; q += w) Store(g + q, VectorMath.Exp(Load(p + q) - lv) * fv);
+                for (; q < c; q++) g[q] = T.Exp(p[q] - l) * f;
+            }
             g[t] -= f;
         }
     }

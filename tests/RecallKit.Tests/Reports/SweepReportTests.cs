@@ -1,9 +1,7 @@
 using System.Globalization;
-using RecallKit.Losses;
 using RecallKit.Tests.Training;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Reports;
-using RecallKit.Vision.Training;
 using SixLabors.ImageSharp;
 
 namespace RecallKit.Tests.Reports;
@@ -19,14 +17,7 @@ public sealed class SweepReportTests : IDisposable
     private string Train(string point, string variant, int seed)
     {
         var output = Path.Combine(dir, point, variant, $"seed-{seed}");
-        bool recall = variant == "recall";
-        using var model = new PixelClassifier(3);
-        using TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> loss =
-            recall ? new RecallCrossEntropy(3, ignore_index: 255) : TorchSharp.torch.nn.CrossEntropyLoss(ignore_index: 255);
-        var config = TinyTraining.Config(output, 4 + 4 * seed + (point == "b" ? 4 : 0), seed)
-            with { Loss = new LossConfig { Kind = recall ? LossKind.Recall : LossKind.CrossEntropy } };
-        new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1),
-            new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false);
+        TinyTraining.FinishedRun(output, variant == "recall" ? LossKind.Recall : LossKind.CrossEntropy, 4 + 4 * seed + (point == "b" ? 4 : 0), seed);
         return output;
     }
 

@@ -70,4 +70,22 @@ internal static class TinyTraining
         Schedule = new ScheduleConfig { Iterations = iterations, EvalEvery = 12, LogEvery = 4, CheckpointEvery = 4 },
         Data = new DataConfig { BatchSize = 4 },
     };
+
+    /// <summary>
+    /// A finished run in <paramref name="output"/> (what a comparison holds for one variant and seed): the pixel classifier on
+    /// the colour-coded data with plain cross-entropy or recall CE.
+    /// </summary>
+    public static void FinishedRun(string output, LossKind kind, int iterations = 12, int seed = 5)
+    {
+        using var model = new PixelClassifier(ColourCodedBatches.Classes);
+        using nn.Module<Tensor, Tensor, Tensor> loss = kind switch
+        {
+            LossKind.CrossEntropy => nn.CrossEntropyLoss(ignore_index: 255),
+            LossKind.Recall => new RecallKit.Losses.RecallCrossEntropy(ColourCodedBatches.Classes, ignore_index: 255),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "cross_entropy or recall"),
+        };
+        var config = Config(output, iterations, seed) with { Loss = new LossConfig { Kind = kind } };
+        new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1),
+            new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false);
+    }
 }
