@@ -1,6 +1,6 @@
-// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy] [model: plain|liteseg]
+// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy] [model: plain|liteseg|liteseg-nosync]
 // Trains a dropout-free network on the colour-coded split with the real Trainer, alone or as one rank of an mpirun: "plain" is
-// a BatchNorm-free per-pixel classifier, "liteseg" the LiteSeg network with model.sync_bn. Rank 0 writes the final weights,
+// a BatchNorm-free per-pixel classifier, "liteseg" the LiteSeg network with model.sync_bn ("liteseg-nosync" without it). Rank 0 writes the final weights,
 // the recall counts of every step and the validation metrics, evaluated once sharded over the ranks and once by rank 0 alone.
 using System.Text.Json;
 using RecallKit.Losses;
@@ -23,7 +23,7 @@ set_num_threads(1);
 string output = args[0], resultPath = args[1];
 int batchSize = args.Length > 2 ? int.Parse(args[2]) : 8, iterations = args.Length > 3 ? int.Parse(args[3]) : 20;
 string lossKind = args.Length > 4 ? args[4] : "recall";
-bool liteSeg = args.Length > 5 && args[5] == "liteseg";
+bool liteSeg = args.Length > 5 && args[5].StartsWith("liteseg"), syncBn = args.Length > 5 && args[5] == "liteseg";
 
 var counts = new List<long[]>();
 Func<Tensor, Tensor>? reducer = DistributedTensors.CountReducer(distributed);
@@ -41,7 +41,7 @@ using nn.Module<Tensor, Tensor> model = liteSeg ? new LiteSegNet(ColourCodedBatc
 var config = TinyTraining.Config(output, iterations, seed: 5) with
 {
     Data = new DataConfig { BatchSize = batchSize },
-    Model = new ModelConfig { SyncBn = liteSeg },
+    Model = new ModelConfig { SyncBn = syncBn },
     // BatchNorm makes some gradients exactly zero in exact arithmetic (a per-channel shift before a normalisation); Adam turns
     // their rounding noise into ±lr steps, so the BatchNorm network is compared under SGD, which keeps rounding differences small.
     Optimizer = liteSeg ? new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9 } : TinyTraining.Config(output).Optimizer,

@@ -22,7 +22,8 @@ public sealed record ScheduleConfig
     public int CheckpointEvery { get; init; } = 100;
 
     /// <summary>
-    /// Skip (and count) a batch whose loss is NaN or infinite instead of stopping the run. Costs one host sync per step.
+    /// Skip (and count) a batch whose loss or gradient is NaN or infinite instead of stopping the run: no optimiser step is
+    /// taken for it. Costs two host syncs per step.
     /// Off by default: a non-finite loss stops the run at the next log step and keeps the last good checkpoint.
     /// </summary>
     public bool SkipNonfinite { get; init; }

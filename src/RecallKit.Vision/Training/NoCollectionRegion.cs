@@ -3,11 +3,11 @@ using System.Runtime;
 namespace RecallKit.Vision.Training;
 
 /// <summary>
-/// Runs a training step without garbage collection. TorchSharp 0.107 frees temporary <c>Scalar</c>s (an optimiser's
-/// <c>alpha</c>, BatchNorm's <c>num_batches_tracked.add_(1)</c>) in their finalizers, without keeping them alive during the
-/// native call that reads them; a collection started by another thread (the finalizer thread, the JIT) during that call lets
-/// the finalizer free the value libtorch is reading. Measured: a Debug build of a LiteSeg + SGD training ended with NaN weights
-/// at a random step in 3 of 8 runs (every finished run bit-identical), 0 of 14 with each step in a no-GC region.
+/// Runs a training step without garbage collection. TorchSharp 0.107 passes temporary <c>Scalar</c>s (an optimiser's
+/// <c>alpha</c>, BatchNorm's <c>num_batches_tracked.add_(1)</c>) to native calls without keeping them alive, and frees them in
+/// their finalizers; a collection during such a call could let the finalizer free a value libtorch is still reading. The
+/// region rules that out for the step. (Random NaN gradients once blamed on this race came from oneDNN's AVX-512 convolution
+/// kernels, docs/errors.md; no failure has been traced to the race itself.)
 /// </summary>
 internal readonly struct NoCollectionRegion : IDisposable
 {

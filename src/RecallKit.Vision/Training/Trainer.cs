@@ -64,7 +64,7 @@ public sealed class Trainer
     private string[] groupNames = ["all"];
     private int[] groupSizes = [];
 
-    /// <summary>Batches skipped because their loss was not finite (with <c>schedule.skip_nonfinite</c>).</summary>
+    /// <summary>Batches skipped because their loss or gradient was not finite (with <c>schedule.skip_nonfinite</c>).</summary>
     public int SkippedNonfinite { get; private set; }
 
     /// <summary>Trains to <c>schedule.iterations</c>; with <paramref name="resume"/>, continues from the run's last checkpoint.</summary>
@@ -244,7 +244,7 @@ public sealed class Trainer
         }
         lastEval ??= Evaluate();
         if (root) WriteMetrics(run.Metrics, iteration, lastEval);
-        if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss (schedule.skip_nonfinite).");
+        if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss or gradient (schedule.skip_nonfinite).");
         if (ranks > 1) distributed.Barrier();
         return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration)
         {
@@ -276,6 +276,11 @@ public sealed class Trainer
         }
         optimizer.zero_grad();
         value.backward();
+        if (config.Schedule.SkipNonfinite && !GradientsFinite())
+        {
+            SkippedNonfinite++;
+            return float.NaN; // a finite loss with a non-finite gradient: stepping would make every later loss NaN
+        }
         optimizer.step();
         nonFinite.logical_or_(value.detach().isfinite().logical_not().reshape(1));
         return logging ? value.item<float>() : float.NaN;
@@ -312,9 +317,21 @@ public sealed class Trainer
         optimizer.zero_grad();
         (weight == 1 ? value : value * weight).backward();
         AllReduceGradients(divisor);
+        if (config.Schedule.SkipNonfinite && !GradientsFinite())
+        {
+            SkippedNonfinite++;
+            return float.NaN; // the summed gradients are the same on every rank, so every rank skips this step
+        }
         optimizer.step();
         if (anyNonFinite) nonFinite.fill_(true);
         return logging ? (anyNonFinite ? float.NaN : (float)(totals[0] / divisor)) : float.NaN;
+    }
+
+    private bool GradientsFinite()
+    {
+        using var scope = NewDisposeScope();
+        var checks = trainable.Select(p => p.grad).Where(g => g is not null).Select(g => g!.isfinite().all()).ToArray();
+        return checks.Length == 0 || stack(checks).all().item<bool>();
     }
 
     /// <summary>How the summed per-rank gradients become the single-process gradient of the whole batch's loss.</summary>
@@ -404,7 +421,7 @@ public sealed class Trainer
     {
         if (nonFinite.item<bool>())
             throw new NonFiniteLossException(
-                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt (if one was written before) is the last good state. Lower optimizer.learning_rate or check the data.");
+                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt (if one was written before) is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
     }
 
     private double[] LastWeights() => task.LastClassWeights();
@@ -445,7 +462,7 @@ public sealed class Trainer
             var parameters = model.parameters().ToArray();
             if (parameters.Length > 0 && !stack(parameters.Select(p => p.detach().isfinite().all()).ToArray()).all().item<bool>())
                 throw new NonFiniteLossException(
-                    $"the model's weights became NaN or infinite at or before step {progress.Iteration}; {path} was not written, so the checkpoint on disk is the last good state. Lower optimizer.learning_rate or check the data.");
+                    $"the model's weights became NaN or infinite at or before step {progress.Iteration}; {path} was not written, so the checkpoint on disk is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
         }
 
         using var checkpoint = RunCheckpoint.ForTraining(config, progress, classes, task.TrainingCounts, model, loss, optimizer);

@@ -21,9 +21,9 @@ public sealed class DistributedTrainingTests : IDisposable
     [Theory]
     [InlineData("recall", "plain")]
     [InlineData("cross_entropy", "plain")]
-    // BatchNorm with model.sync_bn: passes when it finishes (weights within 3.6e-6), but 2 of 8 runs of the 2-rank side ended
-    // with a NaN loss at a random step (5, 10) in Debug builds on 2026-12-03 — a race not found yet; see docs/distributed.md.
-    [InlineData("recall", "liteseg", Skip = "flaky: a NaN at a random step in 2 of 8 two-rank sync_bn runs (race under investigation, docs/distributed.md)")]
+    // BatchNorm with model.sync_bn (weights within 3.6e-6). Runs with oneDNN limited to AVX2 (Support/OneDnnIsaPin): its AVX-512
+    // convolution backward gave random NaN gradients on the CI machine, which made this case flaky (docs/errors.md).
+    [InlineData("recall", "liteseg")]
     public void TwoRanksOfFourImagesEqualOneProcessOfEightImages(string loss, string model)
     {
         var mpirun = MpiRun();

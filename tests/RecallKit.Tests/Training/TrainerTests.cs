@@ -137,6 +137,42 @@ public sealed class TrainerTests : IDisposable
         Assert.All(model.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
     }
 
+    /// <summary>Cross-entropy whose value stays finite but whose gradient is NaN on the given training calls (1-based): d√x/dx at 0.</summary>
+    private sealed class NaNGradientOnSomeCalls(params int[] nanCalls) : nn.Module<Tensor, Tensor, Tensor>("nan-gradient")
+    {
+        private int calls;
+
+        public override Tensor forward(Tensor input, Tensor target)
+        {
+            var value = nn.functional.cross_entropy(input, target, ignore_index: 255);
+            return training && nanCalls.Contains(++calls) ? value + (input.reshape(-1)[0] * 0).sqrt() : value;
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SkipNonfiniteAlsoSkipsAFiniteLossWithANonFiniteGradient(bool skip)
+    {
+        var output = Path.Combine(dir, $"skip-gradient-{skip}");
+        using var model = new PixelClassifier(3);
+        using var loss = new NaNGradientOnSomeCalls(3, 7);
+        var config = TinyTraining.Config(output, 12) with { Schedule = TinyTraining.Config(output).Schedule with { Iterations = 12, SkipNonfinite = skip } };
+        var trainer = new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, 1), new ColourCodedBatches(8, 4, 6, 5, 2),
+            TextWriter.Null);
+        if (!skip)
+        {
+            // without the option the NaN gradient reaches the weights and the run stops before writing them
+            var error = Assert.Throws<NonFiniteLossException>(() => trainer.Run(resume: false));
+            Assert.Contains("at or before step 4", error.Message);
+            return;
+        }
+        var result = trainer.Run(resume: false);
+        Assert.True(result.Completed);
+        Assert.Equal(2, trainer.SkippedNonfinite);
+        Assert.All(model.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+    }
+
     private sealed class FailingAfter(IBatchSource inner, int batches) : IBatchSource
     {
         private int served;
