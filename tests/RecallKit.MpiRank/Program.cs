@@ -1,6 +1,6 @@
-// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy] [model: plain|liteseg|liteseg-nosync]
+// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy] [model: plain|liteseg|liteseg-nosync|smallcnn]
 // Trains a dropout-free network on the colour-coded split with the real Trainer, alone or as one rank of an mpirun: "plain" is
-// a BatchNorm-free per-pixel classifier, "liteseg" the LiteSeg network with model.sync_bn ("liteseg-nosync" without it). Rank 0 writes the final weights,
+// a BatchNorm-free per-pixel classifier, "liteseg" the LiteSeg network with model.sync_bn ("liteseg-nosync" without it), "smallcnn" the small classification CNN (BatchNorm, sync_bn) on one label per image. Rank 0 writes the final weights,
 // the recall counts of every step and the validation metrics, evaluated once sharded over the ranks and once by rank 0 alone.
 using System.Text.Json;
 using RecallKit.Losses;
@@ -9,6 +9,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Models.Classification;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,7 +24,9 @@ set_num_threads(1);
 string output = args[0], resultPath = args[1];
 int batchSize = args.Length > 2 ? int.Parse(args[2]) : 8, iterations = args.Length > 3 ? int.Parse(args[3]) : 20;
 string lossKind = args.Length > 4 ? args[4] : "recall";
-bool liteSeg = args.Length > 5 && args[5].StartsWith("liteseg"), syncBn = args.Length > 5 && args[5] == "liteseg";
+string modelKind = args.Length > 5 ? args[5] : "plain";
+bool liteSeg = modelKind.StartsWith("liteseg"), smallCnn = modelKind == "smallcnn", batchNorm = liteSeg || smallCnn;
+bool syncBn = modelKind is "liteseg" or "smallcnn";
 
 var counts = new List<long[]>();
 Func<Tensor, Tensor>? reducer = DistributedTensors.CountReducer(distributed);
@@ -37,21 +40,27 @@ using nn.Module<Tensor, Tensor, Tensor> loss = lossKind == "recall"
     ? new RecallCrossEntropy(ColourCodedBatches.Classes, ema_alpha: 0.5, ignore_index: 255, count_reducer: recording)
     : new CrossEntropy(ColourCodedBatches.Classes, ignore_index: 255);
 manual_seed(11);
-using nn.Module<Tensor, Tensor> model = liteSeg ? new LiteSegNet(ColourCodedBatches.Classes, width: 8) : new PlainPixelClassifier(seed: 11);
+using nn.Module<Tensor, Tensor> model = liteSeg ? new LiteSegNet(ColourCodedBatches.Classes, width: 8)
+    : smallCnn ? new ClassificationNetwork(new SmallCnn(in_channels: 3), ColourCodedBatches.Classes, decoupled: false)
+    : new PlainPixelClassifier(seed: 11);
 var config = TinyTraining.Config(output, iterations, seed: 5) with
 {
     Data = new DataConfig { BatchSize = batchSize },
     Model = new ModelConfig { SyncBn = syncBn },
     // BatchNorm makes some gradients exactly zero in exact arithmetic (a per-channel shift before a normalisation); Adam turns
     // their rounding noise into ±lr steps, so the BatchNorm network is compared under SGD, which keeps rounding differences small.
-    Optimizer = liteSeg ? new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9 } : TinyTraining.Config(output).Optimizer,
+    Optimizer = batchNorm ? new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9 } : TinyTraining.Config(output).Optimizer,
     Schedule = new ScheduleConfig { Iterations = iterations, EvalEvery = 10, LogEvery = 5, CheckpointEvery = 10 },
     Threads = 1,
 };
 int height = liteSeg ? 16 : 6, width = liteSeg ? 16 : 5;
-var train = new ColourCodedBatches(images: 4 * batchSize, batch_size: batchSize, height, width, seed: 3);
-var val = new ColourCodedBatches(images: 10, batch_size: 2, height, width, seed: 4); // 5 batches: 3 on rank 0, 2 on rank 1
-var task = new SegmentationTask(model, loss, ColourCodedBatches.ClassNames);
+IBatchSource train = smallCnn ? new ColourCodedImages(images: 4 * batchSize, batch_size: batchSize, size: 8, seed: 3)
+    : new ColourCodedBatches(images: 4 * batchSize, batch_size: batchSize, height, width, seed: 3);
+// 5 validation batches: 3 on rank 0, 2 on rank 1
+IBatchSource val = smallCnn ? new ColourCodedImages(images: 10, batch_size: 2, size: 8, seed: 4) : new ColourCodedBatches(images: 10, batch_size: 2, height, width, seed: 4);
+ITrainingTask task = smallCnn
+    ? new ClassificationTask((ClassificationNetwork)model, loss, ColourCodedBatches.ClassNames, ColourCodedImages.Counts(4 * batchSize, seed: 3))
+    : new SegmentationTask(model, loss, ColourCodedBatches.ClassNames);
 var trainer = new Trainer(config, task, train, val, Console.Out) { Distributed = distributed };
 var result = trainer.Run(resume: false);
 var sharded = task.Evaluate(new OwnedBatches(val, new DataShard(distributed.Rank, distributed.Size)), CPU, default, DistributedTensors.CountReducer(distributed));

@@ -7,8 +7,8 @@ using RecallKit.Vision.Training;
 namespace RecallKit.Tests.Training;
 
 /// <summary>
-/// Data-parallel training with real processes: the helper RecallKit.MpiRank trains a BatchNorm-free model once alone and once as
-/// two ranks of <c>mpirun</c> (Open MPI; skipped when it is not installed — CI installs it).
+/// Data-parallel training with real processes: the helper RecallKit.MpiRank trains a model (BatchNorm-free, or with
+/// <c>model.sync_bn</c>) once alone and once as two ranks of <c>mpirun</c> (Open MPI; skipped when it is not installed — CI installs it).
 /// </summary>
 public sealed class DistributedTrainingTests : IDisposable
 {
@@ -24,6 +24,8 @@ public sealed class DistributedTrainingTests : IDisposable
     // BatchNorm with model.sync_bn (weights within 3.6e-6). Runs with oneDNN limited to AVX2 (Support/OneDnnIsaPin): its AVX-512
     // convolution backward gave random NaN gradients on the CI machine, which made this case flaky (docs/errors.md).
     [InlineData("recall", "liteseg")]
+    // The classification path (one label per image, top-5 counts) on the small CNN with model.sync_bn.
+    [InlineData("recall", "smallcnn")]
     public void TwoRanksOfFourImagesEqualOneProcessOfEightImages(string loss, string model)
     {
         var mpirun = MpiRun();
@@ -164,6 +166,72 @@ public sealed class DistributedTrainingTests : IDisposable
             Assert.Fail("the run did not finish in 3 minutes");
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public async Task KillingOneRankStopsEveryRankAndTheRunResumesFromItsLastCheckpoint()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Skip("finds the rank's process through /proc");
+        var mpirun = MpiRun();
+        var output = Path.Combine(dir, "killed");
+        string[] Args(bool resume) =>
+        [
+            "--allow-run-as-root", "--oversubscribe", "-np", "2", "dotnet", Support.CliProcess.Assembly(), "train",
+            "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=32", "--set", "data.crop_height=16",
+            "--set", "data.batch_size=4", "--set", "data.synthetic_train=8", "--set", "data.synthetic_val=2",
+            "--set", "schedule.iterations=40", "--set", "schedule.eval_every=20", "--set", "schedule.log_every=2", "--set", "schedule.checkpoint_every=2",
+            "--set", "threads=1", "--set", $"output={output}", .. (resume ? new[] { "--resume" } : []),
+        ];
+        var info = new ProcessStartInfo(mpirun) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in Args(resume: false)) info.ArgumentList.Add(a);
+        info.Environment["OMPI_MCA_mpi_yield_when_idle"] = "1";
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        int killed = 0;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (killed == 0 && line.StartsWith("step 6/", StringComparison.Ordinal))
+            {
+                killed = RankProcess(rank: 1, output);
+                Process.GetProcessById(killed).Kill(); // SIGKILL: no handler, no last words
+            }
+        }
+        if (!process.WaitForExit(TimeSpan.FromMinutes(1)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("mpirun did not stop within a minute of one rank being killed");
+        }
+        Assert.NotEqual(0, killed);
+        Assert.NotEqual(0, process.ExitCode);
+        var messages = await stderr;
+        Assert.Contains("process rank 1", messages);
+        Assert.Contains("exited on signal 9", messages);
+
+        // Rank 0 alone writes checkpoints, atomically: the last one is whole and from a step at or after the last log line.
+        int step = Support.CheckpointFile.Step(Path.Combine(output, "last.ckpt"));
+        Assert.InRange(step, 6, 38);
+        var (code, stdout, err) = Run(mpirun, Args(resume: true));
+        Assert.True(code == 0, $"exit {code}: {stdout}\n{err}");
+        Assert.Single(stdout.Split('\n'), l => l.Contains("resuming", StringComparison.Ordinal) && l.Contains($"at step {step}"));
+        Assert.Single(stdout.Split('\n'), l => l.StartsWith("done: 40 steps", StringComparison.Ordinal));
+    }
+
+    /// <summary>The process of rank <paramref name="rank"/> among those whose command line mentions <paramref name="marker"/>.</summary>
+    private static int RankProcess(int rank, string marker)
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out int pid)) continue;
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(entry, "cmdline")).Contains(marker, StringComparison.Ordinal)) continue;
+                if (File.ReadAllText(Path.Combine(entry, "environ")).Split('\0').Contains($"OMPI_COMM_WORLD_RANK={rank}")) return pid;
+            }
+            catch (IOException) { } // the process ended meanwhile
+            catch (UnauthorizedAccessException) { }
+        }
+        Assert.Fail($"no process of rank {rank} found");
+        return 0;
     }
 
     [Fact]

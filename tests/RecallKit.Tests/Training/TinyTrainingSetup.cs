@@ -41,6 +41,47 @@ internal sealed class ColourCodedBatches(int images, int batch_size, int height,
     public static DatasetClasses ClassNames => new(["big", "medium", "small"], [(1, 2, 3), (4, 5, 6), (7, 8, 9)], 255);
 }
 
+/// <summary>The classification counterpart of <see cref="ColourCodedBatches"/>: one label per image, coded in its mean colour.</summary>
+internal sealed class ColourCodedImages(int images, int batch_size, int size, int seed) : IBatchSource
+{
+    public int BatchesPerEpoch => images / batch_size;
+
+    public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+    {
+        var order = Enumerable.Range(0, images).ToArray();
+        new Random(RecallKit.Vision.Data.Seeds.Derive(seed, epoch)).Shuffle(order);
+        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var ids = order.Skip(b * batch_size).Take(batch_size).ToArray();
+            var pixels = new float[batch_size * 3 * size * size];
+            var labels = new long[batch_size];
+            for (int i = 0; i < batch_size; i++)
+            {
+                var rng = new Random(ids[i] * 7919 + seed);
+                int label = rng.Next(10) < 6 ? 0 : rng.Next(10) < 7 ? 1 : 2;
+                labels[i] = label;
+                for (int ch = 0; ch < 3; ch++)
+                    for (int p = 0; p < size * size; p++)
+                        pixels[((i * 3 + ch) * size * size) + p] = (ch == label ? 0.5f : 0f) + (float)(rng.NextDouble() - 0.5);
+            }
+            yield return new ImageBatch(pixels, labels, batch_size, size, size, ids.Select(id => $"img{id}").ToArray(), ImageLabels: true);
+        }
+    }
+
+    /// <summary>Training images per class of <paramref name="images"/> images with this seed (for the task's many/few groups).</summary>
+    public static long[] Counts(int images, int seed)
+    {
+        var counts = new long[ColourCodedBatches.Classes];
+        for (int id = 0; id < images; id++)
+        {
+            var rng = new Random(id * 7919 + seed);
+            counts[rng.Next(10) < 6 ? 0 : rng.Next(10) < 7 ? 1 : 2]++;
+        }
+        return counts;
+    }
+}
+
 /// <summary>A tiny per-pixel classifier with dropout, so the test also covers RNG replay on resume.</summary>
 internal sealed class PixelClassifier : nn.Module<Tensor, Tensor>
 {
