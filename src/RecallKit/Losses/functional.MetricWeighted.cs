@@ -16,7 +16,7 @@ public static partial class functional
     /// <param name="ignore_index">Ignored target value.</param>
     /// <param name="reduction">Mean (Σ w·CE / #valid), Sum, or None (per position, 0 where ignored).</param>
     /// <param name="count_reducer">Applied to the flat per-class counts before the weights are computed (e.g. an all-reduce).</param>
-    /// <param name="running_recall">EMA state [C], required with <paramref name="ema_alpha"/>; updated in place when training.</param>
+    /// <param name="running_recall">EMA state [C], required with <paramref name="ema_alpha"/> (ignored in batch mode); updated in place when training.</param>
     /// <param name="training">Whether the EMA is updated (true) or only read.</param>
     /// <param name="ema_alpha">α in (0,1] of the EMA; null for batch mode.</param>
     /// <param name="last_weights">Optional [C] tensor that receives the weights used.</param>
@@ -40,7 +40,7 @@ public static partial class functional
     /// <param name="ignore_index">Ignored target value.</param>
     /// <param name="reduction">Mean, Sum, or None (per position, 0 where ignored).</param>
     /// <param name="count_reducer">Applied to the flat per-class counts before the weights are computed (e.g. an all-reduce).</param>
-    /// <param name="running_metric">EMA state [C] on the input's device, required with <paramref name="ema_alpha"/>.</param>
+    /// <param name="running_metric">EMA state [C] on the input's device, required with <paramref name="ema_alpha"/> (ignored in batch mode).</param>
     /// <param name="training">Whether the EMA is updated (true) or only read.</param>
     /// <param name="ema_alpha">α in (0,1] of the EMA; null for batch mode.</param>
     /// <param name="last_weights">Optional [C] tensor that receives the weights used.</param>
