@@ -22,9 +22,9 @@ public enum ClassBalancedLossType
 /// Softmax: as <see cref="FrequencyWeightedCrossEntropy"/> with these weights. Sigmoid and Focal: per position the sum over
 /// classes of one-vs-all binary cross-entropy (with the focal factor for Focal), times w_y; Mean divides by the number of
 /// valid positions (Cui et al. divide by Σ one-hot labels, the same number). The weights are the persistent buffer
-/// <c>weight</c> [C] (float64; <c>Module.to</c> moves and converts it).
+/// <c>weight</c> [C] (float64; <c>Module.to</c> moves and converts it); the math is <see cref="functional.class_balanced_loss(Tensor, Tensor, Tensor, ClassBalancedLossType, double, WeightNormalization, long, nn.Reduction)"/>.
 /// </remarks>
-public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
+public class ClassBalancedCrossEntropy : WeightedClassificationLoss
 {
     private readonly double[] weights;
 
@@ -39,22 +39,28 @@ public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     public ClassBalancedCrossEntropy(long num_classes, IReadOnlyList<long> class_counts, double? beta = 0.9999,
         ClassBalancedLossType loss_type = ClassBalancedLossType.Softmax, double gamma = 2.0,
         WeightNormalization weight_normalization = WeightNormalization.WeightedMean, long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean)
-        : base(reduction)
+        : this(num_classes, Weights(num_classes, class_counts, beta, gamma), loss_type, gamma, weight_normalization, ignore_index, reduction)
     {
-        var counts = DatasetCountsValidation.Check(class_counts, num_classes, nameof(ClassBalancedCrossEntropy));
-        if (!(gamma >= 0)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "γ must be ≥ 0.");
-        this.beta = beta ?? FrequencyWeights.AutoBeta(counts);
-        weights = FrequencyWeights.ClassBalanced(counts, this.beta);
-        register_buffer(LossBuffers.Weight, LossBuffers.Create(weights));
-        this.num_classes = num_classes;
+    }
+
+    private ClassBalancedCrossEntropy(long num_classes, (double beta, double[] weights) resolved, ClassBalancedLossType loss_type, double gamma,
+        WeightNormalization weight_normalization, long ignore_index, nn.Reduction reduction)
+        : base(num_classes, resolved.weights, ignore_index, reduction)
+    {
+        beta = resolved.beta;
+        weights = resolved.weights;
         this.loss_type = loss_type;
         this.gamma = gamma;
         this.weight_normalization = weight_normalization;
-        this.ignore_index = ignore_index;
     }
 
-    /// <summary>C.</summary>
-    public long num_classes { get; }
+    private static (double beta, double[] weights) Weights(long num_classes, IReadOnlyList<long> class_counts, double? beta, double gamma)
+    {
+        var counts = DatasetCountsValidation.Check(class_counts, num_classes, nameof(ClassBalancedCrossEntropy));
+        LossArguments.Gamma(gamma);
+        double b = beta ?? FrequencyWeights.AutoBeta(counts);
+        return (b, FrequencyWeights.ClassBalanced(counts, b));
+    }
 
     /// <summary>The β in use (resolved when "auto").</summary>
     public double beta { get; }
@@ -68,34 +74,13 @@ public class ClassBalancedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     /// <summary>Averaging of the softmax variant.</summary>
     public WeightNormalization weight_normalization { get; }
 
-    /// <summary>Ignored target value.</summary>
-    public long ignore_index { get; }
-
     /// <summary>The class weights (Σ = C).</summary>
     public IReadOnlyList<double> class_weights => weights;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)
     {
-        var name = GetType().Name;
-        LossBuffers.CheckDevice(this, LossBuffers.Weight, input, name);
-        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name);
-        using var scope = NewDisposeScope();
-        var classWeights = LossBuffers.For(this, LossBuffers.Weight, input, name);
-        if (loss_type == ClassBalancedLossType.Softmax)
-            return WeightedLoss.CrossEntropy(input, t, classWeights, ignore_index, reduction, weight_normalization).MoveToOuterDisposeScope();
-        var ignored = t.eq(ignore_index);
-        var safe = t.masked_fill(ignored, 0);
-        var oneHot = nn.functional.one_hot(safe, num_classes).movedim(new long[] { -1 }, new long[] { 1 }).to_type(input.dtype);
-        var bce = nn.functional.binary_cross_entropy_with_logits(input, oneHot, reduction: nn.Reduction.None);
-        if (loss_type == ClassBalancedLossType.Focal && gamma > 0)
-        {
-            // (1 − p_t)^γ for the sigmoid, written as in Cui et al.: exp(−γ·t·z − γ·log(1 + exp(−z))).
-            var modulator = (-gamma * oneHot * input - gamma * nn.functional.softplus(-input)).exp();
-            bce = bce * modulator;
-        }
-        var w = Reductions.AtTargets(classWeights, safe).masked_fill(ignored, 0);
-        var per = bce.sum(dim: 1) * w;
-        return Reductions.Reduce(per, reduction, ignored.logical_not().sum()).MoveToOuterDisposeScope();
+        var targets = Targets(input, target);
+        return functional.class_balanced_loss(input, targets, WeightFor(input)!, loss_type, gamma, weight_normalization, reduction);
     }
 }

@@ -6,9 +6,10 @@ namespace RecallKit.Losses;
 /// <summary>
 /// Cross-entropy weighted by dataset-level class frequency: inverse frequency (w_c ∝ 1/n_c) or median frequency balancing
 /// (w_c = median(n)/n_c). Class counts come from the training split; a class with count 0 gets weight 0.
-/// The weights are the persistent buffer <c>weight</c> [C] (float64; <c>Module.to</c> moves and converts it).
+/// The weights are the persistent buffer <c>weight</c> [C] (float64; <c>Module.to</c> moves and converts it); the math is
+/// <see cref="functional.class_weighted_cross_entropy(Tensor, Tensor, Tensor, WeightNormalization, long, nn.Reduction)"/>.
 /// </summary>
-public class FrequencyWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
+public class FrequencyWeightedCrossEntropy : WeightedClassificationLoss
 {
     private readonly double[] weights;
 
@@ -20,22 +21,23 @@ public class FrequencyWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     /// <param name="reduction">Mean (per <paramref name="weight_normalization"/>), Sum, or None.</param>
     public FrequencyWeightedCrossEntropy(long num_classes, IReadOnlyList<long> class_counts, FrequencyWeighting weighting = FrequencyWeighting.InverseFrequency,
         WeightNormalization weight_normalization = WeightNormalization.WeightedMean, long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean)
-        : base(reduction)
+        : this(num_classes, Weights(num_classes, class_counts, weighting), weight_normalization, ignore_index, reduction)
     {
-        var counts = DatasetCountsValidation.Check(class_counts, num_classes, nameof(FrequencyWeightedCrossEntropy));
-        var raw = weighting == FrequencyWeighting.InverseFrequency ? FrequencyWeights.InverseFrequency(counts) : FrequencyWeights.MedianFrequency(counts);
-        weights = FrequencyWeights.NormaliseToClassCount(raw);
-        register_buffer(LossBuffers.Weight, LossBuffers.Create(weights));
-        this.num_classes = num_classes;
-        this.ignore_index = ignore_index;
+    }
+
+    private FrequencyWeightedCrossEntropy(long num_classes, double[] weights, WeightNormalization weight_normalization, long ignore_index,
+        nn.Reduction reduction) : base(num_classes, weights, ignore_index, reduction)
+    {
+        this.weights = weights;
         this.weight_normalization = weight_normalization;
     }
 
-    /// <summary>C.</summary>
-    public long num_classes { get; }
-
-    /// <summary>Ignored target value.</summary>
-    public long ignore_index { get; }
+    private static double[] Weights(long num_classes, IReadOnlyList<long> class_counts, FrequencyWeighting weighting)
+    {
+        var counts = DatasetCountsValidation.Check(class_counts, num_classes, nameof(FrequencyWeightedCrossEntropy));
+        var raw = weighting == FrequencyWeighting.InverseFrequency ? FrequencyWeights.InverseFrequency(counts) : FrequencyWeights.MedianFrequency(counts);
+        return FrequencyWeights.NormaliseToClassCount(raw);
+    }
 
     /// <summary>How the mean is taken.</summary>
     public WeightNormalization weight_normalization { get; }
@@ -46,11 +48,7 @@ public class FrequencyWeightedCrossEntropy : Loss<Tensor, Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)
     {
-        var name = GetType().Name;
-        LossBuffers.CheckDevice(this, LossBuffers.Weight, input, name);
-        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, name);
-        using var scope = NewDisposeScope();
-        var w = LossBuffers.For(this, LossBuffers.Weight, input, name);
-        return WeightedLoss.CrossEntropy(input, t, w, ignore_index, reduction, weight_normalization).MoveToOuterDisposeScope();
+        var targets = Targets(input, target);
+        return functional.class_weighted_cross_entropy(input, targets, WeightFor(input)!, weight_normalization, reduction);
     }
 }

@@ -12,11 +12,12 @@ namespace RecallKit.Losses;
 /// <remarks>
 /// The margins are the persistent buffer <c>margins</c> [C]; the class weights, when set, the non-persistent buffer
 /// <c>weight</c> [C] (they follow the DRW schedule, not the training state, so a checkpoint's keys do not depend on the
-/// epoch). Both are float64 and move and convert with <c>Module.to</c>.
+/// epoch). Both are float64 and move and convert with <c>Module.to</c>. The math is <see cref="functional.ldam_loss(Tensor, Tensor, Tensor, double, Tensor, long, nn.Reduction)"/>.
 /// </remarks>
-public class LdamLoss : Loss<Tensor, Tensor, Tensor>
+public class LdamLoss : WeightedClassificationLoss
 {
     private readonly double[] margins;
+    private double[]? weights;
 
     /// <param name="class_counts">Training-set samples per class (length C).</param>
     /// <param name="max_m">Largest margin, ≥ 0 (0.5 in the paper).</param>
@@ -25,33 +26,36 @@ public class LdamLoss : Loss<Tensor, Tensor, Tensor>
     /// <param name="ignore_index">Ignored target value.</param>
     /// <param name="reduction">Mean, Sum or None.</param>
     public LdamLoss(IReadOnlyList<long> class_counts, double max_m = 0.5, double s = 30, IReadOnlyList<double>? class_weights = null,
-        long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean) : base(reduction)
+        long ignore_index = -100, nn.Reduction reduction = nn.Reduction.Mean)
+        : this(Margins(class_counts, max_m, s), max_m, s, class_weights, ignore_index, reduction)
     {
-        var counts = DatasetCountsValidation.Check(class_counts, class_counts?.Count ?? 0, nameof(LdamLoss));
-        if (!(max_m >= 0)) throw new ArgumentOutOfRangeException(nameof(max_m), max_m, "max_m must be ≥ 0.");
-        if (!(s > 0)) throw new ArgumentOutOfRangeException(nameof(s), s, "s must be > 0.");
-        var raw = counts.Select(n => n > 0 ? Math.Pow(n, -0.25) : double.NaN).ToArray();
-        double largest = raw.Where(double.IsFinite).Max();
-        margins = raw.Select(r => double.IsFinite(r) ? max_m * r / largest : max_m).ToArray();
-        register_buffer(LossBuffers.Margins, LossBuffers.Create(margins));
-        num_classes = counts.Length;
+    }
+
+    private LdamLoss(double[] margins, double max_m, double s, IReadOnlyList<double>? class_weights, long ignore_index, nn.Reduction reduction)
+        : base(margins.Length, null, ignore_index, reduction, persistent_weight: false)
+    {
+        this.margins = margins;
+        RegisterClassBuffer(LossBuffers.Margins, LossBuffers.Create(margins));
         this.max_m = max_m;
         this.s = s;
-        this.ignore_index = ignore_index;
         this.class_weights = class_weights;
     }
 
-    /// <summary>C.</summary>
-    public long num_classes { get; }
+    private static double[] Margins(IReadOnlyList<long> class_counts, double max_m, double s)
+    {
+        var counts = DatasetCountsValidation.Check(class_counts, class_counts?.Count ?? 0, nameof(LdamLoss));
+        if (!(max_m >= 0)) throw new ArgumentOutOfRangeException(nameof(max_m), max_m, "max_m must be ≥ 0.");
+        LossArguments.LdamScale(s);
+        var raw = counts.Select(n => n > 0 ? Math.Pow(n, -0.25) : double.NaN).ToArray();
+        double largest = raw.Where(double.IsFinite).Max();
+        return raw.Select(r => double.IsFinite(r) ? max_m * r / largest : max_m).ToArray();
+    }
 
     /// <summary>Largest margin.</summary>
     public double max_m { get; }
 
     /// <summary>Logit scale.</summary>
     public double s { get; }
-
-    /// <summary>Ignored target value.</summary>
-    public long ignore_index { get; }
 
     /// <summary>The per-class margins m_c.</summary>
     public IReadOnlyList<double> margins_per_class => margins;
@@ -69,62 +73,15 @@ public class LdamLoss : Loss<Tensor, Tensor, Tensor>
                 throw new ArgumentException($"class_weights has {value.Count} entries but there are {num_classes} classes.", nameof(value));
             if (value is null ? weights is null : weights is not null && value.SequenceEqual(weights)) return;
             weights = value?.ToArray();
-            var old = get_buffer(LossBuffers.Weight);
-            if (weights is null)
-            {
-                ConditionallyRegisterBuffer(LossBuffers.Weight, null, false);
-                old?.Dispose();
-            }
-            else if (old is not null)
-            {
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                old.copy_(tensor(weights, dtype: ScalarType.Float64));
-            }
-            else
-            {
-                // Created next to the margins, i.e. on the device and in the dtype the module was moved to.
-                using var scope = NewDisposeScope();
-                var margin = get_buffer(LossBuffers.Margins)!;
-                var created = tensor(weights, dtype: ScalarType.Float64).to(margin.dtype, margin.device).DetachFromDisposeScope();
-                register_buffer(LossBuffers.Weight, created, persistent: false);
-            }
+            // A new buffer is created next to the margins, i.e. on the device and in the dtype the module was moved to.
+            SetWeight(weights, get_buffer(LossBuffers.Margins)!, persistent: false);
         }
-    }
-
-    private double[]? weights;
-
-    /// <summary>Converts the margins and the (non-persistent) weight buffer, then the rest as usual.</summary>
-    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
-    {
-        LossBuffers.Convert(this, [(LossBuffers.Margins, true), (LossBuffers.Weight, false)], dtype, device, non_blocking, ConditionallyRegisterBuffer);
-        base._toEpilog(dtype, device, non_blocking);
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) get_buffer(LossBuffers.Weight)?.Dispose(); // non-persistent: the base class only disposes persistent buffers
-        base.Dispose(disposing);
     }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)
     {
-        LossBuffers.CheckDevice(this, LossBuffers.Margins, input, nameof(LdamLoss));
-        LossBuffers.CheckDevice(this, LossBuffers.Weight, input, nameof(LdamLoss));
-        var t = InputValidation.CheckClassification(input, target, num_classes, ignore_index, nameof(LdamLoss));
-        using var scope = NewDisposeScope();
-        var safe = t.masked_fill(t.eq(ignore_index), 0);
-        var margin = Reductions.AtTargets(LossBuffers.For(this, LossBuffers.Margins, input, nameof(LdamLoss)), safe);
-        var oneHot = nn.functional.one_hot(safe, num_classes).movedim(new long[] { -1 }, new long[] { 1 }).to_type(input.dtype);
-        var adjusted = (input - oneHot * margin.unsqueeze(1)) * s;
-        if (weights is null)
-        {
-            var per = nn.functional.cross_entropy(adjusted, t, ignore_index: ignore_index, reduction: nn.Reduction.None);
-            return Reductions.Reduce(per, reduction, Reductions.ValidCount(t, ignore_index)).MoveToOuterDisposeScope();
-        }
-        var w = LossBuffers.For(this, LossBuffers.Weight, input, nameof(LdamLoss));
-        return WeightedLoss.CrossEntropy(adjusted, t, w, ignore_index, reduction, WeightNormalization.WeightedMean).MoveToOuterDisposeScope();
+        var targets = Targets(input, target);
+        return functional.ldam_loss(input, targets, ClassBufferFor(LossBuffers.Margins, input)!, s, WeightFor(input), reduction);
     }
 }

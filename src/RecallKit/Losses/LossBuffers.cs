@@ -49,11 +49,6 @@ internal static class LossBuffers
         }
     }
 
-    /// <summary>The registered buffer <paramref name="buffer_name"/> of <paramref name="module"/>, as <see cref="For(Tensor, Tensor, string, string)"/>.</summary>
-    public static Tensor For(nn.Module module, string buffer_name, Tensor input, string loss) =>
-        For(module.get_buffer(buffer_name) ?? throw new InvalidOperationException($"{loss}: buffer '{buffer_name}' is not registered."),
-            input, buffer_name, loss);
-
     /// <summary>
     /// A per-class buffer for use with <paramref name="input"/>: checked to be on the input's device (an
     /// <see cref="ArgumentException"/> naming the fix otherwise) and cast to the input's dtype (a no-op when they match).
@@ -62,12 +57,6 @@ internal static class LossBuffers
     {
         CheckDevice(buffer, input, buffer_name, loss);
         return buffer.dtype == input.dtype ? buffer : buffer.to_type(input.dtype);
-    }
-
-    /// <summary>Checks that the registered buffer <paramref name="buffer_name"/> is on the input's device (before any host read of the input).</summary>
-    public static void CheckDevice(nn.Module module, string buffer_name, Tensor input, string loss)
-    {
-        if (module.get_buffer(buffer_name) is { } buffer) CheckDevice(buffer, input, buffer_name, loss);
     }
 
     /// <summary>An <see cref="ArgumentException"/> naming the fix when a buffer is not on the input's device (no host sync).</summary>

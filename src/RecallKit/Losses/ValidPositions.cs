@@ -15,12 +15,4 @@ internal static class ValidPositions
         return (rows.index_select(0, keep), flat.index_select(0, keep));
     }
 
-    /// <summary>Scatters per-row values [P] back to the target's shape with 0 at ignored positions (for <c>Reduction.None</c>).</summary>
-    public static Tensor Scatter(Tensor values, Tensor target, long ignore_index)
-    {
-        var flat = target.reshape(-1);
-        var keep = flat.ne(ignore_index);
-        var output = zeros(flat.shape, dtype: values.dtype, device: values.device);
-        return output.masked_scatter(keep, values).view(target.shape);
-    }
 }
