@@ -4,6 +4,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training.Hooks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -102,7 +103,6 @@ public sealed class Trainer
         int ranks = distributed.Size;
         bool root = distributed.Rank == 0;
         var output = root ? this.output : TextWriter.Null; // other ranks write nothing
-        var progressSink = root ? Progress : null;
         using var run = new RunDirectory(config.Output);
         if (root) run.Acquire();
         if (config.Threads > 0) set_num_threads(config.Threads);
@@ -127,11 +127,29 @@ public sealed class Trainer
         using var evalLog = root ? new CsvLog(run.EvalLog, LogColumns.EvalLog(task.Kind), progress.Iteration) : null;
         if (root) TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
         var tensorboard = root ? torch.utils.tensorboard.SummaryWriter(run.TensorBoard) : null;
+        using var nonFinite = new NonFiniteCheck(device, config.Output);
+        var checkpoints = new CheckpointWriter(this, optimizer);
+        var best = root ? new BestCheckpointHook(run, checkpoints, classes, progress) : null;
+        // Rank 0 alone writes: the other ranks only check the loss (the same check on every rank, so all throw together).
+        var hookList = new List<ITrainingHook>();
+        if (root && Progress is { } sink) hookList.Add(new ProgressReportHook(sink, run.Root, config.Schedule.Iterations, config.Data.BatchSize));
+        hookList.Add(nonFinite);
+        if (root)
+            hookList.AddRange([
+                new TrainLogHook(trainLog!, tensorboard!, classes.Names, task.LastClassWeights, Progress is null ? output : null,
+                    config.Schedule.Iterations, config.Data.BatchSize),
+                new EvalLogHook(evalLog!, tensorboard!, output),
+                best!,
+                new CheckpointHook(run, checkpoints, best!),
+                new FinalMetricsHook(run, classes),
+            ]);
+        var hooks = new TrainingHooks(hookList);
         // With several ranks, stopping is decided together at step boundaries (one rank leaving would leave the others waiting).
         var localCancellation = ranks > 1 ? CancellationToken.None : cancellation;
         bool stopped = false;
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
             config.Schedule.PolyPower);
+        var steps = new StepSchedule(config.Schedule);
 
         Evaluation? lastEval = null;
         var evaluationTime = TimeSpan.Zero;
@@ -139,13 +157,11 @@ public sealed class Trainer
         var trafficAtStart = distributed.Traffic;
         var clock = Stopwatch.StartNew();
         int startIteration = progress.Iteration, iteration = progress.Iteration;
-        double lastLoss = double.NaN;
-        using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
         bool evaluationPending = progress.EvaluationPending;
 
-        // Runs the evaluation of step `at` (every rank its part of the split, counts summed over the ranks) and records it on
-        // rank 0 (log, TensorBoard, best checkpoint); false when it was cancelled (single process only: with several ranks
-        // stopping is decided at step boundaries).
+        // Runs the evaluation of step `at` (every rank its part of the split, counts summed over the ranks) and hands it to the
+        // hooks (rank 0: log, TensorBoard, best checkpoint); false when it was cancelled (single process only: with several
+        // ranks stopping is decided at step boundaries).
         bool EvaluateAndRecord(int at)
         {
             try
@@ -156,20 +172,7 @@ public sealed class Trainer
             {
                 return false; // an interrupted evaluation is not recorded
             }
-            if (root)
-            {
-                evalLog!.Append(at, lastEval.Values);
-                var columns = Evaluation.Columns(task.Kind);
-                for (int c = 0; c < columns.Count; c++)
-                    if (double.IsFinite(lastEval.Values[c])) tensorboard!.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], at);
-                output.WriteLine($"eval @ {at}: {lastEval.Summary}");
-                if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
-                {
-                    progress = progress with { BestMetric = lastEval.Selection, BestIteration = at };
-                    SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = at, EvaluationPending = false });
-                    WriteMetrics(run.Combine("best_metrics.json"), at, lastEval);
-                }
-            }
+            hooks.AfterEvaluation(new EvaluationContext(at, lastEval));
             if (ranks > 1) distributed.Barrier(); // rank 0 records alone; the others wait here
             return true;
         }
@@ -188,7 +191,8 @@ public sealed class Trainer
         {
             // The evaluation a cancellation interrupted, run before training continues, exactly where it belonged.
             evaluationPending = false;
-            if (root) SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
+            hooks.OnStepEnd(new StepContext(iteration, float.NaN, double.NaN, Logs: false, Evaluates: true, Checkpoints: steps.Checkpoints(iteration),
+                StepsThisRun: 0, clock.Elapsed));
         }
         while (iteration < config.Schedule.Iterations && !evaluationPending)
         {
@@ -199,60 +203,48 @@ public sealed class Trainer
                 stopped = distributed.Any(cancellation.IsCancellationRequested);
                 if (stopped) break;
                 double lr = schedule.At(iteration);
-                float lossValue = Step(batch, optimizer, lr, iteration, nonFinite, logging: (iteration + 1) % config.Schedule.LogEvery == 0);
+                float lossValue = Step(batch, optimizer, lr, iteration, nonFinite.Flag, logging: steps.Logs(iteration + 1));
                 iteration++;
-                if (!float.IsNaN(lossValue)) lastLoss = lossValue;
-                progressSink?.Report(new TrainingStatus(RunName(run.Root), iteration, config.Schedule.Iterations, lastLoss, lr,
-                    (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds));
-                bool evaluate = iteration == config.Schedule.Iterations || (config.Schedule.EvalEvery > 0 && iteration % config.Schedule.EvalEvery == 0);
-                bool log = iteration % config.Schedule.LogEvery == 0;
-                if (log || evaluate || iteration % config.Schedule.CheckpointEvery == 0)
-                    ThrowIfNonFinite(nonFinite, iteration);
-                if (log && root)
+                var step = new StepContext(iteration, lossValue, lr, steps.Logs(iteration), steps.Evaluates(iteration), steps.Checkpoints(iteration),
+                    iteration - startIteration, clock.Elapsed);
+                hooks.AfterStep(step);
+                if (step.Evaluates && !EvaluateAndRecord(iteration))
                 {
-                    var weights = LastWeights();
-                    trainLog!.Append(iteration, [lossValue, lr, .. weights]);
-                    tensorboard!.add_scalar("train/loss", lossValue, iteration);
-                    tensorboard.add_scalar("train/lr", (float)lr, iteration);
-                    for (int c = 0; c < weights.Length; c++)
-                        if (double.IsFinite(weights[c])) tensorboard.add_scalar($"class_weight/{classes.Names[c]}", (float)weights[c], iteration);
-                    double rate = (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds;
-                    var eta = TimeSpan.FromSeconds((config.Schedule.Iterations - iteration) * clock.Elapsed.TotalSeconds / (iteration - startIteration));
-                    if (Progress is null)
-                        output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
-                }
-                if (evaluate && !EvaluateAndRecord(iteration))
-                {
-                    evaluationPending = true; // the checkpoint below keeps the step; a resumed run evaluates it first
+                    evaluationPending = true; // the checkpoint written on stopping keeps the step; a resumed run evaluates it first
                     break;
                 }
-                if (root && (evaluate || iteration % config.Schedule.CheckpointEvery == 0))
-                    SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
+                hooks.OnStepEnd(step);
             }
             if (stopped || (ranks == 1 && cancellation.IsCancellationRequested)) break;
         }
         stopped |= ranks == 1 && cancellation.IsCancellationRequested;
 
-        progress = progress with { Iteration = iteration, EvaluationPending = evaluationPending };
+        double bestMetric = best?.BestMetric ?? progress.BestMetric;
+        int bestIteration = best?.BestIteration ?? progress.BestIteration;
         if (stopped)
         {
-            ThrowIfNonFinite(nonFinite, iteration); // never replace the last good checkpoint with broken weights
-            if (root) SaveCheckpoint(run.LastCheckpoint, optimizer, progress);
+            hooks.OnStop(new StopContext(iteration, evaluationPending));
             if (ranks > 1) distributed.Barrier();
             output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
-            return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
+            return new TrainingResult(run.Root, iteration, false, lastEval, bestMetric, bestIteration);
         }
         lastEval ??= Evaluate();
-        if (root) WriteMetrics(run.Metrics, iteration, lastEval);
+        hooks.OnComplete(new EvaluationContext(iteration, lastEval));
         if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss or gradient (schedule.skip_nonfinite).");
         if (ranks > 1) distributed.Barrier();
-        return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration)
+        return new TrainingResult(run.Root, iteration, true, lastEval, bestMetric, bestIteration)
         {
             Steps = iteration - startIteration,
             StepTime = clock.Elapsed - evaluationTime,
             StepTraffic = distributed.Traffic.Since(trafficAtStart).Since(evaluationTraffic),
             OptimizerGroups = optimizer.ParamGroups.Select((group, g) => new OptimizerGroupState(groupNames[g], groupSizes[g], group.LearningRate)).ToArray(),
         };
+    }
+
+    /// <summary>The trainer's checkpoints: the model, loss and optimiser of this run.</summary>
+    private sealed class CheckpointWriter(Trainer trainer, OptimizerHelper optimizer) : ICheckpointWriter
+    {
+        public void Save(string path, TrainingProgress progress) => trainer.SaveCheckpoint(path, optimizer, progress);
     }
 
     private float Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite, bool logging)
@@ -410,22 +402,6 @@ public sealed class Trainer
             }
     }
 
-    /// <summary>The last two components of the run directory (e.g. <c>recall/seed-0</c>), for progress displays.</summary>
-    private static string RunName(string root)
-    {
-        var parent = Path.GetFileName(Path.GetDirectoryName(root));
-        return string.IsNullOrEmpty(parent) ? Path.GetFileName(root) : $"{parent}/{Path.GetFileName(root)}";
-    }
-
-    private void ThrowIfNonFinite(Tensor nonFinite, int iteration)
-    {
-        if (nonFinite.item<bool>())
-            throw new NonFiniteLossException(
-                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt (if one was written before) is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
-    }
-
-    private double[] LastWeights() => task.LastClassWeights();
-
     private OptimizerHelper CreateOptimizer()
     {
         var o = config.Optimizer;
@@ -493,7 +469,4 @@ public sealed class Trainer
         checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));
         return TrainingProgress.FromJson(checkpoint.GetText("progress"));
     }
-
-    private void WriteMetrics(string path, int iteration, Evaluation evaluation) =>
-        File.WriteAllText(path, MetricsJson.Serialize(iteration, classes, evaluation));
 }
