@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RecallKit.Losses;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
@@ -111,13 +110,14 @@ public sealed class Trainer
         model.train();
         loss.train();
         using var optimizer = CreateOptimizer();
+        var checkpoints = new TrainingCheckpoints(config, task, optimizer);
 
         var progress = TrainingProgress.Start;
         if (File.Exists(run.LastCheckpoint))
         {
             if (!resume)
                 throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to continue it or choose another output directory.");
-            progress = LoadCheckpoint(run.LastCheckpoint, optimizer);
+            progress = checkpoints.Load(run.LastCheckpoint);
             output.WriteLine($"resuming {run.Root} at step {progress.Iteration}");
         }
         if (ranks > 1) BroadcastState(distributed);
@@ -128,7 +128,6 @@ public sealed class Trainer
         if (root) TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
         var tensorboard = root ? torch.utils.tensorboard.SummaryWriter(run.TensorBoard) : null;
         using var nonFinite = new NonFiniteCheck(device, config.Output);
-        var checkpoints = new CheckpointWriter(this, optimizer);
         var best = root ? new BestCheckpointHook(run, checkpoints, classes, progress) : null;
         // Rank 0 alone writes: the other ranks only check the loss (the same check on every rank, so all throw together).
         var hookList = new List<ITrainingHook>();
@@ -241,12 +240,6 @@ public sealed class Trainer
         };
     }
 
-    /// <summary>The trainer's checkpoints: the model, loss and optimiser of this run.</summary>
-    private sealed class CheckpointWriter(Trainer trainer, OptimizerHelper optimizer) : ICheckpointWriter
-    {
-        public void Save(string path, TrainingProgress progress) => trainer.SaveCheckpoint(path, optimizer, progress);
-    }
-
     private float Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite, bool logging)
     {
         using var noCollection = NoCollectionRegion.Enter();
@@ -285,7 +278,7 @@ public sealed class Trainer
     /// </summary>
     private float DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging)
     {
-        var scaling = ScalingOf(loss);
+        var scaling = GradientAllReduce.ScalingOf(loss);
         // One host read for the local loss and, when the scaling needs it, the number of valid positions.
         var loss64 = value.detach().to_type(ScalarType.Float64).reshape(1);
         var host = (scaling == GradientScaling.ValidPositions ? cat([loss64, labels.ne(classes.IgnoreIndex).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
@@ -308,7 +301,7 @@ public sealed class Trainer
         }
         optimizer.zero_grad();
         (weight == 1 ? value : value * weight).backward();
-        AllReduceGradients(divisor);
+        new GradientAllReduce(Distributed, trainable).SumAndDivide(divisor);
         if (config.Schedule.SkipNonfinite && !GradientsFinite())
         {
             SkippedNonfinite++;
@@ -324,64 +317,6 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         var checks = trainable.Select(p => p.grad).Where(g => g is not null).Select(g => g!.isfinite().all()).ToArray();
         return checks.Length == 0 || stack(checks).all().item<bool>();
-    }
-
-    /// <summary>How the summed per-rank gradients become the single-process gradient of the whole batch's loss.</summary>
-    private enum GradientScaling
-    {
-        /// <summary>The loss already divides by the global count (metric-weighted losses with an all-reducing count reducer): sum.</summary>
-        GlobalMean,
-
-        /// <summary>Mean over valid positions (cross-entropy, focal): weight by the rank's valid positions, divide by the global count.</summary>
-        ValidPositions,
-
-        /// <summary>Anything else: the mean of the ranks' gradients (as PyTorch DDP); exact when every rank has as many valid positions.</summary>
-        RankAverage,
-    }
-
-    private static GradientScaling ScalingOf(nn.Module loss) => loss switch
-    {
-        MetricWeightedCrossEntropy { count_reducer: not null } => GradientScaling.GlobalMean,
-        CrossEntropy or FocalLoss => GradientScaling.ValidPositions,
-        _ => GradientScaling.RankAverage,
-    };
-
-    /// <summary>Bucket size of the gradient all-reduce: about 25 MB of float32.</summary>
-    internal const long GradientBucketElements = 25L * 1024 * 1024 / sizeof(float);
-
-    /// <summary>Sums the gradients over the ranks in a few flat float32 buffers of at most ~25 MB and divides them by <paramref name="divisor"/>.</summary>
-    private void AllReduceGradients(double divisor)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var bucket = new List<Tensor>();
-        long elements = 0;
-        foreach (var p in trainable)
-        {
-            if (p.grad is not { } g) continue; // not used by this step's forward (the same on every rank)
-            if (elements > 0 && elements + g.numel() > GradientBucketElements)
-            {
-                Flush(bucket, divisor);
-                bucket.Clear();
-                elements = 0;
-            }
-            bucket.Add(g);
-            elements += g.numel();
-        }
-        if (bucket.Count > 0) Flush(bucket, divisor);
-    }
-
-    private void Flush(List<Tensor> grads, double divisor)
-    {
-        var flat = cat(grads.Select(g => g.to_type(ScalarType.Float32).reshape(-1)).ToArray());
-        Distributed.AllReduceSum(flat);
-        if (divisor != 1) flat.div_(divisor);
-        long offset = 0;
-        foreach (var g in grads)
-        {
-            g.copy_(flat.narrow(0, offset, g.numel()).view_as(g));
-            offset += g.numel();
-        }
     }
 
     /// <summary>Rank 0's model and loss state (parameters, buffers) to every rank, so all ranks start from the same weights.</summary>
@@ -428,45 +363,5 @@ public sealed class Trainer
             _ => optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, o.LearningRate * g.LrMultiplier, weight_decay: o.WeightDecay)),
                 o.LearningRate, weight_decay: o.WeightDecay),
         };
-    }
-
-    private void SaveCheckpoint(string path, OptimizerHelper optimizer, TrainingProgress progress)
-    {
-        // A finite loss can still come with non-finite gradients (and skip_nonfinite hides the losses after it): never save such weights.
-        using (var scope = NewDisposeScope())
-        {
-            var parameters = model.parameters().ToArray();
-            if (parameters.Length > 0 && !stack(parameters.Select(p => p.detach().isfinite().all()).ToArray()).all().item<bool>())
-                throw new NonFiniteLossException(
-                    $"the model's weights became NaN or infinite at or before step {progress.Iteration}; {path} was not written, so the checkpoint on disk is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
-        }
-
-        using var checkpoint = RunCheckpoint.ForTraining(config, progress, classes, task.TrainingCounts, model, loss, optimizer);
-        checkpoint.Save(path);
-    }
-
-    private TrainingProgress LoadCheckpoint(string path, OptimizerHelper optimizer)
-    {
-        using var checkpoint = Checkpoint.Load(path);
-        var saved = ConfigLoader.FromJson(checkpoint.GetText("config"));
-        var savedClasses = ClassesJson.Parse(checkpoint.GetText("classes"));
-        if (saved.Model.Architecture != config.Model.Architecture || saved.Model.OutputStride != config.Model.OutputStride)
-            throw new InvalidDataException(
-                $"{path} holds a {saved.Model.Architecture} (output stride {saved.Model.OutputStride}) but the config asks for {config.Model.Architecture} (output stride {config.Model.OutputStride}).");
-        if (!savedClasses.Names.SequenceEqual(classes.Names))
-            throw new InvalidDataException(
-                $"{path} was trained on {savedClasses.Count} classes ({string.Join(", ", savedClasses.Names)}) but the dataset has {classes.Count} ({string.Join(", ", classes.Names)}).");
-        if (saved.Model.Head != config.Model.Head || saved.Model.Stage != config.Model.Stage || saved.Model.Classifier != config.Model.Classifier)
-            throw new InvalidDataException(
-                $"{path} was trained with head {saved.Model.Head}, stage {saved.Model.Stage}, classifier {saved.Model.Classifier}; the config asks for {config.Model.Head}, {config.Model.Stage}, {config.Model.Classifier}. Use another output directory.");
-        if (saved.Loss.Kind != config.Loss.Kind)
-            throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
-        ResumeCompatibility.ThrowIfIncompatible(path, saved, config);
-        ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
-            $"{config.Model.Architecture} with {classes.Count} classes");
-        checkpoint.Read("model", r => model.load(r));
-        checkpoint.Read("loss", r => LossState.Load(loss, r, path));
-        checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));
-        return TrainingProgress.FromJson(checkpoint.GetText("progress"));
     }
 }
