@@ -1,7 +1,6 @@
 using RecallKit.Metrics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Training.Hooks;
 
@@ -14,11 +13,11 @@ internal static class HookTestData
 
     /// <summary>A classification evaluation whose top-1 accuracy (the selection metric) is <paramref name="correct"/> of 10 images.</summary>
     public static Evaluation Top1(int correct) =>
-        new(TaskKind.Classification, ConfusionMetrics.FromMatrix(new long[,] { { correct, 10 - correct }, { 0, 0 } }), Top5: 1);
+        new ClassificationEvaluation(ConfusionMetrics.FromMatrix(new long[,] { { correct, 10 - correct }, { 0, 0 } }), Top5: 1);
 
     /// <summary>A segmentation evaluation (mIoU, mean accuracy, … from a small confusion matrix).</summary>
     public static Evaluation Segmentation() =>
-        new(TaskKind.Segmentation, ConfusionMetrics.FromMatrix(new long[,] { { 6, 2 }, { 1, 3 } }));
+        new SegmentationEvaluation(ConfusionMetrics.FromMatrix(new long[,] { { 6, 2 }, { 1, 3 } }));
 
     /// <summary>The step contexts of steps 1…<c>schedule.iterations</c> as the trainer builds them.</summary>
     public static IEnumerable<StepContext> Steps(ScheduleConfig schedule, Func<int, float>? loss = null)
