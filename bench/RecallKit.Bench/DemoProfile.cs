@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;

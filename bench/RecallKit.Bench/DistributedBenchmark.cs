@@ -3,6 +3,7 @@ using System.Text.Json;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Bench;

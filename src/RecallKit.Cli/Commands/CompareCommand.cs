@@ -1,5 +1,5 @@
 using System.CommandLine;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.Experiments;
 
 namespace RecallKit.Cli.Commands;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.Experiments;
 
 namespace RecallKit.Cli.Commands;
 

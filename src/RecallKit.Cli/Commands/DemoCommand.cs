@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.Experiments;
 
 namespace RecallKit.Cli.Commands;
 
@@ -20,7 +19,7 @@ internal static class DemoCommand
             { output, data, iterations, seeds };
         command.SetAction(r => CliErrors.Run(() =>
         {
-            var comparison = Comparison(r.GetValue(output)!, r.GetValue(data)!, r.GetValue(iterations), r.GetValue(seeds)!);
+            var comparison = DemoComparison.Create(r.GetValue(output)!, r.GetValue(data)!, r.GetValue(iterations), r.GetValue(seeds)!);
             using var interruption = new Interruption();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, cancellation: interruption.Token, progress: progress, data_worker: DataWorkerCommand.StartInfo));
@@ -31,29 +30,5 @@ internal static class DemoCommand
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>The demo's comparison, also written as experiments/synthetic.json.</summary>
-    public static ComparisonConfig Comparison(string output, string data, int iterations, IReadOnlyList<int> seeds)
-    {
-        var baseConfig = new JsonObject
-        {
-            ["data"] = new JsonObject { ["kind"] = "synthetic", ["root"] = data, ["crop_width"] = 192, ["crop_height"] = 96, ["batch_size"] = 8 },
-            ["model"] = new JsonObject { ["architecture"] = "lite_seg" },
-            ["optimizer"] = new JsonObject { ["kind"] = "adam", ["learning_rate"] = 2e-3 },
-            ["schedule"] = new JsonObject
-            {
-                ["iterations"] = iterations,
-                ["eval_every"] = Math.Max(1, iterations / 3),
-                ["log_every"] = Math.Max(1, Math.Min(25, iterations / 10)),
-                ["checkpoint_every"] = Math.Max(1, Math.Min(250, iterations / 3)),
-            },
-        };
-        return new ComparisonConfig(output, seeds.ToArray(), baseConfig,
-        [
-            new ComparisonVariant("ce", ["loss.kind=cross_entropy"]),
-            new ComparisonVariant("recall", ["loss.kind=recall"]),
-            new ComparisonVariant("class-balanced", ["loss.kind=class_balanced", "loss.beta=null"]),
-        ]);
     }
 }

@@ -63,7 +63,7 @@ internal static class EvalCommand
         if (!settings.IsPlain) Console.WriteLine($"inference: {settings.Describe()}");
         using var network = new TestTimeSegmentation(model.Network, settings);
         using var matrix = SegmentationEvaluator.Evaluate(network, batches, model.Classes.Count, model.Classes.IgnoreIndex, device);
-        return (new Evaluation(TaskKind.Segmentation, matrix.compute()), splitName);
+        return (new SegmentationEvaluation(matrix.compute()), splitName);
     }
 
     private static (Evaluation, string) EvaluateClassification(TrainedModel model, string? root, string? split, Device device)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.Experiments;
 
 namespace RecallKit.Cli.Commands;
 

@@ -9,7 +9,7 @@ namespace RecallKit.Vision.Training;
 public static class ClassificationEvaluator
 {
     /// <summary>Evaluates <paramref name="model"/> (eval mode, restored afterwards).</summary>
-    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int num_classes, Device device,
+    public static ClassificationEvaluation Evaluate(nn.Module<Tensor, Tensor> model, IBatchSource source, int num_classes, Device device,
         IReadOnlyList<long>? training_counts, CancellationToken cancellation = default, Func<Tensor, Tensor>? count_reducer = null)
     {
         using var tp = zeros(num_classes, ScalarType.Int64);
@@ -46,6 +46,6 @@ public static class ClassificationEvaluator
         }
         var metrics = ConfusionMetrics.FromCounts(tpCounts, gtCounts, predictedCounts, training_counts);
         long total = metrics.GroundTruthCounts.Sum();
-        return new Evaluation(TaskKind.Classification, metrics, total > 0 ? (double)top5 / total : double.NaN, training_counts);
+        return new ClassificationEvaluation(metrics, total > 0 ? (double)top5 / total : double.NaN, training_counts);
     }
 }

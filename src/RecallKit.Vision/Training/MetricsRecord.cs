@@ -36,13 +36,13 @@ public sealed record MetricsRecord(
     {
         var m = evaluation.Metrics;
         static double? N(double v) => double.IsFinite(v) ? v : null;
+        var classification = evaluation as ClassificationEvaluation; // the classification fields are absent for segmentation
         var perClass = classes.Names.Select((name, c) => new ClassMetricsRecord(name, N(m.ClassAccuracy[c]), N(m.ClassPrecision[c]), N(m.ClassIoU[c]),
-            m.GroundTruthCounts[c], evaluation.TrainingCounts?[c], N(m.ClassDice[c]), N(m.ClassFscore[c]))).ToArray();
-        bool classification = evaluation.Task == Models.TaskKind.Classification;
+            m.GroundTruthCounts[c], classification?.TrainingCounts?[c], N(m.ClassDice[c]), N(m.ClassFscore[c]))).ToArray();
         return new MetricsRecord(step, N(m.OverallAccuracy), N(m.MeanAccuracy), N(m.MeanIoU), N(m.MeanPrecision), N(m.FrequencyWeightedIoU),
-            classification ? N(m.OverallAccuracy) : null, classification ? N(evaluation.Top5) : null,
-            classification ? N(m.LongTail?.Many ?? double.NaN) : null, classification ? N(m.LongTail?.Medium ?? double.NaN) : null,
-            classification ? N(m.LongTail?.Few ?? double.NaN) : null, perClass, N(m.MeanDice), N(m.MeanFscore));
+            classification is { } top1 ? N(top1.Top1) : null, classification is { } top5 ? N(top5.Top5) : null,
+            classification is { } many ? N(many.ManyShot) : null, classification is { } medium ? N(medium.MediumShot) : null,
+            classification is { } few ? N(few.FewShot) : null, perClass, N(m.MeanDice), N(m.MeanFscore));
     }
 
     /// <summary>Indented JSON with snake_case keys.</summary>

@@ -56,6 +56,6 @@ public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Modul
     {
         using var matrix = SegmentationEvaluator.Evaluate(network, source, classes.Count, classes.IgnoreIndex, device, cancellation);
         if (count_reducer is not null) matrix.reduce(count_reducer);
-        return new(TaskKind.Segmentation, matrix.compute());
+        return new SegmentationEvaluation(matrix.compute());
     }
 }

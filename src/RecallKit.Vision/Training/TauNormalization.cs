@@ -52,7 +52,7 @@ public static class TauNormalization
         network.TauNormalize(bestTau);
         log.WriteLine($"τ = {bestTau:F1} kept (best top-1 on {config.Data.ValSplit}).");
 
-        File.WriteAllText(run.Combine("tau_sweep.csv"), "tau," + string.Join(',', Evaluation.Columns(Models.TaskKind.Classification)) + "\n" +
+        File.WriteAllText(run.Combine("tau_sweep.csv"), "tau," + string.Join(',', ClassificationEvaluation.ColumnNames) + "\n" +
             string.Concat(sweep.Select(p => $"{F(p.tau)},{string.Join(',', p.evaluation.Values.Select(F))}\n")));
         File.WriteAllText(run.Config, ConfigLoader.ToJson(config with { Model = config.Model with { Tau = bestTau } }));
         File.WriteAllText(run.TrainLog, string.Join(',', LogColumns.TrainLog(classes.Names)) + "\n");

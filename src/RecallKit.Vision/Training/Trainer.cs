@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using RecallKit.Losses;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training.Hooks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -102,7 +102,6 @@ public sealed class Trainer
         int ranks = distributed.Size;
         bool root = distributed.Rank == 0;
         var output = root ? this.output : TextWriter.Null; // other ranks write nothing
-        var progressSink = root ? Progress : null;
         using var run = new RunDirectory(config.Output);
         if (root) run.Acquire();
         if (config.Threads > 0) set_num_threads(config.Threads);
@@ -111,13 +110,14 @@ public sealed class Trainer
         model.train();
         loss.train();
         using var optimizer = CreateOptimizer();
+        var checkpoints = new TrainingCheckpoints(config, task, optimizer);
 
         var progress = TrainingProgress.Start;
         if (File.Exists(run.LastCheckpoint))
         {
             if (!resume)
                 throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to continue it or choose another output directory.");
-            progress = LoadCheckpoint(run.LastCheckpoint, optimizer);
+            progress = checkpoints.Load(run.LastCheckpoint);
             output.WriteLine($"resuming {run.Root} at step {progress.Iteration}");
         }
         if (ranks > 1) BroadcastState(distributed);
@@ -127,11 +127,28 @@ public sealed class Trainer
         using var evalLog = root ? new CsvLog(run.EvalLog, LogColumns.EvalLog(task.Kind), progress.Iteration) : null;
         if (root) TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
         var tensorboard = root ? torch.utils.tensorboard.SummaryWriter(run.TensorBoard) : null;
+        using var nonFinite = new NonFiniteCheck(device, config.Output);
+        var best = root ? new BestCheckpointHook(run, checkpoints, classes, progress) : null;
+        // Rank 0 alone writes: the other ranks only check the loss (the same check on every rank, so all throw together).
+        var hookList = new List<ITrainingHook>();
+        if (root && Progress is { } sink) hookList.Add(new ProgressReportHook(sink, run.Root, config.Schedule.Iterations, config.Data.BatchSize));
+        hookList.Add(nonFinite);
+        if (root)
+            hookList.AddRange([
+                new TrainLogHook(trainLog!, tensorboard!, classes.Names, task.LastClassWeights, Progress is null ? output : null,
+                    config.Schedule.Iterations, config.Data.BatchSize),
+                new EvalLogHook(evalLog!, tensorboard!, output),
+                best!,
+                new CheckpointHook(run, checkpoints, best!),
+                new FinalMetricsHook(run, classes),
+            ]);
+        var hooks = new TrainingHooks(hookList);
         // With several ranks, stopping is decided together at step boundaries (one rank leaving would leave the others waiting).
         var localCancellation = ranks > 1 ? CancellationToken.None : cancellation;
         bool stopped = false;
         var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
             config.Schedule.PolyPower);
+        var steps = new StepSchedule(config.Schedule);
 
         Evaluation? lastEval = null;
         var evaluationTime = TimeSpan.Zero;
@@ -139,13 +156,11 @@ public sealed class Trainer
         var trafficAtStart = distributed.Traffic;
         var clock = Stopwatch.StartNew();
         int startIteration = progress.Iteration, iteration = progress.Iteration;
-        double lastLoss = double.NaN;
-        using var nonFinite = zeros(1, dtype: ScalarType.Bool, device: device).DetachFromDisposeScope();
         bool evaluationPending = progress.EvaluationPending;
 
-        // Runs the evaluation of step `at` (every rank its part of the split, counts summed over the ranks) and records it on
-        // rank 0 (log, TensorBoard, best checkpoint); false when it was cancelled (single process only: with several ranks
-        // stopping is decided at step boundaries).
+        // Runs the evaluation of step `at` (every rank its part of the split, counts summed over the ranks) and hands it to the
+        // hooks (rank 0: log, TensorBoard, best checkpoint); false when it was cancelled (single process only: with several
+        // ranks stopping is decided at step boundaries).
         bool EvaluateAndRecord(int at)
         {
             try
@@ -156,20 +171,7 @@ public sealed class Trainer
             {
                 return false; // an interrupted evaluation is not recorded
             }
-            if (root)
-            {
-                evalLog!.Append(at, lastEval.Values);
-                var columns = Evaluation.Columns(task.Kind);
-                for (int c = 0; c < columns.Count; c++)
-                    if (double.IsFinite(lastEval.Values[c])) tensorboard!.add_scalar($"val/{columns[c]}", (float)lastEval.Values[c], at);
-                output.WriteLine($"eval @ {at}: {lastEval.Summary}");
-                if (double.IsNaN(progress.BestMetric) || lastEval.Selection > progress.BestMetric)
-                {
-                    progress = progress with { BestMetric = lastEval.Selection, BestIteration = at };
-                    SaveCheckpoint(run.BestCheckpoint, optimizer, progress with { Iteration = at, EvaluationPending = false });
-                    WriteMetrics(run.Combine("best_metrics.json"), at, lastEval);
-                }
-            }
+            hooks.AfterEvaluation(new EvaluationContext(at, lastEval));
             if (ranks > 1) distributed.Barrier(); // rank 0 records alone; the others wait here
             return true;
         }
@@ -188,7 +190,8 @@ public sealed class Trainer
         {
             // The evaluation a cancellation interrupted, run before training continues, exactly where it belonged.
             evaluationPending = false;
-            if (root) SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
+            hooks.OnStepEnd(new StepContext(iteration, float.NaN, double.NaN, Logs: false, Evaluates: true, Checkpoints: steps.Checkpoints(iteration),
+                StepsThisRun: 0, clock.Elapsed));
         }
         while (iteration < config.Schedule.Iterations && !evaluationPending)
         {
@@ -199,54 +202,36 @@ public sealed class Trainer
                 stopped = distributed.Any(cancellation.IsCancellationRequested);
                 if (stopped) break;
                 double lr = schedule.At(iteration);
-                float lossValue = Step(batch, optimizer, lr, iteration, nonFinite, logging: (iteration + 1) % config.Schedule.LogEvery == 0);
+                float lossValue = Step(batch, optimizer, lr, iteration, nonFinite.Flag, logging: steps.Logs(iteration + 1));
                 iteration++;
-                if (!float.IsNaN(lossValue)) lastLoss = lossValue;
-                progressSink?.Report(new TrainingStatus(RunName(run.Root), iteration, config.Schedule.Iterations, lastLoss, lr,
-                    (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds));
-                bool evaluate = iteration == config.Schedule.Iterations || (config.Schedule.EvalEvery > 0 && iteration % config.Schedule.EvalEvery == 0);
-                bool log = iteration % config.Schedule.LogEvery == 0;
-                if (log || evaluate || iteration % config.Schedule.CheckpointEvery == 0)
-                    ThrowIfNonFinite(nonFinite, iteration);
-                if (log && root)
+                var step = new StepContext(iteration, lossValue, lr, steps.Logs(iteration), steps.Evaluates(iteration), steps.Checkpoints(iteration),
+                    iteration - startIteration, clock.Elapsed);
+                hooks.AfterStep(step);
+                if (step.Evaluates && !EvaluateAndRecord(iteration))
                 {
-                    var weights = LastWeights();
-                    trainLog!.Append(iteration, [lossValue, lr, .. weights]);
-                    tensorboard!.add_scalar("train/loss", lossValue, iteration);
-                    tensorboard.add_scalar("train/lr", (float)lr, iteration);
-                    for (int c = 0; c < weights.Length; c++)
-                        if (double.IsFinite(weights[c])) tensorboard.add_scalar($"class_weight/{classes.Names[c]}", (float)weights[c], iteration);
-                    double rate = (iteration - startIteration) * (double)config.Data.BatchSize / clock.Elapsed.TotalSeconds;
-                    var eta = TimeSpan.FromSeconds((config.Schedule.Iterations - iteration) * clock.Elapsed.TotalSeconds / (iteration - startIteration));
-                    if (Progress is null)
-                        output.WriteLine($"step {iteration}/{config.Schedule.Iterations}  loss {lossValue:F4}  lr {lr:G3}  {rate:F1} img/s  eta {eta:mm\\:ss}");
-                }
-                if (evaluate && !EvaluateAndRecord(iteration))
-                {
-                    evaluationPending = true; // the checkpoint below keeps the step; a resumed run evaluates it first
+                    evaluationPending = true; // the checkpoint written on stopping keeps the step; a resumed run evaluates it first
                     break;
                 }
-                if (root && (evaluate || iteration % config.Schedule.CheckpointEvery == 0))
-                    SaveCheckpoint(run.LastCheckpoint, optimizer, progress with { Iteration = iteration, EvaluationPending = false });
+                hooks.OnStepEnd(step);
             }
             if (stopped || (ranks == 1 && cancellation.IsCancellationRequested)) break;
         }
         stopped |= ranks == 1 && cancellation.IsCancellationRequested;
 
-        progress = progress with { Iteration = iteration, EvaluationPending = evaluationPending };
+        double bestMetric = best?.BestMetric ?? progress.BestMetric;
+        int bestIteration = best?.BestIteration ?? progress.BestIteration;
         if (stopped)
         {
-            ThrowIfNonFinite(nonFinite, iteration); // never replace the last good checkpoint with broken weights
-            if (root) SaveCheckpoint(run.LastCheckpoint, optimizer, progress);
+            hooks.OnStop(new StopContext(iteration, evaluationPending));
             if (ranks > 1) distributed.Barrier();
             output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
-            return new TrainingResult(run.Root, iteration, false, lastEval, progress.BestMetric, progress.BestIteration);
+            return new TrainingResult(run.Root, iteration, false, lastEval, bestMetric, bestIteration);
         }
         lastEval ??= Evaluate();
-        if (root) WriteMetrics(run.Metrics, iteration, lastEval);
+        hooks.OnComplete(new EvaluationContext(iteration, lastEval));
         if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss or gradient (schedule.skip_nonfinite).");
         if (ranks > 1) distributed.Barrier();
-        return new TrainingResult(run.Root, iteration, true, lastEval, progress.BestMetric, progress.BestIteration)
+        return new TrainingResult(run.Root, iteration, true, lastEval, bestMetric, bestIteration)
         {
             Steps = iteration - startIteration,
             StepTime = clock.Elapsed - evaluationTime,
@@ -293,7 +278,7 @@ public sealed class Trainer
     /// </summary>
     private float DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging)
     {
-        var scaling = ScalingOf(loss);
+        var scaling = GradientAllReduce.ScalingOf(loss);
         // One host read for the local loss and, when the scaling needs it, the number of valid positions.
         var loss64 = value.detach().to_type(ScalarType.Float64).reshape(1);
         var host = (scaling == GradientScaling.ValidPositions ? cat([loss64, labels.ne(classes.IgnoreIndex).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
@@ -316,7 +301,7 @@ public sealed class Trainer
         }
         optimizer.zero_grad();
         (weight == 1 ? value : value * weight).backward();
-        AllReduceGradients(divisor);
+        new GradientAllReduce(Distributed, trainable).SumAndDivide(divisor);
         if (config.Schedule.SkipNonfinite && !GradientsFinite())
         {
             SkippedNonfinite++;
@@ -332,64 +317,6 @@ public sealed class Trainer
         using var scope = NewDisposeScope();
         var checks = trainable.Select(p => p.grad).Where(g => g is not null).Select(g => g!.isfinite().all()).ToArray();
         return checks.Length == 0 || stack(checks).all().item<bool>();
-    }
-
-    /// <summary>How the summed per-rank gradients become the single-process gradient of the whole batch's loss.</summary>
-    private enum GradientScaling
-    {
-        /// <summary>The loss already divides by the global count (metric-weighted losses with an all-reducing count reducer): sum.</summary>
-        GlobalMean,
-
-        /// <summary>Mean over valid positions (cross-entropy, focal): weight by the rank's valid positions, divide by the global count.</summary>
-        ValidPositions,
-
-        /// <summary>Anything else: the mean of the ranks' gradients (as PyTorch DDP); exact when every rank has as many valid positions.</summary>
-        RankAverage,
-    }
-
-    private static GradientScaling ScalingOf(nn.Module loss) => loss switch
-    {
-        MetricWeightedCrossEntropy { count_reducer: not null } => GradientScaling.GlobalMean,
-        CrossEntropy or FocalLoss => GradientScaling.ValidPositions,
-        _ => GradientScaling.RankAverage,
-    };
-
-    /// <summary>Bucket size of the gradient all-reduce: about 25 MB of float32.</summary>
-    internal const long GradientBucketElements = 25L * 1024 * 1024 / sizeof(float);
-
-    /// <summary>Sums the gradients over the ranks in a few flat float32 buffers of at most ~25 MB and divides them by <paramref name="divisor"/>.</summary>
-    private void AllReduceGradients(double divisor)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var bucket = new List<Tensor>();
-        long elements = 0;
-        foreach (var p in trainable)
-        {
-            if (p.grad is not { } g) continue; // not used by this step's forward (the same on every rank)
-            if (elements > 0 && elements + g.numel() > GradientBucketElements)
-            {
-                Flush(bucket, divisor);
-                bucket.Clear();
-                elements = 0;
-            }
-            bucket.Add(g);
-            elements += g.numel();
-        }
-        if (bucket.Count > 0) Flush(bucket, divisor);
-    }
-
-    private void Flush(List<Tensor> grads, double divisor)
-    {
-        var flat = cat(grads.Select(g => g.to_type(ScalarType.Float32).reshape(-1)).ToArray());
-        Distributed.AllReduceSum(flat);
-        if (divisor != 1) flat.div_(divisor);
-        long offset = 0;
-        foreach (var g in grads)
-        {
-            g.copy_(flat.narrow(0, offset, g.numel()).view_as(g));
-            offset += g.numel();
-        }
     }
 
     /// <summary>Rank 0's model and loss state (parameters, buffers) to every rank, so all ranks start from the same weights.</summary>
@@ -409,22 +336,6 @@ public sealed class Trainer
                 t.copy_(copy);
             }
     }
-
-    /// <summary>The last two components of the run directory (e.g. <c>recall/seed-0</c>), for progress displays.</summary>
-    private static string RunName(string root)
-    {
-        var parent = Path.GetFileName(Path.GetDirectoryName(root));
-        return string.IsNullOrEmpty(parent) ? Path.GetFileName(root) : $"{parent}/{Path.GetFileName(root)}";
-    }
-
-    private void ThrowIfNonFinite(Tensor nonFinite, int iteration)
-    {
-        if (nonFinite.item<bool>())
-            throw new NonFiniteLossException(
-                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {config.Output}/last.ckpt (if one was written before) is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
-    }
-
-    private double[] LastWeights() => task.LastClassWeights();
 
     private OptimizerHelper CreateOptimizer()
     {
@@ -453,47 +364,4 @@ public sealed class Trainer
                 o.LearningRate, weight_decay: o.WeightDecay),
         };
     }
-
-    private void SaveCheckpoint(string path, OptimizerHelper optimizer, TrainingProgress progress)
-    {
-        // A finite loss can still come with non-finite gradients (and skip_nonfinite hides the losses after it): never save such weights.
-        using (var scope = NewDisposeScope())
-        {
-            var parameters = model.parameters().ToArray();
-            if (parameters.Length > 0 && !stack(parameters.Select(p => p.detach().isfinite().all()).ToArray()).all().item<bool>())
-                throw new NonFiniteLossException(
-                    $"the model's weights became NaN or infinite at or before step {progress.Iteration}; {path} was not written, so the checkpoint on disk is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
-        }
-
-        using var checkpoint = RunCheckpoint.ForTraining(config, progress, classes, task.TrainingCounts, model, loss, optimizer);
-        checkpoint.Save(path);
-    }
-
-    private TrainingProgress LoadCheckpoint(string path, OptimizerHelper optimizer)
-    {
-        using var checkpoint = Checkpoint.Load(path);
-        var saved = ConfigLoader.FromJson(checkpoint.GetText("config"));
-        var savedClasses = ClassesJson.Parse(checkpoint.GetText("classes"));
-        if (saved.Model.Architecture != config.Model.Architecture || saved.Model.OutputStride != config.Model.OutputStride)
-            throw new InvalidDataException(
-                $"{path} holds a {saved.Model.Architecture} (output stride {saved.Model.OutputStride}) but the config asks for {config.Model.Architecture} (output stride {config.Model.OutputStride}).");
-        if (!savedClasses.Names.SequenceEqual(classes.Names))
-            throw new InvalidDataException(
-                $"{path} was trained on {savedClasses.Count} classes ({string.Join(", ", savedClasses.Names)}) but the dataset has {classes.Count} ({string.Join(", ", classes.Names)}).");
-        if (saved.Model.Head != config.Model.Head || saved.Model.Stage != config.Model.Stage || saved.Model.Classifier != config.Model.Classifier)
-            throw new InvalidDataException(
-                $"{path} was trained with head {saved.Model.Head}, stage {saved.Model.Stage}, classifier {saved.Model.Classifier}; the config asks for {config.Model.Head}, {config.Model.Stage}, {config.Model.Classifier}. Use another output directory.");
-        if (saved.Loss.Kind != config.Loss.Kind)
-            throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
-        ResumeCompatibility.ThrowIfIncompatible(path, saved, config);
-        ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
-            $"{config.Model.Architecture} with {classes.Count} classes");
-        checkpoint.Read("model", r => model.load(r));
-        checkpoint.Read("loss", r => LossState.Load(loss, r, path));
-        checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));
-        return TrainingProgress.FromJson(checkpoint.GetText("progress"));
-    }
-
-    private void WriteMetrics(string path, int iteration, Evaluation evaluation) =>
-        File.WriteAllText(path, MetricsJson.Serialize(iteration, classes, evaluation));
 }

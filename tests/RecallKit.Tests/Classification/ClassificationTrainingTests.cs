@@ -2,6 +2,7 @@ using RecallKit.Vision.Data;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

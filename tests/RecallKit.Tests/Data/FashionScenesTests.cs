@@ -176,7 +176,7 @@ public sealed class FashionScenesExperimentTests
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "RecallKit.slnx"))) root = Path.GetDirectoryName(root)!;
-        var comparison = RecallKit.Vision.Training.ComparisonConfig.Load(Path.Combine(root, "experiments", "fashion-scenes.json"));
+        var comparison = RecallKit.Vision.Experiments.ComparisonConfig.Load(Path.Combine(root, "experiments", "fashion-scenes.json"));
         Assert.Equal(["ce", "recall", "recall-ema", "inverse-frequency", "class-balanced", "focal", "lovasz"], comparison.Variants.Select(v => v.Name));
         foreach (var variant in comparison.Variants)
         {

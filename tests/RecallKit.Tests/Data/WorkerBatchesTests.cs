@@ -4,6 +4,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data.Synthetic;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

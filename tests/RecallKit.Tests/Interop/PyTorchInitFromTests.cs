@@ -3,6 +3,7 @@ using RecallKit.Vision.Data.Synthetic;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 

@@ -3,6 +3,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Synthetic;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;

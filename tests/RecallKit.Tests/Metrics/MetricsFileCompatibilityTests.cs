@@ -17,7 +17,7 @@ public sealed class MetricsFileCompatibilityTests : IDisposable
         var metrics = ConfusionMetrics.FromMatrix(new long[,] { { 2, 1 }, { 0, 0 } });
         var classes = new DatasetClasses(["a", "b"], [(0, 0, 0), (1, 1, 1)], 255);
         var path = Path.Combine(dir, "metrics.json");
-        File.WriteAllText(path, MetricsJson.Serialize(5, classes, new Evaluation(TaskKind.Segmentation, metrics)));
+        File.WriteAllText(path, MetricsJson.Serialize(5, classes, new SegmentationEvaluation(metrics)));
 
         var record = MetricsRecord.Read(path);
         Assert.Equal(4.0 / 5, record.Classes[0].Dice!.Value, 12);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Vision.Data.Synthetic;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Tests.Training;

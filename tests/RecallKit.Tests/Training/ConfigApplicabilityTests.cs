@@ -130,7 +130,7 @@ public sealed class ConfigApplicabilityTests
         Assert.NotEmpty(files);
         foreach (var file in files)
         {
-            var comparison = RecallKit.Vision.Training.ComparisonConfig.Load(file);
+            var comparison = RecallKit.Vision.Experiments.ComparisonConfig.Load(file);
             foreach (var seed in comparison.Seeds)
                 foreach (var variant in comparison.Variants)
                     comparison.For(variant, seed); // throws a ConfigException naming the key when a variant sets an unread key

@@ -109,7 +109,7 @@ public sealed class ConfigLoaderTests : IDisposable
         var files = Directory.GetFiles(Path.Combine(root, "experiments"), "*.json");
         Assert.NotEmpty(files);
         foreach (var file in files)
-            Assert.NotEmpty(RecallKit.Vision.Training.ComparisonConfig.Load(file).Variants);
+            Assert.NotEmpty(RecallKit.Vision.Experiments.ComparisonConfig.Load(file).Variants);
     }
 
     [Fact]

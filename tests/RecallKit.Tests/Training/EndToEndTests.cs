@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using RecallKit.Metrics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

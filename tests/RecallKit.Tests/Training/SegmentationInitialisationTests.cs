@@ -1,6 +1,7 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RecallKit.Vision.Configuration;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Experiments;
 
 /// <summary>One compared variant: a name and the config overrides that make it (e.g. <c>loss.kind=recall</c>).</summary>
 /// <param name="Name">Directory name and table label.</param>

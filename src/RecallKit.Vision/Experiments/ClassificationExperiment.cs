@@ -4,13 +4,14 @@ using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Training;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Experiments;
 
 /// <summary>
 /// Builds a classification run from its config — dataset, sampler, network (linear or SDN heads), loss, decoupling stage —

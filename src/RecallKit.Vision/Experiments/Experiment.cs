@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Training;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Distributed;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Experiments;
 
 /// <summary>Trains whatever a config describes: a segmentation or a classification run, chosen by <c>data.kind</c>.</summary>
 public static class Experiment

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Training;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
@@ -7,7 +8,7 @@ using RecallKit.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Experiments;
 
 /// <summary>Builds everything a config describes — datasets, batches, model, loss — and trains it.</summary>
 public static class SegmentationExperiment

@@ -1,7 +1,8 @@
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Training;
 using RecallKit.Vision.Reports;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Experiments;
 
 /// <summary>
 /// Trains every variant × seed of a comparison with identical data, order and schedule, then writes the report.

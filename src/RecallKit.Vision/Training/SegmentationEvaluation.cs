@@ -1,0 +1,54 @@
+using RecallKit.Metrics;
+using RecallKit.Vision.Models;
+
+namespace RecallKit.Vision.Training;
+
+/// <summary>The evaluation of a segmentation model: pixel-count metrics; the best checkpoint is picked by mIoU.</summary>
+/// <param name="Metrics">Confusion-count metrics over every labelled pixel.</param>
+public sealed record SegmentationEvaluation(ConfusionMetrics Metrics) : Evaluation(Metrics)
+{
+    private static readonly EvaluationColumns<SegmentationEvaluation> Log = new([
+        ("overall_accuracy", e => e.OverallAccuracy),
+        ("mean_accuracy", e => e.MeanAccuracy),
+        ("mean_iou", e => e.MeanIoU),
+        ("mean_precision", e => e.MeanPrecision),
+        ("mean_dice", e => e.MeanDice),
+        ("mean_fscore", e => e.MeanFscore),
+    ]);
+
+    /// <summary>The eval_log.csv columns of a segmentation run.</summary>
+    public static IReadOnlyList<string> ColumnNames => Log.Names;
+
+    /// <inheritdoc />
+    public override TaskKind Task => TaskKind.Segmentation;
+
+    /// <summary>Fraction of labelled pixels predicted correctly.</summary>
+    public double OverallAccuracy => Metrics.OverallAccuracy;
+
+    /// <summary>Mean per-class accuracy (recall).</summary>
+    public double MeanAccuracy => Metrics.MeanAccuracy;
+
+    /// <summary>Mean intersection over union.</summary>
+    public double MeanIoU => Metrics.MeanIoU;
+
+    /// <summary>Mean per-class precision.</summary>
+    public double MeanPrecision => Metrics.MeanPrecision;
+
+    /// <summary>Mean per-class Dice coefficient.</summary>
+    public double MeanDice => Metrics.MeanDice;
+
+    /// <summary>Mean per-class F-score.</summary>
+    public double MeanFscore => Metrics.MeanFscore;
+
+    /// <inheritdoc />
+    public override double[] Values => Log.ValuesOf(this);
+
+    /// <inheritdoc />
+    public override double Selection => MeanIoU;
+
+    /// <inheritdoc />
+    public override string SelectionName => "mIoU";
+
+    /// <inheritdoc />
+    public override string Summary => $"mAcc {100 * MeanAccuracy:F2}  mIoU {100 * MeanIoU:F2}  OA {100 * OverallAccuracy:F2}";
+}

@@ -1,0 +1,40 @@
+using RecallKit.Metrics;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
+
+namespace RecallKit.Tests.Training;
+
+public sealed class EvaluationTests
+{
+    private static readonly ConfusionMetrics Metrics = ConfusionMetrics.FromMatrix(new long[,] { { 6, 2, 0 }, { 1, 3, 1 }, { 0, 1, 4 } }, training_counts: [300, 40, 5]);
+
+    [Fact]
+    public void SegmentationLogsItsNamedFieldsUnderTheColumnsItAlwaysHad()
+    {
+        var e = new SegmentationEvaluation(Metrics);
+        Assert.Equal(["overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision", "mean_dice", "mean_fscore"], Evaluation.Columns(TaskKind.Segmentation));
+        Assert.Equal([e.OverallAccuracy, e.MeanAccuracy, e.MeanIoU, e.MeanPrecision, e.MeanDice, e.MeanFscore], e.Values);
+        Assert.Equal([Metrics.OverallAccuracy, Metrics.MeanAccuracy, Metrics.MeanIoU, Metrics.MeanPrecision, Metrics.MeanDice, Metrics.MeanFscore], e.Values);
+        Assert.Equal((TaskKind.Segmentation, Metrics.MeanIoU, "mIoU"), (e.Task, e.Selection, e.SelectionName));
+        Assert.Equal($"mAcc {100 * Metrics.MeanAccuracy:F2}  mIoU {100 * Metrics.MeanIoU:F2}  OA {100 * Metrics.OverallAccuracy:F2}", e.Summary);
+    }
+
+    [Fact]
+    public void ClassificationLogsItsNamedFieldsUnderTheColumnsItAlwaysHad()
+    {
+        var e = new ClassificationEvaluation(Metrics, Top5: 0.9, TrainingCounts: [300, 40, 5]);
+        Assert.Equal(["top1", "top5", "mean_accuracy", "many_shot", "medium_shot", "few_shot", "mean_precision"], Evaluation.Columns(TaskKind.Classification));
+        var groups = Metrics.LongTail!;
+        Assert.Equal([Metrics.OverallAccuracy, 0.9, Metrics.MeanAccuracy, groups.Many, groups.Medium, groups.Few, Metrics.MeanPrecision], e.Values);
+        Assert.Equal((TaskKind.Classification, Metrics.OverallAccuracy, "top-1"), (e.Task, e.Selection, e.SelectionName));
+        Assert.StartsWith($"top-1 {100 * Metrics.OverallAccuracy:F2}  top-5 90.00  many ", e.Summary);
+    }
+
+    [Fact]
+    public void WithoutTrainingCountsTheShotGroupsAreNaNAndShownAsADash()
+    {
+        var e = new ClassificationEvaluation(ConfusionMetrics.FromMatrix(new long[,] { { 1, 0 }, { 0, 1 } }), Top5: 1);
+        Assert.True(double.IsNaN(e.ManyShot) && double.IsNaN(e.MediumShot) && double.IsNaN(e.FewShot));
+        Assert.EndsWith("many –  medium –  few –", e.Summary);
+    }
+}

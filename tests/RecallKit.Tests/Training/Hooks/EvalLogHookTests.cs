@@ -1,0 +1,35 @@
+using System.Globalization;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
+using RecallKit.Vision.Training.Hooks;
+using static TorchSharp.torch;
+
+namespace RecallKit.Tests.Training;
+
+public sealed class EvalLogHookTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-evallog-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void WritesTheRowTheFiniteScalarsAndTheSummaryOfEveryEvaluation()
+    {
+        var csv = Path.Combine(dir, "eval_log.csv");
+        var console = new StringWriter();
+        var evaluation = HookTestData.Top1(7); // no training counts: the many/medium/few columns are NaN
+        using (var log = new CsvLog(csv, LogColumns.EvalLog(TaskKind.Classification), 0))
+        {
+            ITrainingHook hook = new EvalLogHook(log, utils.tensorboard.SummaryWriter(Path.Combine(dir, "tensorboard")), console);
+            hook.AfterEvaluation(new EvaluationContext(5, evaluation));
+        }
+
+        var values = evaluation.Values;
+        Assert.Equal(["step," + string.Join(",", Evaluation.Columns(TaskKind.Classification)),
+            "5," + string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))], File.ReadAllLines(csv));
+        var finite = Evaluation.Columns(TaskKind.Classification).Where((_, c) => double.IsFinite(values[c])).Select(c => $"val/{c}");
+        Assert.Equal(finite, TensorBoardEvents.Scalars(Path.Combine(dir, "tensorboard")).Select(s => s.Tag));
+        Assert.Equal(0.7f, TensorBoardEvents.Scalars(Path.Combine(dir, "tensorboard")).Single(s => s.Tag == "val/top1").Value);
+        Assert.Equal($"eval @ 5: {evaluation.Summary}{Environment.NewLine}", console.ToString());
+    }
+}
