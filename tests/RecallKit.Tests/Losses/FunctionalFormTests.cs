@@ -189,6 +189,7 @@ public class FunctionalFormTests
         var last = zeros(4, dtype: ScalarType.Float64);
         for (int step = 0; step < 3; step++)
         {
+            using var scope = NewDisposeScope(); // the step's tensors go; running and last live outside it
             var (input, target) = Tensors.Random([2, 4, 3, 3], Ignore, 0.2, seed: 30 + step);
             var expected = module.call(input, target);
             var actual = functional.recall_cross_entropy(input.detach(), target, Ignore, running_recall: running, training: true, ema_alpha: 0.3,
