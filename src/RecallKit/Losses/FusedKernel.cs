@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using RecallKit.Runtime;
 
 namespace RecallKit.Losses;
 
@@ -10,7 +12,8 @@ namespace RecallKit.Losses;
 /// <remarks>
 /// With S &gt; 1 the positions are contiguous for a fixed class, so the loops run over classes and vectorise over positions
 /// (one <see cref="Vector{T}"/> of positions at a time); with S = 1 each row of C logits is contiguous and the loops vectorise over
-/// classes. Work is split over (batch × position blocks) or blocks of rows, on at most <c>torch.get_num_threads()</c> threads.
+/// classes. Work is split over (batch × position blocks) or blocks of rows, on at most <c>torch.get_num_threads()</c> of
+/// libtorch's own threads (<see cref="TorchThreads"/>).
 /// The loops are compiled fully optimised on first use: under tiered compilation they ran as unoptimised or on-stack-replaced
 /// code for the whole of a benchmark (3–4× slower), because the runtime postpones re-compilation while new methods keep
 /// being compiled, as they do around libtorch calls.
@@ -24,15 +27,23 @@ internal static unsafe class FusedKernel
     private const long RowBlockElements = 32768;
 
     /// <summary>Per-class sums of one pass, merged over threads.</summary>
-    internal sealed class Totals
+    /// <remarks>
+    /// The arrays are rented from the shared pool (they may be longer than <see cref="Classes"/>) and go back on
+    /// <see cref="Dispose"/>: with C in the thousands a fresh set per call and per thread was most of a call's managed
+    /// allocation, and the garbage collections it caused cost more than the kernel.
+    /// </remarks>
+    internal sealed class Totals : IDisposable
     {
         public Totals(long classes, bool with_predictions)
         {
-            Tp = new long[classes];
-            Fn = new long[classes];
-            Predicted = with_predictions ? new long[classes] : null;
-            NllSum = new double[classes];
+            Classes = checked((int)classes);
+            Tp = Rent<long>(Classes);
+            Fn = Rent<long>(Classes);
+            Predicted = with_predictions ? Rent<long>(Classes) : null;
+            NllSum = Rent<double>(Classes);
         }
+
+        public readonly int Classes;
 
         public readonly long[] Tp;
         public readonly long[] Fn;
@@ -49,17 +60,32 @@ internal static unsafe class FusedKernel
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Merge(Totals other)
         {
-            for (int c = 0; c < Tp.Length; c++)
+            for (int c = 0; c < Classes; c++)
             {
                 Tp[c] += other.Tp[c];
                 Fn[c] += other.Fn[c];
                 NllSum[c] += other.NllSum[c];
             }
             if (Predicted is not null)
-                for (int c = 0; c < Predicted.Length; c++) Predicted[c] += other.Predicted![c];
+                for (int c = 0; c < Classes; c++) Predicted[c] += other.Predicted![c];
             MinTarget = Math.Min(MinTarget, other.MinTarget);
             MaxTarget = Math.Max(MaxTarget, other.MaxTarget);
             AnyIgnored |= other.AnyIgnored;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<long>.Shared.Return(Tp);
+            ArrayPool<long>.Shared.Return(Fn);
+            if (Predicted is not null) ArrayPool<long>.Shared.Return(Predicted);
+            ArrayPool<double>.Shared.Return(NllSum);
+        }
+
+        private static T[] Rent<T>(int length)
+        {
+            var array = ArrayPool<T>.Shared.Rent(length);
+            Array.Clear(array, 0, length);
+            return array;
         }
     }
 
@@ -70,50 +96,94 @@ internal static unsafe class FusedKernel
     /// Pass 1: per position the row maximum, the first arg-max, the log-sum-exp (written to <paramref name="lse"/>) and the
     /// target's −log p; per class TP / FN / predictions and Σ −log p. Targets outside [0,C) that are not ignored are left
     /// out and show in <see cref="Totals.MinTarget"/> / <see cref="Totals.MaxTarget"/>. With S = 1 and a non-null
-    /// <paramref name="probabilities"/> the softmax is written there too, so that the backward pass needs no exp.
+    /// <paramref name="probabilities"/> the softmax is kept for the backward pass, which then needs no exp: exp(x − max) there
+    /// and 1 / Σ exp(x − max) per row in <paramref name="row_scale"/> (normalising in the backward pass saves a pass).
     /// </summary>
-    public static Totals Forward<T>(T* x, long* target, T* lse, Layout layout, bool with_predictions, int threads, T* probabilities = null)
+    public static Totals Forward<T>(T* x, long* target, T* lse, Layout layout, bool with_predictions, int threads, T* probabilities = null,
+        T* row_scale = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (probabilities is not null && layout.S != 1) throw new ArgumentException("the softmax is kept for S = 1 only", nameof(probabilities));
+        if ((probabilities is null) != (row_scale is null)) throw new ArgumentException("the softmax is kept with its row scale", nameof(row_scale));
         var (n, c, s, _) = layout;
         var total = new Totals(c, with_predictions);
         long items = WorkItems(layout, out long perItem);
-        var gate = new object();
         // Pointers cannot be captured by lambdas; carry them as addresses.
-        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, pa = (nint)probabilities;
-        Run(items, threads,
+        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, pa = (nint)probabilities, ra = (nint)row_scale;
+        if (s == 1)
+        {
+            // Rows: the threads write each row's arg-max, and the counts are taken here, once per row, so that no thread
+            // needs per-class arrays of its own (C is large where S = 1).
+            var predicted = ArrayPool<long>.Shared.Rent(checked((int)n));
+            try
+            {
+                fixed (long* arg = predicted)
+                {
+                    nint aa = (nint)arg;
+                    TorchThreads.For<object?>(items, threads, () => null,
+                        (item, _) => ForwardRows((T*)xa, (T*)la, (T*)pa, (T*)ra, (long*)aa, layout, item * perItem, Math.Min(n, (item + 1) * perItem)),
+                        _ => { });
+                    for (long row = 0; row < n; row++)
+                    {
+                        long t = target[row];
+                        if (Valid(total, t, layout)) Record(total, t, arg[row], lse[row], x[row * c + t]);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<long>.Shared.Return(predicted);
+            }
+            return total;
+        }
+        TorchThreads.For(items, threads,
             () => new Totals(c, with_predictions),
             (item, local) =>
             {
-                if (s == 1) ForwardRows((T*)xa, (long*)ta, (T*)la, (T*)pa, layout, item * perItem, Math.Min(n, (item + 1) * perItem), local);
-                else
-                {
-                    long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
-                    ForwardPositions((T*)xa, (long*)ta, (T*)la, layout, row, b * perItem, Math.Min(s, (b + 1) * perItem), local);
-                }
+                long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
+                ForwardPositions((T*)xa, (long*)ta, (T*)la, layout, row, b * perItem, Math.Min(s, (b + 1) * perItem), local);
             },
-            local => { lock (gate) total.Merge(local); });
+            local =>
+            {
+                total.Merge(local);
+                local.Dispose();
+            });
         return total;
     }
 
     /// <summary>
-    /// Backward: grad = scale_i · (softmax − onehot(y_i)) with scale_i = g_i · coefficient[y_i] (g a scalar, or per position
+    /// Backward: grad = scale_i · (softmax − onehot(y_i)) with scale_i = g_i · weight[y_i] / denominator (g a scalar, or per position
     /// when <paramref name="grad_per_position"/> is set), 0 at ignored positions. With <paramref name="probabilities"/> (the
-    /// softmax kept by <see cref="Forward{T}"/>, S = 1) the softmax is read instead of recomputed from the logits and lse.
+    /// exp(x − max) and <paramref name="row_scale"/> kept by <see cref="Forward{T}"/>, S = 1) the softmax is read instead of
+    /// recomputed from the logits and lse.
     /// </summary>
-    public static void Backward<T>(T* x, long* target, T* lse, T* grad, Layout layout, double[] coefficient, double grad_scalar,
-        T* grad_per_position, int threads, T* probabilities = null) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Backward<T>(T* x, long* target, T* lse, T* grad, Layout layout, ReadOnlySpan<double> weight, double denominator, double grad_scalar,
+        T* grad_per_position, int threads, T* probabilities = null, T* row_scale = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if ((probabilities is null) != (row_scale is null)) throw new ArgumentException("the softmax is read with its row scale", nameof(row_scale));
+        var (n, c, s, _) = layout;
+        long items = WorkItems(layout, out long perItem);
+        var k = ArrayPool<T>.Shared.Rent(checked((int)c));
+        try
+        {
+            for (int q = 0; q < c; q++) k[q] = T.CreateChecked(weight[q] / denominator * grad_scalar);
+            BackwardItems(x, target, lse, grad, layout, k, grad_per_position, threads, probabilities, row_scale, items, perItem);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(k);
+        }
+    }
+
+    private static void BackwardItems<T>(T* x, long* target, T* lse, T* grad, Layout layout, T[] k, T* grad_per_position, int threads,
+        T* probabilities, T* row_scale, long items, long perItem) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (n, _, s, _) = layout;
-        long items = WorkItems(layout, out long perItem);
-        var k = new T[coefficient.Length];
-        for (int c = 0; c < k.Length; c++) k[c] = T.CreateChecked(coefficient[c] * grad_scalar);
-        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, ga = (nint)grad, pa = (nint)grad_per_position, sa = (nint)probabilities;
-        Run<object?>(items, threads, () => null,
+        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, ga = (nint)grad, pa = (nint)grad_per_position, sa = (nint)probabilities, ra = (nint)row_scale;
+        TorchThreads.For<object?>(items, threads, () => null,
             (item, _) =>
             {
-                if (s == 1) BackwardRows((T*)xa, (T*)sa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
+                if (s == 1) BackwardRows((T*)xa, (T*)sa, (T*)ra, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
                 else
                 {
                     long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
@@ -125,7 +195,7 @@ internal static unsafe class FusedKernel
 
     /// <summary>Per-position loss w_{y}·(lse − x_y) for <c>Reduction.None</c>, 0 at ignored positions.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PerPosition<T>(T* x, long* target, T* lse, T* output, Layout layout, double[] weight)
+    public static void PerPosition<T>(T* x, long* target, T* lse, T* output, Layout layout, double* weight)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (n, c, s, ignore) = layout;
@@ -147,20 +217,6 @@ internal static unsafe class FusedKernel
         }
         per_item = PositionBlock;
         return n * ((s + per_item - 1) / per_item);
-    }
-
-    private static void Run<TLocal>(long items, int threads, Func<TLocal> init, Action<long, TLocal> body, Action<TLocal> finish)
-    {
-        if (items == 0) return;
-        if (threads <= 1 || items == 1)
-        {
-            var local = init();
-            for (long i = 0; i < items; i++) body(i, local);
-            finish(local);
-            return;
-        }
-        Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, init,
-            (i, _, local) => { body(i, local); return local; }, finish);
     }
 
     /// <summary>Records one valid position: counts and −log p of its target.</summary>
@@ -307,7 +363,7 @@ internal static unsafe class FusedKernel
     // ---------------------------------------------------------------- S = 1: vectorised over classes
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardRows<T>(T* x, long* target, T* lse, T* probabilities, in Layout layout, long begin, long end, Totals totals)
+    private static void ForwardRows<T>(T* x, T* lse, T* probabilities, T* row_scale, long* predicted, in Layout layout, long begin, long end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long c = layout.C;
@@ -377,20 +433,16 @@ internal static unsafe class FusedKernel
                 }
                 sum = Vector.Sum(z);
                 for (; k < c; k++) sum += e[k] = T.Exp(p[k] - m);
-                var inverse = new Vector<T>(T.One / sum);
-                for (k = 0; k + w <= c; k += w) Store(e + k, Load(e + k) * inverse);
-                for (; k < c; k++) e[k] *= inverse[0];
+                row_scale[row] = T.One / sum;
             }
-            T l = m + T.Log(sum);
-            lse[row] = l;
-            long t = target[row];
-            if (Valid(totals, t, layout)) Record(totals, t, a, l, p[t]);
+            lse[row] = m + T.Log(sum);
+            predicted[row] = a;
         }
     }
 
-    /// <summary>Rows of C logits: grad = f·(softmax − onehot), the softmax read from <paramref name="probabilities"/> when kept, else exp(x − lse).</summary>
+    /// <summary>Rows of C logits: grad = f·(softmax − onehot), the softmax read from <paramref name="probabilities"/> · <paramref name="row_scale"/> when kept, else exp(x − lse).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardRows<T>(T* x, T* probabilities, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position,
+    private static void BackwardRows<T>(T* x, T* probabilities, T* row_scale, long* target, T* lse, T* grad, in Layout layout, T[] k, T* per_position,
         long begin, long end) where T : unmanaged, IFloatingPointIeee754<T>
     {
         long c = layout.C, ignore = layout.Ignore;
@@ -405,16 +457,18 @@ internal static unsafe class FusedKernel
                 new Span<T>(g, checked((int)c)).Clear();
                 continue;
             }
-            var fv = new Vector<T>(f);
             long q = 0;
             if (probabilities is not null)
             {
                 T* e = probabilities + row * c;
-                for (; q + w <= c; q += w) Store(g + q, Load(e + q) * fv);
-                for (; q < c; q++) g[q] = e[q] * f;
+                T fs = f * row_scale[row];
+                var fsv = new Vector<T>(fs);
+                for (; q + w <= c; q += w) Store(g + q, Load(e + q) * fsv);
+                for (; q < c; q++) g[q] = e[q] * fs;
             }
             else
             {
+                var fv = new Vector<T>(f);
                 T* p = x + row * c;
                 T l = lse[row];
                 var lv = new Vector<T>(l);

@@ -22,40 +22,41 @@ internal static class MetricWeights
     /// <summary>
     /// <see cref="Compute"/> on the host from the fused kernel's counts, for a float64 (or, in batch mode, absent) EMA state:
     /// for C in the thousands (iNaturalist's 8,142) the dozen small libtorch ops of the tensor route cost as much as the
-    /// kernel. Same float64 operations in the same order. Also returns the number of valid positions (at least 1).
+    /// kernel. Same float64 operations in the same order. Writes the weights into <paramref name="weight"/> (and the EMA
+    /// state in place, a float64 CPU [C] tensor) and returns the number of valid positions (at least 1).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static (double[] weight, double valid) OnHost(RegionMetric metric, FusedKernel.Totals totals, Tensor? running, double? ema_alpha, bool training)
+    public static double OnHost(RegionMetric metric, FusedKernel.Totals totals, Tensor? running, double? ema_alpha, bool training, Span<double> weight)
     {
-        int c = totals.Tp.Length;
-        var value = new double[c];
-        var defined = new bool[c];
+        int c = totals.Classes;
+        if (weight.Length != c) throw new ArgumentException($"{weight.Length} weights for {c} classes", nameof(weight));
+        Tensor? state = null;
+        Span<double> average = default;
+        if (ema_alpha is not null)
+        {
+            state = running!.is_contiguous() ? running : running.contiguous();
+            average = FusedMetricCrossEntropy.Doubles(state);
+        }
         double valid = 0;
         for (int k = 0; k < c; k++)
         {
             double tp = totals.Tp[k], fn = totals.Fn[k], fp = totals.Predicted is null ? 0 : totals.Predicted[k] - tp;
             valid += tp + fn;
             double denominator = tp + fp * metric.Alpha + fn * metric.Beta;
-            defined[k] = denominator > 0;
-            value[k] = defined[k] ? tp / Math.Max(denominator, 1e-300) : 0;
-        }
-        var weight = new double[c];
-        if (ema_alpha is not { } alpha)
-        {
-            for (int k = 0; k < c; k++) weight[k] = defined[k] ? 1 - value[k] : 0;
-        }
-        else
-        {
-            var state = FusedMetricCrossEntropy.ToDoubles(running!);
-            if (training)
+            bool defined = denominator > 0;
+            double value = defined ? tp / Math.Max(denominator, 1e-300) : 0;
+            if (ema_alpha is not { } alpha) weight[k] = defined ? 1 - value : 0;
+            else
             {
-                for (int k = 0; k < c; k++)
-                    if (defined[k]) state[k] = state[k] * (1 - alpha) + value[k] * alpha;
-                using var updated = tensor(state, dtype: ScalarType.Float64);
-                running!.copy_(updated);
+                if (training && defined) average[k] = average[k] * (1 - alpha) + value * alpha;
+                weight[k] = 1 - average[k];
             }
-            for (int k = 0; k < c; k++) weight[k] = 1 - state[k];
         }
-        return (weight, Math.Max(1, valid));
+        if (state is not null && !ReferenceEquals(state, running))
+        {
+            if (training) running!.copy_(state);
+            state.Dispose();
+        }
+        return Math.Max(1, valid);
     }
 }

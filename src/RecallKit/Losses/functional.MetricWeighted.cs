@@ -108,16 +108,16 @@ public static partial class functional
     {
         using var scope = NewDisposeScope();
         var withPredictions = metric.UsesFalsePositives;
-        var pass = FusedMetricCrossEntropy.Count(input, targets.Target, targets.IgnoreIndex, withPredictions);
+        using var pass = FusedMetricCrossEntropy.Count(input, targets.Target, targets.IgnoreIndex, withPredictions);
         if (pass.BadTarget is { } bad)
             throw InputValidation.TargetOutOfRange(bad, targets.NumClasses, targets.IgnoreIndex, targets.Loss);
-        double[] weight;
+        Tensor weight;
         double validCount;
         if (count_reducer is null && (ema_alpha is null || running!.dtype == ScalarType.Float64))
         {
-            (weight, validCount) = MetricWeights.OnHost(metric, pass.Totals, running, ema_alpha, training);
-            if (last_weights is not null)
-                using (var w = tensor(weight, dtype: ScalarType.Float64)) last_weights.copy_(w);
+            weight = empty(targets.NumClasses, dtype: ScalarType.Float64);
+            validCount = MetricWeights.OnHost(metric, pass.Totals, running, ema_alpha, training, FusedMetricCrossEntropy.Doubles(weight));
+            last_weights?.copy_(weight);
             return FusedMetricCrossEntropy.Loss(input, pass, weight, validCount, reduction).MoveToOuterDisposeScope();
         }
         using (no_grad())
@@ -127,7 +127,7 @@ public static partial class functional
             var (tp, fp, fn, valid) = BatchConfusionCounts.Split(counts, targets.NumClasses, withPredictions);
             var w = MetricWeights.Compute(metric, tp, fp, fn, running, ema_alpha, training);
             last_weights?.copy_(w);
-            weight = FusedMetricCrossEntropy.ToDoubles(w);
+            weight = FusedMetricCrossEntropy.ToHostDoubles(w);
             validCount = Math.Max(1, valid.cpu().item<double>());
         }
         return FusedMetricCrossEntropy.Loss(input, pass, weight, validCount, reduction).MoveToOuterDisposeScope();

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using RecallKit.Runtime;
 using static TorchSharp.torch;
 
 namespace RecallKit.Metrics;
@@ -64,15 +65,7 @@ internal static unsafe class ConfusionKernel
                 total.Max = Math.Max(total.Max, local.Max);
             }
         }
-        if (threads <= 1 || items == 1)
-        {
-            var local = new Local(c * c);
-            for (long i = 0; i < items; i++) Body(i, local);
-            Merge(local);
-        }
-        else
-            Parallel.For(0, items, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new Local(c * c),
-                (i, _, local) => { Body(i, local); return local; }, Merge);
+        TorchThreads.For(items, threads, () => new Local(c * c), Body, Merge);
         if (total.Min < 0) return total.Min;
         if (total.Max != long.MinValue && total.Max >= c) return total.Max;
         for (int i = 0; i < hist.Length; i++) hist[i] += total.Hist[i];
