@@ -191,7 +191,7 @@ internal static unsafe class FusedMetricCrossEntropy
     /// <summary>The elements of a contiguous float64 CPU tensor, valid while it lives.</summary>
     public static Span<double> Doubles(Tensor values) => new(Pointer<double>(values), checked((int)values.numel()));
 
-    private static int Threads() => Environment.GetEnvironmentVariable("RK_FT") is { } v ? int.Parse(v) : Math.Max(1, torch.get_num_threads());
+    private static int Threads() => Math.Max(1, torch.get_num_threads());
 
     private static T* OrNull<T>(Tensor? t) where T : unmanaged, INumberBase<T> => t is null ? null : Pointer<T>(t);
 
