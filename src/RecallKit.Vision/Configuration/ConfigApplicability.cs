@@ -27,7 +27,7 @@ public static class ConfigApplicability
     /// <summary>Every key of <see cref="TrainConfig"/> with the condition under which it is read.</summary>
     public static IReadOnlyList<Rule> Rules { get; } = [.. SectionRules(), .. OptionRules()];
 
-    /// <summary>The keys of an option record (<see cref="ConfigOptions"/>) are read when the record says it is.</summary>
+    /// <summary>The keys of an option record (<see cref="ConfigOptions"/>) are read where the record says they are.</summary>
     private static IEnumerable<Rule> OptionRules()
     {
         var defaults = new TrainConfig();
