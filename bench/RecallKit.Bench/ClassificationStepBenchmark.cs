@@ -28,7 +28,7 @@ internal static class ClassificationStepBenchmark
         foreach (var setup in Setups.Where(s => largest || s.Case.Architecture != Architecture.ResNet50))
         {
             var c = setup.Case.Architecture == Architecture.ResNet50 ? setup.Case with { Batch = resnet50Batch } : setup.Case;
-            double perStep = TrainerSteps.Median(TrainerSteps.Measure(c, new LossConfig { Kind = LossKind.Recall, EmaAlpha = 0.001 },
+            double perStep = TrainerSteps.Median(TrainerSteps.Measure(c, new LossConfig { Kind = LossKind.Recall, Metric = new() { EmaAlpha = 0.001 } },
                 new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9 }, setup.Steps, setup.Warmup, threads)) / 1000;
             Console.WriteLine($"| {setup.Name} | {c.Classes:N0} | {c.Batch} | {c.Height}×{c.Width} | {perStep:F3} | {c.Batch / perStep:F1} |");
         }

@@ -24,7 +24,7 @@ internal static class DemoProfile
             var config = new TrainConfig
             {
                 Output = Path.Combine(work, "run"),
-                Data = new DataConfig { Root = Path.Combine(work, "data"), CropWidth = 192, CropHeight = 96, BatchSize = 8, SyntheticTrain = 300, SyntheticVal = 60 },
+                Data = new DataConfig { Root = Path.Combine(work, "data"), BatchSize = 8, Segmentation = new() { CropWidth = 192, CropHeight = 96 }, Synthetic = new() { Train = 300, Val = 60 } },
                 Model = new ModelConfig { Architecture = Architecture.LiteSeg },
                 Loss = new LossConfig { Kind = LossKind.Recall },
                 Optimizer = new OptimizerConfig { Kind = OptimizerKind.Adam, LearningRate = 0.002 },

@@ -84,7 +84,7 @@ internal static class DistributedBenchmark
             Threads = threads,
             Data = new DataConfig
             {
-                Root = Path.Combine(work, "data"), CropWidth = 256, CropHeight = 128, BatchSize = 8, SyntheticTrain = 64, SyntheticVal = 2,
+                Root = Path.Combine(work, "data"), BatchSize = 8, Segmentation = new() { CropWidth = 256, CropHeight = 128 }, Synthetic = new() { Train = 64, Val = 2 },
                 Prefetch = PrefetchMode.Off,
             },
             Model = new ModelConfig { Architecture = architecture, SyncBn = syncBn },

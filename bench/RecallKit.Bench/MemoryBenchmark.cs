@@ -16,7 +16,7 @@ internal static class MemoryBenchmark
             : (Architecture.LiteSeg, "LiteSeg", 8, 96, 192);
         var samples = new List<(int step, double mb)>();
         var managed = new List<double>();
-        TrainerSteps.Measure(new StepCase(architecture, 10, batch, height, width), new LossConfig { Kind = LossKind.Recall, EmaAlpha = 0.9 },
+        TrainerSteps.Measure(new StepCase(architecture, 10, batch, height, width), new LossConfig { Kind = LossKind.Recall, Metric = new() { EmaAlpha = 0.9 } },
             new OptimizerConfig { Kind = OptimizerKind.Adam, LearningRate = 1e-3 }, steps, 0, threads, status =>
             {
                 int i = status.Iteration;

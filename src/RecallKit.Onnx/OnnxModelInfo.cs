@@ -80,7 +80,7 @@ public sealed record OnnxModelInfo
         {
             Task = TaskKind.Classification, Architecture = architecture, Classes = [.. classes.Names], Palette = palette, IgnoreIndex = classes.IgnoreIndex,
             InChannels = ClassificationDatasets.Channels(config.Data.Kind), InputMean = [.. input.Mean], InputStd = [.. input.Std], ImageSize = input.Size,
-            ResizeShorter = input.Padding == 0 && config.Data.ResizeShorter > 0 ? config.Data.ResizeShorter : 0,
+            ResizeShorter = input.Padding == 0 && config.Data.ImageFiles.ResizeShorter > 0 ? config.Data.ImageFiles.ResizeShorter : 0,
         };
     }
 

@@ -13,52 +13,46 @@ public static class ConfigApplicability
     /// <summary>A rule: the key, when it is read, and that condition in words.</summary>
     public sealed record Rule(string Key, Func<TrainConfig, bool> Applies, string When);
 
-    private static bool Segmentation(TrainConfig c) => !ClassificationDatasets.IsClassification(c.Data.Kind);
     private static bool Classification(TrainConfig c) => ClassificationDatasets.IsClassification(c.Data.Kind);
     private static bool Always(TrainConfig c) => true;
 
     /// <summary>τ-normalisation rescales a trained classifier without training: nothing about optimisation is read.</summary>
-    private static bool Trains(TrainConfig c) => c.Model.Stage != TrainingStage.TauNorm;
-
-    private static bool TrainsWith(TrainConfig c, LossKind kind) => Trains(c) && c.Loss.Kinds.Contains(kind);
+    internal static bool Trains(TrainConfig c) => c.Model.Stage != TrainingStage.TauNorm;
 
     private static bool IsDeepLab(Architecture a) => a is Architecture.DeepLabV3PlusResNet18 or Architecture.DeepLabV3PlusResNet34
         or Architecture.DeepLabV3PlusResNet50 or Architecture.DeepLabV3PlusResNet101;
 
     private static bool IsTorchvisionResNet(Architecture a) => a is Architecture.ResNet10 or Architecture.ResNet18 or Architecture.ResNet50 or Architecture.ResNet152;
 
-    private static bool ReadsImageFiles(TrainConfig c) => c.Data.Kind is DatasetKind.ImageFolder or DatasetKind.PlacesLt or DatasetKind.INaturalist;
-
-    private static bool UsesMetricLoss(TrainConfig c) =>
-        c.Loss.Kinds.Any(k => k is LossKind.Recall or LossKind.Precision or LossKind.Dice or LossKind.Jaccard or LossKind.Tversky);
-
     /// <summary>Every key of <see cref="TrainConfig"/> with the condition under which it is read.</summary>
-    public static IReadOnlyList<Rule> Rules { get; } =
+    public static IReadOnlyList<Rule> Rules { get; } = [.. SectionRules(), .. OptionRules()];
+
+    /// <summary>The keys of an option record (<see cref="ConfigOptions"/>) are read where the record says they are.</summary>
+    private static IEnumerable<Rule> OptionRules()
+    {
+        var defaults = new TrainConfig();
+        foreach (var section in ConfigLoader.Options.GetTypeInfo(typeof(TrainConfig)).Properties)
+            foreach (var group in JsonFlattening.FlattenedProperties(section.PropertyType).Where(p => p.PropertyType.IsAssignableTo(typeof(ConfigOptions))))
+            {
+                string condition = ((ConfigOptions)group.GetValue(section.Get!(defaults))!).Condition();
+                bool Applies(TrainConfig c) => ((ConfigOptions)group.GetValue(section.Get!(c))!).IsRead(c);
+                foreach (var key in ConfigLoader.Options.GetTypeInfo(group.PropertyType).Properties.Where(k => k.Get is not null))
+                    yield return new($"{section.Name}.{key.Name}", Applies, condition);
+            }
+    }
+
+    private static IEnumerable<Rule> SectionRules() =>
     [
         new("data.kind", Always, "always"),
         new("data.root", Always, "always"),
         new("data.train_split", Always, "always"),
         new("data.val_split", Always, "always"),
-        new("data.crop_width", Segmentation, "for segmentation datasets"),
-        new("data.crop_height", Segmentation, "for segmentation datasets"),
-        new("data.scale_min", Segmentation, "for segmentation datasets"),
-        new("data.scale_max", Segmentation, "for segmentation datasets"),
         new("data.flip", Trains, "when the run trains (not with model.stage = tau_norm)"),
-        new("data.color_jitter", Segmentation, "for segmentation datasets"),
         new("data.batch_size", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("data.prefetch", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("data.skip_bad_files", Always, "always"),
         new("data.eval_batch_size", Always, "always"),
-        new("data.synthetic_train", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
-        new("data.synthetic_val", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
-        new("data.synthetic_seed", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
-        new("data.synthetic_confusability", c => c.Data.Kind == DatasetKind.Synthetic, "with data.kind = synthetic"),
-        new("data.synthia_void", c => c.Data.Kind == DatasetKind.Synthia, "with data.kind = synthia"),
-        new("data.imbalance_ratio", c => c.Data.Kind is DatasetKind.FashionMnistLt or DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt,
-            "with data.kind = fashion_mnist_lt, cifar10_lt or cifar100_lt"),
         new("data.sampler", c => Classification(c) && Trains(c), "for classification training (not with model.stage = tau_norm)"),
-        new("data.image_size", ReadsImageFiles, "with data.kind = image_folder, places_lt or inaturalist"),
-        new("data.resize_shorter", ReadsImageFiles, "with data.kind = image_folder, places_lt or inaturalist"),
         new("model.architecture", Always, "always"),
         new("model.output_stride", c => IsDeepLab(c.Model.Architecture), "with a deeplabv3plus_* architecture"),
         new("model.backbone_weights", c => (IsDeepLab(c.Model.Architecture) || IsTorchvisionResNet(c.Model.Architecture)) && c.Model.InitFrom is null,
@@ -71,20 +65,7 @@ public static class ConfigApplicability
         new("model.aux_head", c => IsDeepLab(c.Model.Architecture), "with a deeplabv3plus_* architecture"),
         new("model.tau", c => c.Model.Stage == TrainingStage.TauNorm, "with model.stage = tau_norm"),
         new("loss.kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
-        new("loss.ema_alpha", c => Trains(c) && UsesMetricLoss(c), "with loss.kind (or loss.plus_kind) = recall, precision, dice, jaccard or tversky"),
-        new("loss.gamma", c => TrainsWith(c, LossKind.Focal), "with loss.kind (or loss.plus_kind) = focal"),
-        new("loss.beta", c => TrainsWith(c, LossKind.ClassBalanced) || (Classification(c) && c.Model.Head == HeadKind.Sdn && c.Model.Stage == TrainingStage.Joint),
-            "with loss.kind = class_balanced, or model.head = sdn with model.stage = joint (head h's class-balanced loss)"),
-        new("loss.keep", c => TrainsWith(c, LossKind.Ohem), "with loss.kind (or loss.plus_kind) = ohem"),
-        new("loss.ldam_max_margin", c => TrainsWith(c, LossKind.Ldam), "with loss.kind (or loss.plus_kind) = ldam"),
-        new("loss.ldam_scale", c => TrainsWith(c, LossKind.Ldam), "with loss.kind (or loss.plus_kind) = ldam"),
         new("loss.aux_weight", c => IsDeepLab(c.Model.Architecture) && c.Model.AuxHead, "with model.aux_head = true (a deeplabv3plus_* architecture)"),
-        new("loss.drw_start", c => TrainsWith(c, LossKind.Ldam), "with loss.kind (or loss.plus_kind) = ldam"),
-        new("loss.tversky_alpha", c => TrainsWith(c, LossKind.Tversky), "with loss.kind (or loss.plus_kind) = tversky"),
-        new("loss.tversky_beta", c => TrainsWith(c, LossKind.Tversky), "with loss.kind (or loss.plus_kind) = tversky"),
-        new("loss.ohem_threshold", c => TrainsWith(c, LossKind.Ohem), "with loss.kind (or loss.plus_kind) = ohem"),
-        new("loss.ohem_min_kept", c => TrainsWith(c, LossKind.Ohem), "with loss.kind (or loss.plus_kind) = ohem"),
-        new("loss.focal_alpha", c => TrainsWith(c, LossKind.Focal), "with loss.kind (or loss.plus_kind) = focal"),
         new("loss.loss_weight", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("loss.plus_kind", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("loss.plus_loss_weight", c => Trains(c) && c.Loss.PlusKind is not null, "with loss.plus_kind set"),

@@ -1,16 +1,17 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace RecallKit.Vision.Configuration;
 
 /// <summary>Reads a <see cref="TrainConfig"/> from JSON with <c>key=value</c> overrides; unknown keys are errors.</summary>
 public static class ConfigLoader
 {
-    /// <summary>snake_case keys, snake_case enum values, comments and trailing commas allowed.</summary>
+    /// <summary>snake_case keys, snake_case enum values, comments and trailing commas allowed; option records flattened.</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { JsonFlattening.Modifier } },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
         ReadCommentHandling = JsonCommentHandling.Skip,
@@ -104,8 +105,7 @@ public static class ConfigLoader
 
     private static void CheckKeys(JsonObject obj, Type type, string source, string prefix)
     {
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), p => p);
+        var properties = Options.GetTypeInfo(type).Properties.ToDictionary(p => p.Name, p => p);
         foreach (var (key, value) in obj)
         {
             if (!properties.TryGetValue(key, out var property))

@@ -15,14 +15,16 @@ public static class ConfigValidation
         }
 
         var d = config.Data;
-        Require(d.CropWidth >= 8, "data.crop_width", d.CropWidth, "≥ 8");
-        Require(d.CropHeight >= 8, "data.crop_height", d.CropHeight, "≥ 8");
-        Require(d.ScaleMin > 0 && d.ScaleMin <= d.ScaleMax, "data.scale_min", d.ScaleMin, "> 0 and ≤ data.scale_max");
+        var crop = d.Segmentation;
+        Require(crop.CropWidth >= 8, "data.crop_width", crop.CropWidth, "≥ 8");
+        Require(crop.CropHeight >= 8, "data.crop_height", crop.CropHeight, "≥ 8");
+        Require(crop.ScaleMin > 0 && crop.ScaleMin <= crop.ScaleMax, "data.scale_min", crop.ScaleMin, "> 0 and ≤ data.scale_max");
         Require(d.BatchSize >= 1, "data.batch_size", d.BatchSize, "≥ 1");
         Require(d.EvalBatchSize >= 1, "data.eval_batch_size", d.EvalBatchSize, "≥ 1");
-        Require(d.SyntheticTrain >= 1, "data.synthetic_train", d.SyntheticTrain, "≥ 1");
-        Require(d.SyntheticVal >= 1, "data.synthetic_val", d.SyntheticVal, "≥ 1");
-        Require(d.SyntheticConfusability is >= 0 and <= 1, "data.synthetic_confusability", d.SyntheticConfusability, "in [0, 1]");
+        var synthetic = d.Synthetic;
+        Require(synthetic.Train >= 1, "data.synthetic_train", synthetic.Train, "≥ 1");
+        Require(synthetic.Val >= 1, "data.synthetic_val", synthetic.Val, "≥ 1");
+        Require(synthetic.Confusability is >= 0 and <= 1, "data.synthetic_confusability", synthetic.Confusability, "in [0, 1]");
         Require(!string.IsNullOrWhiteSpace(d.Root), "data.root", d.Root, "a directory");
 
         var m = config.Model;
@@ -40,25 +42,28 @@ public static class ConfigValidation
         Require(!(m.Classifier == ClassifierKind.Cosine && m.Stage == TrainingStage.TauNorm), "model.stage", m.Stage,
             "not tau_norm on a cosine classifier (its rows are normalised already: every τ gives the same logits)");
         Require(m.Tau is null || m.Tau >= 0, "model.tau", m.Tau, "≥ 0, or null to sweep 0 … 2");
-        Require(d.ImbalanceRatio >= 1, "data.imbalance_ratio", d.ImbalanceRatio, "≥ 1");
-        Require(!classification || d.ImageSize >= 8, "data.image_size", d.ImageSize, "≥ 8");
-        Require(d.ResizeShorter >= 0, "data.resize_shorter", d.ResizeShorter, "≥ 0 (0 = no resize)");
+        Require(d.LongTail.ImbalanceRatio >= 1, "data.imbalance_ratio", d.LongTail.ImbalanceRatio, "≥ 1");
+        Require(!classification || d.ImageFiles.ImageSize >= 8, "data.image_size", d.ImageFiles.ImageSize, "≥ 8");
+        Require(d.ImageFiles.ResizeShorter >= 0, "data.resize_shorter", d.ImageFiles.ResizeShorter, "≥ 0 (0 = no resize)");
 
         var l = config.Loss;
-        Require(l.EmaAlpha is null || (l.EmaAlpha > 0 && l.EmaAlpha <= 1), "loss.ema_alpha", l.EmaAlpha, "in (0, 1], or null for batch statistics");
-        Require(l.Gamma >= 0, "loss.gamma", l.Gamma, "≥ 0");
-        Require(l.Beta is null || (l.Beta >= 0 && l.Beta < 1), "loss.beta", l.Beta, "in [0, 1), or null for auto");
-        Require(l.Keep > 0 && l.Keep <= 1, "loss.keep", l.Keep, "in (0, 1]");
-        Require(l.LdamMaxMargin >= 0, "loss.ldam_max_margin", l.LdamMaxMargin, "≥ 0");
-        Require(l.LdamScale > 0, "loss.ldam_scale", l.LdamScale, "> 0");
-        Require(l.DrwStart is >= 0 and <= 1, "loss.drw_start", l.DrwStart, "in [0, 1]");
+        var ema = l.Metric.EmaAlpha;
+        Require(ema is null || (ema > 0 && ema <= 1), "loss.ema_alpha", ema, "in (0, 1], or null for batch statistics");
+        Require(l.Focal.Gamma >= 0, "loss.gamma", l.Focal.Gamma, "≥ 0");
+        var beta = l.ClassBalanced.Beta;
+        Require(beta is null || (beta >= 0 && beta < 1), "loss.beta", beta, "in [0, 1), or null for auto");
+        Require(l.Ohem.Keep > 0 && l.Ohem.Keep <= 1, "loss.keep", l.Ohem.Keep, "in (0, 1]");
+        Require(l.Ldam.MaxMargin >= 0, "loss.ldam_max_margin", l.Ldam.MaxMargin, "≥ 0");
+        Require(l.Ldam.Scale > 0, "loss.ldam_scale", l.Ldam.Scale, "> 0");
+        Require(l.Ldam.DrwStart is >= 0 and <= 1, "loss.drw_start", l.Ldam.DrwStart, "in [0, 1]");
         Require(l.AuxWeight >= 0 && double.IsFinite(l.AuxWeight), "loss.aux_weight", l.AuxWeight, "a finite number ≥ 0");
         Require(classification || l.Kind != LossKind.Ldam, "loss.kind", l.Kind, "a segmentation loss (ldam is for classification)");
-        Require(l.TverskyAlpha >= 0 && double.IsFinite(l.TverskyAlpha), "loss.tversky_alpha", l.TverskyAlpha, "a finite number ≥ 0");
-        Require(l.TverskyBeta >= 0 && double.IsFinite(l.TverskyBeta), "loss.tversky_beta", l.TverskyBeta, "a finite number ≥ 0");
-        Require(l.OhemThreshold is null || l.OhemThreshold is > 0 and <= 1, "loss.ohem_threshold", l.OhemThreshold, "a probability in (0, 1], or null");
-        Require(l.OhemMinKept >= 0, "loss.ohem_min_kept", l.OhemMinKept, "≥ 0");
-        Require(l.FocalAlpha is null || l.FocalAlpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", l.FocalAlpha is null ? null : $"[{string.Join(", ", l.FocalAlpha)}]",
+        Require(l.Tversky.Alpha >= 0 && double.IsFinite(l.Tversky.Alpha), "loss.tversky_alpha", l.Tversky.Alpha, "a finite number ≥ 0");
+        Require(l.Tversky.Beta >= 0 && double.IsFinite(l.Tversky.Beta), "loss.tversky_beta", l.Tversky.Beta, "a finite number ≥ 0");
+        Require(l.Ohem.Threshold is null || l.Ohem.Threshold is > 0 and <= 1, "loss.ohem_threshold", l.Ohem.Threshold, "a probability in (0, 1], or null");
+        Require(l.Ohem.MinKept >= 0, "loss.ohem_min_kept", l.Ohem.MinKept, "≥ 0");
+        var alpha = l.Focal.Alpha;
+        Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", alpha is null ? null : $"[{string.Join(", ", alpha)}]",
             "one finite weight ≥ 0 per class, or null");
         Require(double.IsFinite(l.LossWeight), "loss.loss_weight", l.LossWeight, "a finite number");
         Require(double.IsFinite(l.PlusLossWeight), "loss.plus_loss_weight", l.PlusLossWeight, "a finite number");

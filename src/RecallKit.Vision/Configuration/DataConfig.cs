@@ -13,7 +13,7 @@ public enum DatasetKind
     Cityscapes,
     /// <summary>SYNTHIA SEQS (RGB + 16-bit GT/LABELS).</summary>
     Synthia,
-    /// <summary>Classification: Fashion-MNIST IDX files, training split made long-tailed (<see cref="DataConfig.ImbalanceRatio"/>), test split balanced.</summary>
+    /// <summary>Classification: Fashion-MNIST IDX files, training split made long-tailed (<see cref="LongTailOptions.ImbalanceRatio"/>), test split balanced.</summary>
     [JsonStringEnumMemberName("fashion_mnist_lt")]
     FashionMnistLt,
     /// <summary>Classification: CIFAR-10 binary files, long-tailed training split.</summary>
@@ -54,79 +54,76 @@ public enum SamplerKind
     SquareRoot,
 }
 
-/// <summary>Dataset location, crop size, augmentation and batching.</summary>
+/// <summary>
+/// Dataset location, augmentation and batching; the settings of particular datasets are in option records whose keys sit
+/// directly under <c>"data"</c> (<see cref="JsonFlattenAttribute"/>) and are errors with other datasets.
+/// </summary>
+/// <remarks>
+/// The <see cref="JsonPropertyOrderAttribute"/> numbers here and in the option records keep the key order of configs written
+/// before the split; a new key takes the next number.
+/// </remarks>
 public sealed record DataConfig
 {
     /// <summary>Dataset layout.</summary>
+    [JsonPropertyOrder(0)]
     public DatasetKind Kind { get; init; } = DatasetKind.Synthetic;
 
     /// <summary>Dataset root directory.</summary>
+    [JsonPropertyOrder(1)]
     public string Root { get; init; } = "data/synthetic";
 
     /// <summary>Training split: a folder name, or for places_lt / inaturalist a list / JSON file (relative to the root or absolute).</summary>
+    [JsonPropertyOrder(2)]
     public string TrainSplit { get; init; } = "train";
 
     /// <summary>Validation split name.</summary>
+    [JsonPropertyOrder(3)]
     public string ValSplit { get; init; } = "val";
 
-    /// <summary>Training crop width in pixels.</summary>
-    public int CropWidth { get; init; } = 192;
-
-    /// <summary>Training crop height in pixels.</summary>
-    public int CropHeight { get; init; } = 96;
-
-    /// <summary>Smallest random scale factor.</summary>
-    public double ScaleMin { get; init; } = 1.0;
-
-    /// <summary>Largest random scale factor.</summary>
-    public double ScaleMax { get; init; } = 1.0;
+    /// <summary>Segmentation: crop size, scaling and colour jitter.</summary>
+    [JsonFlatten]
+    public SegmentationAugmentationOptions Segmentation { get; init; } = new();
 
     /// <summary>Random horizontal flips.</summary>
+    [JsonPropertyOrder(8)]
     public bool Flip { get; init; } = true;
 
-    /// <summary>Random brightness/contrast/saturation jitter.</summary>
-    public bool ColorJitter { get; init; }
-
     /// <summary>Images per training batch.</summary>
+    [JsonPropertyOrder(10)]
     public int BatchSize { get; init; } = 8;
 
     /// <summary>
     /// Prepare the next training batch in a data worker process while the model trains (the <c>recallkit</c> command; a library
     /// caller without a worker launcher loads data in the training process). <c>auto</c>: on with CUDA or spare cores.
     /// </summary>
+    [JsonPropertyOrder(11)]
     public PrefetchMode Prefetch { get; init; } = PrefetchMode.Auto;
 
     /// <summary>Skip (and count) images or labels that cannot be decoded or are inconsistent, instead of stopping.</summary>
+    [JsonPropertyOrder(12)]
     public bool SkipBadFiles { get; init; }
 
     /// <summary>Images per evaluation batch.</summary>
+    [JsonPropertyOrder(13)]
     public int EvalBatchSize { get; init; } = 8;
 
-    /// <summary>Synthetic data only: training scenes to generate.</summary>
-    public int SyntheticTrain { get; init; } = 300;
+    /// <summary>The built-in synthetic scenes.</summary>
+    [JsonFlatten]
+    public SyntheticDataOptions Synthetic { get; init; } = new();
 
-    /// <summary>Synthetic data only: validation scenes to generate.</summary>
-    public int SyntheticVal { get; init; } = 60;
+    /// <summary>SYNTHIA.</summary>
+    [JsonFlatten]
+    public SynthiaOptions Synthia { get; init; } = new();
 
-    /// <summary>SYNTHIA only: ignore the void class (default) or train it as a class.</summary>
-    public RecallKit.Vision.Data.SynthiaVoid SynthiaVoid { get; init; } = RecallKit.Vision.Data.SynthiaVoid.Ignore;
-
-    /// <summary>Synthetic data only: generator seed (independent of the training seed).</summary>
-    public int SyntheticSeed { get; init; } = 7;
-
-    /// <summary>Synthetic data only: probability that a pedestrian, bicycle or sign is painted in its background's colour
-    /// (0 = the built-in scenes; 0.9 = rare classes told apart from their neighbours almost only by shape).</summary>
-    public double SyntheticConfusability { get; init; }
-
-    /// <summary>Fashion-MNIST-LT / CIFAR-LT: imbalance ratio ρ = n_max / n_min of the training split.</summary>
-    public double ImbalanceRatio { get; init; } = 100;
+    /// <summary>Fashion-MNIST-LT, CIFAR-10-LT, CIFAR-100-LT.</summary>
+    [JsonFlatten]
+    public LongTailOptions LongTail { get; init; } = new();
 
     /// <summary>Classification: how training samples are drawn.</summary>
+    [JsonPropertyOrder(20)]
     public SamplerKind Sampler { get; init; } = SamplerKind.Uniform;
 
-    /// <summary>Classification on image files: side of the square crop fed to the network.</summary>
-    public int ImageSize { get; init; } = 224;
-
-    /// <summary>Classification on image files: images are first resized so the shorter side has this length.</summary>
-    public int ResizeShorter { get; init; } = 256;
+    /// <summary>Classification datasets of image files.</summary>
+    [JsonFlatten]
+    public ImageFileOptions ImageFiles { get; init; } = new();
 }

@@ -19,7 +19,7 @@ public static class SegmentationDatasets
             case DatasetKind.Cityscapes:
                 return new CityscapesDataset(config.Root, split);
             case DatasetKind.Synthia:
-                return new SynthiaDataset(config.Root, split, config.SynthiaVoid);
+                return new SynthiaDataset(config.Root, split, config.Synthia.Void);
             default:
                 throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown dataset kind.");
         }
@@ -28,10 +28,11 @@ public static class SegmentationDatasets
     /// <summary>Generates the synthetic scenes into <c>data.root</c> unless a complete set is there.</summary>
     public static void EnsureSynthetic(DataConfig config, TextWriter? log)
     {
+        var synthetic = config.Synthetic;
         var marker = Path.Combine(config.Root, "frequencies.md");
         var parametersFile = Path.Combine(config.Root, "synthetic.txt");
-        var parameters = $"train {config.SyntheticTrain} val {config.SyntheticVal} size {config.CropWidth}x{config.CropHeight} seed {config.SyntheticSeed}"
-                         + (config.SyntheticConfusability > 0 ? $" confusability {config.SyntheticConfusability.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
+        var parameters = $"train {synthetic.Train} val {synthetic.Val} size {config.Segmentation.CropWidth}x{config.Segmentation.CropHeight} seed {synthetic.Seed}"
+                         + (synthetic.Confusability > 0 ? $" confusability {synthetic.Confusability.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
         if (File.Exists(marker))
         {
             // A set generated with other parameters would silently ignore data.synthetic_*; sets from before this file are accepted.
@@ -40,9 +41,9 @@ public static class SegmentationDatasets
                     $"{config.Root} holds synthetic scenes generated with {existing}, but the config asks for {parameters} (data.synthetic_train, data.synthetic_val, data.crop_width/height, data.synthetic_seed, data.synthetic_confusability); choose another data.root or delete that directory.");
             return;
         }
-        log?.WriteLine($"generating {config.SyntheticTrain} + {config.SyntheticVal} synthetic scenes of {config.CropWidth}×{config.CropHeight} in {config.Root} …");
-        var frequencies = SyntheticScenes.Generate(config.Root, config.SyntheticTrain, config.SyntheticVal, config.CropWidth, config.CropHeight, config.SyntheticSeed,
-            config.SyntheticConfusability);
+        log?.WriteLine($"generating {synthetic.Train} + {synthetic.Val} synthetic scenes of {config.Segmentation.CropWidth}×{config.Segmentation.CropHeight} in {config.Root} …");
+        var frequencies = SyntheticScenes.Generate(config.Root, synthetic.Train, synthetic.Val, config.Segmentation.CropWidth, config.Segmentation.CropHeight, synthetic.Seed,
+            synthetic.Confusability);
         File.WriteAllText(parametersFile, parameters + "\n");
         File.WriteAllText(marker, frequencies.ToTable());
         log?.WriteLine(frequencies.ToTable());

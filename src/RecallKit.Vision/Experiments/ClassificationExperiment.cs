@@ -44,7 +44,7 @@ public static class ClassificationExperiment
         using var prefetch = WorkerBatches.For(config, local, data_worker);
         var val = new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles,
             shard: shard);
-        int drwStart = (int)Math.Round(config.Loss.DrwStart * config.Schedule.Iterations);
+        int drwStart = (int)Math.Round(config.Loss.Ldam.DrwStart * config.Schedule.Iterations);
         var task = new ClassificationTask(network, loss, classes, counts, drwStart);
         var result = new Trainer(config, task, (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }.Run(resume, cancellation);
         foreach (var (file, reason) in (prefetch?.SkippedFiles ?? local.SkippedFiles).Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -123,7 +123,7 @@ public static class ClassificationExperiment
     {
         var main = LossFactory.Create(config.Loss, num_classes, ClassificationDatasets.IgnoreIndex, counts);
         if (config.Model.Head != HeadKind.Sdn || config.Model.Stage != TrainingStage.Joint) return main;
-        var head = new ClassBalancedCrossEntropy(num_classes, counts, config.Loss.Beta, ignore_index: ClassificationDatasets.IgnoreIndex);
+        var head = new ClassBalancedCrossEntropy(num_classes, counts, config.Loss.ClassBalanced.Beta, ignore_index: ClassificationDatasets.IgnoreIndex);
         return new DecoupledLoss(main, head);
     }
 }

@@ -67,6 +67,7 @@ public static class SegmentationExperiment
     /// <param name="shard">This rank's slice of every batch in a data-parallel run (default: the whole batch).</param>
     public static DatasetBatches TrainBatches(TrainConfig config, ISegmentationDataset trainSet, DataShard shard = default) =>
         new(trainSet, config.Data.BatchSize,
-            new AugmentationOptions(config.Data.CropWidth, config.Data.CropHeight, config.Data.ScaleMin, config.Data.ScaleMax, config.Data.Flip, config.Data.ColorJitter),
+            new AugmentationOptions(config.Data.Segmentation.CropWidth, config.Data.Segmentation.CropHeight, config.Data.Segmentation.ScaleMin,
+                config.Data.Segmentation.ScaleMax, config.Data.Flip, config.Data.Segmentation.ColorJitter),
             config.Seed, config.Data.SkipBadFiles, shard);
 }

@@ -32,23 +32,23 @@ public static class LossFactory
         IReadOnlyList<long>? class_counts, Func<Tensor, Tensor>? count_reducer)
     {
         IReadOnlyList<long> Counts() => class_counts ?? throw new ArgumentException($"loss {kind} needs the training split's class counts.");
-        MetricWeightedCrossEntropy Metric(RegionMetric metric) => new(num_classes, metric, config.EmaAlpha, ignore_index, count_reducer: count_reducer);
+        MetricWeightedCrossEntropy Metric(RegionMetric metric) => new(num_classes, metric, config.Metric.EmaAlpha, ignore_index, count_reducer: count_reducer);
         return kind switch
         {
             LossKind.CrossEntropy => new CrossEntropy(num_classes, ignore_index),
-            LossKind.Recall => new RecallCrossEntropy(num_classes, config.EmaAlpha, ignore_index, count_reducer: count_reducer),
+            LossKind.Recall => new RecallCrossEntropy(num_classes, config.Metric.EmaAlpha, ignore_index, count_reducer: count_reducer),
             LossKind.Precision => Metric(RegionMetric.Precision),
             LossKind.Dice => Metric(RegionMetric.Dice),
             LossKind.Jaccard => Metric(RegionMetric.Jaccard),
-            LossKind.Tversky => Metric(RegionMetric.Tversky(config.TverskyAlpha, config.TverskyBeta)),
+            LossKind.Tversky => Metric(RegionMetric.Tversky(config.Tversky.Alpha, config.Tversky.Beta)),
             LossKind.InverseFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.InverseFrequency, ignore_index: ignore_index),
             LossKind.MedianFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.MedianFrequency, ignore_index: ignore_index),
-            LossKind.ClassBalanced => new ClassBalancedCrossEntropy(num_classes, Counts(), config.Beta, ignore_index: ignore_index),
-            LossKind.Focal => new FocalLoss(num_classes, config.Gamma, config.FocalAlpha, ignore_index: ignore_index),
-            LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Keep, config.OhemMinKept, config.OhemThreshold, ignore_index: ignore_index),
+            LossKind.ClassBalanced => new ClassBalancedCrossEntropy(num_classes, Counts(), config.ClassBalanced.Beta, ignore_index: ignore_index),
+            LossKind.Focal => new FocalLoss(num_classes, config.Focal.Gamma, config.Focal.Alpha, ignore_index: ignore_index),
+            LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Ohem.Keep, config.Ohem.MinKept, config.Ohem.Threshold, ignore_index: ignore_index),
             LossKind.SoftIoU => new SoftIoULoss(num_classes, ignore_index: ignore_index),
             LossKind.Lovasz => new LovaszSoftmaxLoss(num_classes, ignore_index: ignore_index),
-            LossKind.Ldam => new LdamLoss(Counts(), config.LdamMaxMargin, config.LdamScale, ignore_index: ignore_index),
+            LossKind.Ldam => new LdamLoss(Counts(), config.Ldam.MaxMargin, config.Ldam.Scale, ignore_index: ignore_index),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown loss kind."),
         };
     }

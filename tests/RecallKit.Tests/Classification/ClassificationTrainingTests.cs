@@ -90,7 +90,7 @@ public sealed class ClassificationTrainingTests : IDisposable
 
     private TrainConfig Config(string root, string output, int iterations = 12) => new()
     {
-        Data = new DataConfig { Kind = DatasetKind.ImageFolder, Root = root, ImageSize = 12, ResizeShorter = 0, BatchSize = 8, EvalBatchSize = 6 },
+        Data = new DataConfig { Kind = DatasetKind.ImageFolder, Root = root, ImageFiles = new() { ImageSize = 12, ResizeShorter = 0 }, BatchSize = 8, EvalBatchSize = 6 },
         Model = new ModelConfig { Architecture = Architecture.SmallCnn },
         Optimizer = new OptimizerConfig { Kind = OptimizerKind.Adam, LearningRate = 0.01 },
         Schedule = new ScheduleConfig { Iterations = iterations, EvalEvery = iterations, LogEvery = 4, CheckpointEvery = iterations },
@@ -172,7 +172,7 @@ public sealed class ClassificationTrainingTests : IDisposable
     public void ClassificationRunsResumeExactlyAndRecordTrainingCounts()
     {
         var root = TinyImageFolder();
-        var full = Config(root, "full", 10) with { Loss = new LossConfig { Kind = LossKind.Recall, EmaAlpha = 0.5 }, Model = new ModelConfig { Architecture = Architecture.SmallCnn, Head = HeadKind.Sdn } };
+        var full = Config(root, "full", 10) with { Loss = new LossConfig { Kind = LossKind.Recall, Metric = new() { EmaAlpha = 0.5 } }, Model = new ModelConfig { Architecture = Architecture.SmallCnn, Head = HeadKind.Sdn } };
         Experiment.Train(full, resume: false, TextWriter.Null);
 
         var first = full with { Output = Path.Combine(dir, "split"), Schedule = full.Schedule with { Iterations = 10, CheckpointEvery = 4 } };
@@ -271,7 +271,7 @@ public sealed class ClassificationTrainingTests : IDisposable
         {
             Data = new DataConfig { Kind = DatasetKind.FashionMnistLt, Root = FashionMnist.DefaultDirectory, BatchSize = 64, EvalBatchSize = 1000 },
             Model = new ModelConfig { Architecture = Architecture.SmallCnn },
-            Loss = new LossConfig { Kind = LossKind.Recall, EmaAlpha = 0.1 },
+            Loss = new LossConfig { Kind = LossKind.Recall, Metric = new() { EmaAlpha = 0.1 } },
             Optimizer = new OptimizerConfig { Kind = OptimizerKind.Adam, LearningRate = 0.002 },
             Schedule = new ScheduleConfig { Iterations = 200, EvalEvery = 0, LogEvery = 50, CheckpointEvery = 200 },
             Output = Path.Combine(dir, "fmnist"),

@@ -182,7 +182,7 @@ public sealed class FashionScenesExperimentTests
         {
             var config = comparison.For(variant, comparison.Seeds[0], ["threads=1"]);
             Assert.Equal(RecallKit.Vision.Configuration.DatasetKind.Folder, config.Data.Kind);
-            Assert.Equal((128, 128), (config.Data.CropWidth, config.Data.CropHeight));
+            Assert.Equal((128, 128), (config.Data.Segmentation.CropWidth, config.Data.Segmentation.CropHeight));
         }
     }
 }

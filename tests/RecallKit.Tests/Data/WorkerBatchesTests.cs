@@ -20,7 +20,11 @@ public sealed class WorkerBatchesTests : IDisposable
 
     private TrainConfig Config() => new()
     {
-        Data = new DataConfig { Kind = DatasetKind.Folder, Root = Path.Combine(dir, "data"), CropWidth = 32, CropHeight = 16, BatchSize = 3, ScaleMin = 0.8, ScaleMax = 1.2 },
+        Data = new DataConfig
+        {
+            Kind = DatasetKind.Folder, Root = Path.Combine(dir, "data"), BatchSize = 3,
+            Segmentation = new() { CropWidth = 32, CropHeight = 16, ScaleMin = 0.8, ScaleMax = 1.2 },
+        },
         Seed = 4,
     };
 

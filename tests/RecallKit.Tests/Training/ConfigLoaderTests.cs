@@ -29,7 +29,7 @@ public sealed class ConfigLoaderTests : IDisposable
             """));
         Assert.Equal(3, config.Seed);
         Assert.Equal(LossKind.Recall, config.Loss.Kind);
-        Assert.Equal(0.9, config.Loss.EmaAlpha);
+        Assert.Equal(0.9, config.Loss.Metric.EmaAlpha);
         Assert.Equal(OptimizerKind.Sgd, config.Optimizer.Kind);
         Assert.Equal(0.01, config.Optimizer.LearningRate);
         Assert.Equal(40, config.Schedule.Iterations);
@@ -42,10 +42,10 @@ public sealed class ConfigLoaderTests : IDisposable
         var config = ConfigLoader.Load(Write("""{ "loss": { "kind": "recall" } }"""),
             ["loss.kind=focal", "loss.gamma=0.5", "output=runs/x", "data.flip=false", "loss.ema_alpha=null"]);
         Assert.Equal(LossKind.Focal, config.Loss.Kind);
-        Assert.Equal(0.5, config.Loss.Gamma);
+        Assert.Equal(0.5, config.Loss.Focal.Gamma);
         Assert.Equal("runs/x", config.Output);
         Assert.False(config.Data.Flip);
-        Assert.Null(config.Loss.EmaAlpha);
+        Assert.Null(config.Loss.Metric.EmaAlpha);
     }
 
     [Fact]
@@ -133,6 +133,6 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("model.head / model.stage / model.classifier", e.Message);
         Assert.Contains("ldam is for classification", e.Message);
         var ok = ConfigLoader.Load(Write("""{"data": {"kind": "places_lt", "sampler": "class_balanced"}, "model": {"architecture": "resnet10", "head": "sdn"}, "loss": {"kind": "ldam", "drw_start": 0.5}}"""));
-        Assert.Equal((SamplerKind.ClassBalanced, HeadKind.Sdn, LossKind.Ldam, 0.5), (ok.Data.Sampler, ok.Model.Head, ok.Loss.Kind, ok.Loss.DrwStart));
+        Assert.Equal((SamplerKind.ClassBalanced, HeadKind.Sdn, LossKind.Ldam, 0.5), (ok.Data.Sampler, ok.Model.Head, ok.Loss.Kind, ok.Loss.Ldam.DrwStart));
     }
 }

@@ -276,7 +276,7 @@ public sealed class TrainerTests : IDisposable
         {
             Seed = 6,
             Optimizer = original.Optimizer with { LearningRate = 0.1 },
-            Loss = original.Loss with { EmaAlpha = 0.9, DrwStart = 0.5 },
+            Loss = original.Loss with { Metric = new() { EmaAlpha = 0.9 }, Ldam = original.Loss.Ldam with { DrwStart = 0.5 } },
             Data = original.Data with { BatchSize = 8, Root = "elsewhere" },
             Model = original.Model with { InitFrom = "other.ckpt" },
             Schedule = original.Schedule with { Iterations = 30 },

@@ -40,7 +40,7 @@ public static class ClassificationDatasets
     {
         DatasetKind.FashionMnistLt => new ClassificationAugmentation(28, 2, config.Flip, [0.2860f], [0.3530f]),
         DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => new ClassificationAugmentation(32, 4, config.Flip, [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
-        _ => new ClassificationAugmentation(config.ImageSize, 0, config.Flip, ImageNetMean, ImageNetStd),
+        _ => new ClassificationAugmentation(config.ImageFiles.ImageSize, 0, config.Flip, ImageNetMean, ImageNetStd),
     };
 
     /// <summary>Both splits of <paramref name="config"/>'s dataset.</summary>
@@ -50,14 +50,14 @@ public static class ClassificationDatasets
         {
             case DatasetKind.FashionMnistLt:
             {
-                var train = FashionMnist.Load(config.Root, train: true).LongTailed(config.ImbalanceRatio);
+                var train = FashionMnist.Load(config.Root, train: true).LongTailed(config.LongTail.ImbalanceRatio);
                 var test = FashionMnist.Load(config.Root, train: false);
                 return new(new InMemoryDataset(train, "Fashion-MNIST-LT train"), new InMemoryDataset(test, "Fashion-MNIST test"), Augmentation(config));
             }
             case DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt:
             {
                 int classes = config.Kind == DatasetKind.Cifar10Lt ? 10 : 100;
-                var train = CifarBinary.Load(config.Root, classes, train: true).LongTailed(config.ImbalanceRatio);
+                var train = CifarBinary.Load(config.Root, classes, train: true).LongTailed(config.LongTail.ImbalanceRatio);
                 var test = CifarBinary.Load(config.Root, classes, train: false);
                 return new(new InMemoryDataset(train, $"CIFAR-{classes}-LT train"), new InMemoryDataset(test, $"CIFAR-{classes} test"), Augmentation(config));
             }
@@ -66,8 +66,8 @@ public static class ClassificationDatasets
                 var names = ImageFolder.ClassNames(Path.Combine(config.Root, config.TrainSplit));
                 var (trainPaths, trainLabels) = ImageFolder.Read(Path.Combine(config.Root, config.TrainSplit), names);
                 var (valPaths, valLabels) = ImageFolder.Read(Path.Combine(config.Root, config.ValSplit), names);
-                return Files(config, new ImageFileDataset(trainPaths, trainLabels, names, config.ResizeShorter),
-                    new ImageFileDataset(valPaths, valLabels, names, config.ResizeShorter));
+                return Files(config, new ImageFileDataset(trainPaths, trainLabels, names, config.ImageFiles.ResizeShorter),
+                    new ImageFileDataset(valPaths, valLabels, names, config.ImageFiles.ResizeShorter));
             }
             case DatasetKind.PlacesLt:
             {
@@ -75,15 +75,15 @@ public static class ClassificationDatasets
                 var val = LabelListFile.Read(ListPath(config.Root, config.ValSplit, "Places_LT_{0}.txt"), config.Root);
                 int classes = train.Labels.Max() + 1;
                 var names = LabelListFile.ClassNames(train, classes);
-                return Files(config, new ImageFileDataset(train.Paths, train.Labels, names, config.ResizeShorter),
-                    new ImageFileDataset(val.Paths, val.Labels, names, config.ResizeShorter));
+                return Files(config, new ImageFileDataset(train.Paths, train.Labels, names, config.ImageFiles.ResizeShorter),
+                    new ImageFileDataset(val.Paths, val.Labels, names, config.ImageFiles.ResizeShorter));
             }
             case DatasetKind.INaturalist:
             {
                 var train = INaturalistJson.Read(ListPath(config.Root, config.TrainSplit, "{0}2018.json"), config.Root);
                 var val = INaturalistJson.Read(ListPath(config.Root, config.ValSplit, "{0}2018.json"), config.Root, train.CategoryIds, train.ClassNames);
-                return Files(config, new ImageFileDataset(train.Paths, train.Labels, train.ClassNames, config.ResizeShorter),
-                    new ImageFileDataset(val.Paths, val.Labels, train.ClassNames, config.ResizeShorter));
+                return Files(config, new ImageFileDataset(train.Paths, train.Labels, train.ClassNames, config.ImageFiles.ResizeShorter),
+                    new ImageFileDataset(val.Paths, val.Labels, train.ClassNames, config.ImageFiles.ResizeShorter));
             }
             default:
                 throw new ArgumentException($"data.kind = {config.Kind} is a segmentation dataset, not a classification one.");

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace RecallKit.Vision.Configuration;
+
+/// <summary>Class-balanced cross-entropy, which is also the loss of the SDN's inference head h in joint training.</summary>
+public sealed record ClassBalancedOptions : LossOptions
+{
+    /// <summary>β in [0,1); null means "auto" = (Σn − 1)/Σn.</summary>
+    [JsonPropertyOrder(3)]
+    public double? Beta { get; init; } = 0.9999;
+
+    /// <inheritdoc/>
+    public override bool IsReadBy(LossKind kind) => kind == LossKind.ClassBalanced;
+
+    /// <inheritdoc/>
+    public override bool IsRead(TrainConfig config) => base.IsRead(config) || TrainsSdnHead(config);
+
+    /// <inheritdoc/>
+    public override string Condition() => $"{base.Condition()}, or model.head = sdn with model.stage = joint (head h's class-balanced loss)";
+
+    private static bool TrainsSdnHead(TrainConfig config) =>
+        Data.Classification.ClassificationDatasets.IsClassification(config.Data.Kind) && config.Model.Head == HeadKind.Sdn && config.Model.Stage == TrainingStage.Joint;
+}
