@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using RecallKit.Runtime;
 
@@ -372,19 +373,34 @@ internal static unsafe class FusedKernel
         {
             T* p = x + row * c;
             // Row maximum (NaN never wins a strict comparison; a NaN row gets a NaN log-sum-exp below).
+            // Four independent running maxima, so that the loop is not bound by the latency of compare-and-select.
             T m = T.NegativeInfinity;
             long k = 0;
-            if (c >= w)
+            var m0 = new Vector<T>(m);
+            var m1 = m0;
+            var m2 = m0;
+            var m3 = m0;
+            for (; k + 4 * w <= c; k += 4 * w)
             {
-                var vm = Load(p);
-                for (k = w; k + w <= c; k += w)
-                {
-                    var v = Load(p + k);
-                    vm = Vector.ConditionalSelect(Vector.GreaterThan(v, vm), v, vm);
-                }
-                for (int j = 0; j < w; j++)
-                    if (vm[j] > m) m = vm[j];
+                var v0 = Load(p + k);
+                var v1 = Load(p + k + w);
+                var v2 = Load(p + k + 2 * w);
+                var v3 = Load(p + k + 3 * w);
+                m0 = Vector.ConditionalSelect(Vector.GreaterThan(v0, m0), v0, m0);
+                m1 = Vector.ConditionalSelect(Vector.GreaterThan(v1, m1), v1, m1);
+                m2 = Vector.ConditionalSelect(Vector.GreaterThan(v2, m2), v2, m2);
+                m3 = Vector.ConditionalSelect(Vector.GreaterThan(v3, m3), v3, m3);
             }
+            for (; k + w <= c; k += w)
+            {
+                var v = Load(p + k);
+                m0 = Vector.ConditionalSelect(Vector.GreaterThan(v, m0), v, m0);
+            }
+            m0 = Vector.ConditionalSelect(Vector.GreaterThan(m1, m0), m1, m0);
+            m2 = Vector.ConditionalSelect(Vector.GreaterThan(m3, m2), m3, m2);
+            m0 = Vector.ConditionalSelect(Vector.GreaterThan(m2, m0), m2, m0);
+            for (int j = 0; j < w; j++)
+                if (m0[j] > m) m = m0[j];
             for (; k < c; k++)
                 if (p[k] > m) m = p[k];
             // First class at the maximum.
@@ -425,19 +441,43 @@ internal static unsafe class FusedKernel
             else
             {
                 T* e = probabilities + row * c;
-                for (k = 0; k + w <= c; k += w)
+                k = 0;
+                sum = T.Zero;
+                if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
+                    sum = T.CreateTruncating(ExpRow512((float*)p, float.CreateTruncating(m), (float*)e, c, out k));
+                for (; k + w <= c; k += w)
                 {
                     var v = VectorMath.Exp(Load(p + k) - mv);
                     Store(e + k, v);
                     z += v;
                 }
-                sum = Vector.Sum(z);
+                sum += Vector.Sum(z);
                 for (; k < c; k++) sum += e[k] = T.Exp(p[k] - m);
                 row_scale[row] = T.One / sum;
             }
             lse[row] = m + T.Log(sum);
             predicted[row] = a;
         }
+    }
+
+    /// <summary>
+    /// exp(x − m) of a float row in 512-bit vectors (where the hardware has them: as many instructions for twice the
+    /// elements), stored to <paramref name="e"/>; returns their sum and in <paramref name="done"/> how many were written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ExpRow512(float* p, float m, float* e, long c, out long done)
+    {
+        var mv = Vector512.Create(m);
+        var z = Vector512<float>.Zero;
+        long k = 0;
+        for (; k + 16 <= c; k += 16)
+        {
+            var v = VectorMath.ExpNonPositive(Vector512.Load(p + k) - mv);
+            v.Store(e + k);
+            z += v;
+        }
+        done = k;
+        return Vector512.Sum(z);
     }
 
     /// <summary>Rows of C logits: grad = f·(softmax − onehot), the softmax read from <paramref name="probabilities"/> · <paramref name="row_scale"/> when kept, else exp(x − lse).</summary>
@@ -504,6 +544,30 @@ internal static class VectorMath
         if (typeof(T) == typeof(float)) return Vector.As<float, T>(Vector.Log(Vector.As<T, float>(x)));
         if (typeof(T) == typeof(double)) return Vector.As<double, T>(Vector.Log(Vector.As<T, double>(x)));
         throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary>
+    /// <see cref="Exp(Vector{float})"/> for arguments ≤ 0 (or NaN, which stays NaN), as x − max is: the same polynomial
+    /// without the overflow handling.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ExpNonPositive(Vector512<float> x)
+    {
+        const float lo = -87.3365447504f;
+        var clamped = Vector512.MaxNative(x, Vector512.Create(lo));
+        var n = Vector512.Round(clamped * 1.44269504088896341f);
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), clamped);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        var y = Vector512.Create(1.9875691500e-4f);
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(1.3981999507e-3f));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(8.3334519073e-3f));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(4.1665795894e-2f));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(1.6666665459e-1f));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(5.0000001201e-1f));
+        y = Vector512.FusedMultiplyAdd(y, r * r, r) + Vector512<float>.One;
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        var result = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(lo)), Vector512<float>.Zero, y * scale);
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
     }
 
     /// <summary>exp(x) = 2ⁿ·exp(r), n = round(x·log₂e), r = x − n·ln 2 in two parts, exp(r) by the Cephes polynomial.</summary>

@@ -176,6 +176,27 @@ public class FusedKernelTests
         return new Run(value.detach(), grad, empty(0), loss.last_weights.ToDoubles(), loss.running_metric.ToDoubles());
     }
 
+    /// <summary>Rows long enough for the wide exp loop: a NaN, a +∞ and an all −∞ row count as the op path counts them.</summary>
+    [Fact]
+    public void NonFiniteRowsOfLongClassRowsCountAsOnTheOpPath()
+    {
+        var (input, target) = Case([5, 37], 0, false, ScalarType.Float32, 31);
+        var x = input.detach().clone();
+        x[1, 20] = tensor(float.NaN);
+        x[2, 30] = tensor(float.PositiveInfinity);
+        x[3] = full(37, float.NegativeInfinity);
+        target[1] = tensor(0L);
+        target[2] = tensor(30L);
+        var op = Evaluate("recall", null, nn.Reduction.None, false, x.requires_grad_(true), target);
+        var fused = Evaluate("recall", null, nn.Reduction.None, true, x.detach().requires_grad_(true), target);
+        Assert.True(op.Counts.eq(fused.Counts).all().item<bool>(), $"counts {op.Counts.str()} vs {fused.Counts.str()}");
+        Tensors.AllClose(op.Weights, fused.Weights, 1e-12);
+        var (a, b) = (op.Value.ToDoubles(), fused.Value.ToDoubles());
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(double.IsNaN(a[i]) ? double.IsNaN(b[i]) : Math.Abs(a[i] - b[i]) <= 2e-5 * Math.Max(1, Math.Abs(a[i])), $"row {i}: {a[i]} vs {b[i]}");
+        Assert.True(double.IsNaN(b[1]) && double.IsNaN(b[2]) && double.IsNaN(b[3]));
+    }
+
     [Fact]
     public void AllEqualLogitsPredictClassZeroOnBothPaths()
     {
