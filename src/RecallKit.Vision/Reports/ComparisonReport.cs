@@ -8,7 +8,7 @@ namespace RecallKit.Vision.Reports;
 
 /// <summary>
 /// Writes <c>report.md</c>, <c>results.csv</c> and PNG figures for the variants of a comparison: the paper-style table,
-/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, recall weights over training, and curves;
+/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, class weights over training, and curves;
 /// and <c>report.html</c>, the same report as one self-contained page (<see cref="HtmlReport"/>).
 /// </summary>
 public static class ComparisonReport
@@ -65,7 +65,7 @@ public static class ComparisonReport
         {
             var run = v.Runs[0];
             var file = $"recall_weights_{v.Name}.png";
-            Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights 1 − recall over training (classes by {frequency})", "step", "weight",
+            Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training (classes by {frequency})", "step", "weight",
                 order.Select(c => (orderedNames[Array.IndexOf(order, c)], run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])))).ToList());
             weightFigures.Add(file);
         }
