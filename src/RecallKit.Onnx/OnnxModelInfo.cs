@@ -1,8 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
 
 namespace RecallKit.Onnx;
@@ -19,11 +19,7 @@ public sealed record OnnxModelInfo
     /// <summary>The value of <see cref="Format"/> this version writes.</summary>
     public const string CurrentFormat = "recallkit-onnx/1";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
-    };
+    private static readonly JsonSerializerOptions Json = ModelInfoJson.Options(indented: false);
 
     /// <summary>Identifies the metadata.</summary>
     public string Format { get; init; } = CurrentFormat;
@@ -68,19 +64,12 @@ public sealed record OnnxModelInfo
     public static OnnxModelInfo Describe(TrainConfig config, DatasetClasses classes)
     {
         var architecture = config.Model.Architecture;
-        int[][] palette = [.. classes.Palette.Select(c => new int[] { c.R, c.G, c.B })];
-        if (architecture.Task() == TaskKind.Segmentation)
-            return new OnnxModelInfo
-            {
-                Task = TaskKind.Segmentation, Architecture = architecture, Classes = [.. classes.Names], Palette = palette, IgnoreIndex = classes.IgnoreIndex,
-                InChannels = 3, InputMean = [.. SegmentationTransforms.Mean], InputStd = [.. SegmentationTransforms.Std],
-            };
-        var input = ClassificationDatasets.Augmentation(config.Data);
+        var input = ModelInput.Of(config);
         return new OnnxModelInfo
         {
-            Task = TaskKind.Classification, Architecture = architecture, Classes = [.. classes.Names], Palette = palette, IgnoreIndex = classes.IgnoreIndex,
-            InChannels = ClassificationDatasets.Channels(config.Data.Kind), InputMean = [.. input.Mean], InputStd = [.. input.Std], ImageSize = input.Size,
-            ResizeShorter = input.Padding == 0 && config.Data.ImageFiles.ResizeShorter > 0 ? config.Data.ImageFiles.ResizeShorter : 0,
+            Task = architecture.Task(), Architecture = architecture, Classes = [.. classes.Names],
+            Palette = [.. classes.Palette.Select(c => new int[] { c.R, c.G, c.B })], IgnoreIndex = classes.IgnoreIndex,
+            InChannels = input.Channels, InputMean = input.Mean, InputStd = input.Std, ImageSize = input.ImageSize, ResizeShorter = input.ResizeShorter,
         };
     }
 

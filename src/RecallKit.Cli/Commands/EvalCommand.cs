@@ -29,19 +29,17 @@ internal static class EvalCommand
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
-            if (model.Task != TaskKind.Segmentation && !settings.IsPlain) throw new ArgumentException("--window, --stride and --flip apply to segmentation models only.");
-            var (evaluation, splitName) = model.Task == TaskKind.Segmentation
+            bool segmentation = model.Task == TaskKind.Segmentation;
+            if (!segmentation && !settings.IsPlain) throw new ArgumentException("--window, --stride and --flip apply to segmentation models only.");
+            var (evaluation, splitName) = segmentation
                 ? EvaluateSegmentation(model, settings, r.GetValue(data), r.GetValue(split), device)
                 : EvaluateClassification(model, r.GetValue(data), r.GetValue(split), device);
             var metrics = evaluation.Metrics;
-            var countHeader = model.Task == TaskKind.Segmentation ? "pixels" : "images";
-            Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {"Dice",7} {"F1",7} {countHeader,12}");
+            Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {"Dice",7} {"F1",7} {evaluation.CountedUnit,12}");
             for (int c = 0; c < model.Classes.Count; c++)
                 Console.WriteLine($"{model.Classes.Names[c],-16} {100 * metrics.ClassAccuracy[c],7:F2} {100 * metrics.ClassPrecision[c],7:F2} {100 * metrics.ClassIoU[c],7:F2} " +
                                   $"{100 * metrics.ClassDice[c],7:F2} {100 * metrics.ClassFscore[c],7:F2} {metrics.GroundTruthCounts[c],12:N0}");
-            Console.WriteLine(model.Task == TaskKind.Segmentation
-                ? $"OA {100 * metrics.OverallAccuracy:F2}  mAcc {100 * metrics.MeanAccuracy:F2}  mIoU {100 * metrics.MeanIoU:F2}  fwIoU {100 * metrics.FrequencyWeightedIoU:F2}  mDice {100 * metrics.MeanDice:F2}  mFscore {100 * metrics.MeanFscore:F2}"
-                : $"{evaluation.Summary}  mean per-class accuracy {100 * metrics.MeanAccuracy:F2}");
+            Console.WriteLine(evaluation.FullSummary);
             var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}.json");
             File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, evaluation));
             Console.WriteLine($"saved {path}");

@@ -15,7 +15,7 @@ namespace RecallKit.Vision.Data;
 /// concurrent GC (Directory.Build.props), rules it out. Prefetching happens in a separate process instead
 /// (<see cref="Prefetch.WorkerBatches"/>, <c>data.prefetch</c>).
 /// </remarks>
-public sealed class DatasetBatches : IBatchSource
+public sealed class DatasetBatches : IFileBatchSource
 {
     private readonly ISegmentationDataset dataset;
     private readonly int batchSize;

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Losses;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Data.Prefetch;
-using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Data.Classification;
@@ -39,17 +37,12 @@ public static class ClassificationExperiment
                 resume, log, cancellation);
 
         using var loss = CreateLoss(config, classes.Count, counts);
-        var shard = new DataShard(DistributedTensors.Current.Rank, DistributedTensors.Current.Size);
-        var local = TrainBatches(config, data, WorkerBatches.LocalShard(config, data_worker, shard));
-        using var prefetch = WorkerBatches.For(config, local, data_worker);
-        var val = new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles,
-            shard: shard);
         int drwStart = (int)Math.Round(config.Loss.Ldam.DrwStart * config.Schedule.Iterations);
         var task = new ClassificationTask(network, loss, classes, counts, drwStart);
-        var result = new Trainer(config, task, (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }.Run(resume, cancellation);
-        foreach (var (file, reason) in (prefetch?.SkippedFiles ?? local.SkippedFiles).Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
-            log.WriteLine($"skipped {file}: {reason}");
-        return result;
+        return RankTraining.Run(config, task, shard => TrainBatches(config, data, shard),
+            shard => new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false,
+                skip_bad_files: config.Data.SkipBadFiles, shard: shard),
+            resume, log, cancellation, progress, data_worker);
     }
 
     /// <summary>The training batches of <paramref name="config"/> (sampler, order and augmentation seeded by the config).</summary>

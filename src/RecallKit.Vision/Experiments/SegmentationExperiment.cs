@@ -3,7 +3,6 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,18 +46,9 @@ public static class SegmentationExperiment
         using var auxiliary = config.Model.AuxHead
             ? new AuxiliaryLoss(loss, LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts), config.Loss.AuxWeight)
             : null;
-        var shard = new DataShard(DistributedTensors.Current.Rank, DistributedTensors.Current.Size);
-        var local = TrainBatches(config, trainSet, WorkerBatches.LocalShard(config, data_worker, shard));
-        using var prefetch = WorkerBatches.For(config, local, data_worker);
-        var val = new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles, shard);
-        var result = new Trainer(config, new SegmentationTask(model, loss, classes, auxiliary), (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }
-            .Run(resume, cancellation);
-        var trainSkipped = prefetch?.SkippedFiles ?? local.SkippedFiles;
-        foreach (var (file, reason) in trainSkipped.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
-            log.WriteLine($"skipped {file}: {reason}");
-        if (trainSkipped.Count + val.SkippedFiles.Count > 0)
-            log.WriteLine($"skipped {trainSkipped.Count} training and {val.SkippedFiles.Count} validation file(s) (data.skip_bad_files).");
-        return result;
+        return RankTraining.Run(config, new SegmentationTask(model, loss, classes, auxiliary), shard => TrainBatches(config, trainSet, shard),
+            shard => new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles, shard),
+            resume, log, cancellation, progress, data_worker);
     }
 
     /// <summary>The training batches of <paramref name="config"/> (order and augmentation seeded by the config).</summary>

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
 
 namespace RecallKit.Vision.Interop;
@@ -16,12 +14,7 @@ public sealed record PyTorchModelInfo
     /// <summary>The value of <see cref="Format"/> this version writes.</summary>
     public const string CurrentFormat = "recallkit-pytorch/1";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
-        WriteIndented = true,
-    };
+    private static readonly JsonSerializerOptions Json = ModelInfoJson.Options(indented: true);
 
     /// <summary>Identifies the file.</summary>
     public string Format { get; init; } = CurrentFormat;
@@ -69,20 +62,14 @@ public sealed record PyTorchModelInfo
     public static PyTorchModelInfo Describe(TrainConfig config, DatasetClasses classes)
     {
         var architecture = config.Model.Architecture;
-        if (architecture.Task() == TaskKind.Segmentation)
-            return new PyTorchModelInfo
-            {
-                Task = TaskKind.Segmentation, Architecture = architecture, NumClasses = classes.Count, InChannels = 3,
-                OutputStride = architecture == Architecture.LiteSeg ? null : config.Model.OutputStride,
-                Classes = [.. classes.Names], IgnoreIndex = classes.IgnoreIndex,
-                InputMean = [.. SegmentationTransforms.Mean], InputStd = [.. SegmentationTransforms.Std],
-            };
-        var input = ClassificationDatasets.Augmentation(config.Data);
+        bool segmentation = architecture.Task() == TaskKind.Segmentation;
+        var input = ModelInput.Of(config);
         return new PyTorchModelInfo
         {
-            Task = TaskKind.Classification, Architecture = architecture, NumClasses = classes.Count, InChannels = ClassificationDatasets.Channels(config.Data.Kind),
-            Classifier = config.Model.Classifier, Classes = [.. classes.Names], IgnoreIndex = classes.IgnoreIndex,
-            InputMean = [.. input.Mean], InputStd = [.. input.Std], ImageSize = input.Size,
+            Task = architecture.Task(), Architecture = architecture, NumClasses = classes.Count, InChannels = input.Channels,
+            OutputStride = segmentation && architecture != Architecture.LiteSeg ? config.Model.OutputStride : null,
+            Classifier = segmentation ? ClassifierKind.Linear : config.Model.Classifier, Classes = [.. classes.Names], IgnoreIndex = classes.IgnoreIndex,
+            InputMean = input.Mean, InputStd = input.Std, ImageSize = input.ImageSize,
         };
     }
 

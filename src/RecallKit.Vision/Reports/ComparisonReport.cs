@@ -8,7 +8,7 @@ namespace RecallKit.Vision.Reports;
 
 /// <summary>
 /// Writes <c>report.md</c>, <c>results.csv</c> and PNG figures for the variants of a comparison: the paper-style table,
-/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, recall weights over training, and curves;
+/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, class weights over training, and curves;
 /// and <c>report.html</c>, the same report as one self-contained page (<see cref="HtmlReport"/>).
 /// </summary>
 public static class ComparisonReport
@@ -26,8 +26,8 @@ public static class ComparisonReport
         Directory.CreateDirectory(figures);
 
         var first = variants[0].Runs[0];
-        bool classification = first.Task == Models.TaskKind.Classification;
-        string frequency = classification ? "training frequency" : "pixel frequency";
+        var task = TaskReport.Of(variants);
+        string frequency = task.Frequency;
         var classNames = first.Classes.Select(c => c.Name).ToArray();
         var order = Enumerable.Range(0, classNames.Length).OrderByDescending(c => first.Classes[c].Frequency).ToArray();
         long total = first.Classes.Sum(c => c.Frequency);
@@ -48,24 +48,15 @@ public static class ComparisonReport
                 variants.Select(v => (v.Name, v.ClassMean(c => c.Precision).Select(x => 100 * x).ToArray(), v.ClassMean(c => c.Accuracy).Select(x => 100 * x).ToArray())).ToList());
         Charts.Lines(Path.Combine(figures, "training_loss.png"), "Training loss", "step", "loss",
             variants.Select(v => (v.Name, v.Runs[0].TrainLog.Column(LogColumns.Step), v.Runs[0].TrainLog.Column(LogColumns.Loss))).ToList());
-        // On a balanced test split top-1 equals the mean per-class accuracy, so classification plots top-1 only.
-        var evalSeries = new List<(string, double[], double[])>();
-        foreach (var v in variants.Where(v => v.Runs[0].EvalLog.Count > 0))
-        {
-            var steps = v.Runs[0].EvalLog.Column(LogColumns.Step);
-            double[] Percent(string column) => v.Runs[0].EvalLog.Column(column).Select(x => 100 * x).ToArray();
-            if (classification) evalSeries.Add((v.Name, steps, Percent("top1")));
-            else evalSeries.AddRange([(v.Name + " mIoU", steps, Percent("mean_iou")), (v.Name + " mAcc", steps, Percent("mean_accuracy"))]);
-        }
-        Charts.Lines(Path.Combine(figures, "validation_miou.png"), classification ? "Validation top-1 accuracy during training" : "Validation mIoU and mAcc during training",
-            "step", "%", evalSeries);
+        var evalSeries = variants.Where(v => v.Runs[0].EvalLog.Count > 0).SelectMany(task.ValidationSeries).ToList();
+        Charts.Lines(Path.Combine(figures, "validation_miou.png"), task.ValidationTitle, "step", "%", evalSeries);
         var weightFigures = new List<string>();
         foreach (var v in variants.Where(v => v.Runs[0].TrainLog.Count > 0
                                               && classNames.Any(n => v.Runs[0].TrainLog.Has(LogColumns.Weight(n)) && double.IsFinite(v.Runs[0].TrainLog.Column(LogColumns.Weight(n))[0]))))
         {
             var run = v.Runs[0];
             var file = $"recall_weights_{v.Name}.png";
-            Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights 1 − recall over training (classes by {frequency})", "step", "weight",
+            Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training (classes by {frequency})", "step", "weight",
                 order.Select(c => (orderedNames[Array.IndexOf(order, c)], run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])))).ToList());
             weightFigures.Add(file);
         }
@@ -82,78 +73,11 @@ public static class ComparisonReport
     /// <summary>Classes beyond which per-class bar charts would be unreadable.</summary>
     public const int MaxClassesInFigures = 40;
 
-    private static string Mark(double value, IEnumerable<double> column, string text)
-    {
-        var sorted = column.Where(double.IsFinite).OrderDescending().Distinct().ToArray();
-        return sorted.Length > 1 && value == sorted[0] ? $"**{text}**" : sorted.Length > 2 && value == sorted[1] ? $"*{text}*" : text;
-    }
-
-    private static string Cell((double mean, double std) s, int seeds) =>
-        !double.IsFinite(s.mean) ? "–" : seeds > 1 ? $"{s.mean:0.0} ± {s.std:0.0}" : $"{s.mean:0.0}";
-
     /// <summary>
     /// The paper-style table as Markdown (best in bold, second best in italics, per column): mAcc and mIoU for segmentation,
     /// top-1 and many/medium/few-shot accuracy for classification (paper Tables 5–6).
     /// </summary>
-    public static string Table(IReadOnlyList<VariantResults> variants)
-    {
-        if (variants[0].Runs[0].Task == Models.TaskKind.Classification) return ClassificationTable(variants);
-        var baseline = variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy);
-        var rows = variants.Select(v => new
-        {
-            v.Name,
-            Seeds = v.Runs.Count,
-            MAcc = v.Stat(r => 100 * r.MeanAccuracy),
-            MIoU = v.Stat(r => 100 * r.MeanIoU),
-            BestMAcc = v.Stat(r => 100 * r.BestMeanAccuracy),
-            BestMIoU = v.Stat(r => 100 * r.BestMeanIoU),
-            MDice = v.Stat(r => 100 * r.MeanDice),
-            MFscore = v.Stat(r => 100 * r.MeanFscore),
-        }).ToList();
-        var sb = new StringBuilder();
-        sb.AppendLine("| loss | mAcc | mIoU | Δ mAcc vs CE | Δ mIoU vs CE | best-eval mAcc | best-eval mIoU | mDice | mFscore |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var baseRow = baseline is null ? null : rows.First(r => r.Name == baseline.Name);
-        foreach (var r in rows)
-        {
-            string dAcc = baseRow is null ? "–" : $"{100 * (r.MAcc.mean - baseRow.MAcc.mean) / baseRow.MAcc.mean:+0.0;-0.0;0.0} %";
-            string dIoU = baseRow is null ? "–" : $"{r.MIoU.mean - baseRow.MIoU.mean:+0.0;-0.0;0.0}";
-            sb.AppendLine(string.Join(" | ", [
-                $"| {r.Name}",
-                Mark(r.MAcc.mean, rows.Select(x => x.MAcc.mean), Cell(r.MAcc, r.Seeds)),
-                Mark(r.MIoU.mean, rows.Select(x => x.MIoU.mean), Cell(r.MIoU, r.Seeds)),
-                dAcc, dIoU,
-                Mark(r.BestMAcc.mean, rows.Select(x => x.BestMAcc.mean), Cell(r.BestMAcc, r.Seeds)),
-                Mark(r.BestMIoU.mean, rows.Select(x => x.BestMIoU.mean), Cell(r.BestMIoU, r.Seeds)),
-                Mark(r.MDice.mean, rows.Select(x => x.MDice.mean), Cell(r.MDice, r.Seeds)),
-                Mark(r.MFscore.mean, rows.Select(x => x.MFscore.mean), Cell(r.MFscore, r.Seeds)) + " |"]));
-        }
-        return sb.ToString();
-    }
-
-    private static string ClassificationTable(IReadOnlyList<VariantResults> variants)
-    {
-        var baseline = variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy && v.Runs[0].Config.Model.Head == HeadKind.Linear
-            && v.Runs[0].Config.Model.Stage == TrainingStage.Joint);
-        var columns = new (string Name, Func<RunResults, double> Select)[]
-        {
-            ("top-1", r => r.Classification.Top1), ("many", r => r.Classification.Many), ("medium", r => r.Classification.Medium),
-            ("few", r => r.Classification.Few), ("mean per-class acc", r => r.MeanAccuracy), ("top-5", r => r.Classification.Top5),
-            ("best-eval top-1", r => r.BestTop1),
-        };
-        var stats = variants.Select(v => columns.Select(c => v.Stat(r => 100 * c.Select(r))).ToArray()).ToArray();
-        var sb = new StringBuilder();
-        sb.AppendLine("| method | " + string.Join(" | ", columns.Select(c => c.Name)) + " | Δ top-1 vs CE |");
-        sb.AppendLine("|---|" + string.Concat(columns.Select(_ => "---:|")) + "---:|");
-        int baseIndex = baseline is null ? -1 : variants.ToList().IndexOf(baseline);
-        for (int v = 0; v < variants.Count; v++)
-        {
-            var cells = columns.Select((_, c) => Mark(stats[v][c].mean, stats.Select(row => row[c].mean), Cell(stats[v][c], variants[v].Runs.Count)));
-            string delta = baseIndex < 0 ? "–" : $"{stats[v][0].mean - stats[baseIndex][0].mean:+0.0;-0.0;0.0}";
-            sb.AppendLine($"| {variants[v].Name} | {string.Join(" | ", cells)} | {delta} |");
-        }
-        return sb.ToString();
-    }
+    public static string Table(IReadOnlyList<VariantResults> variants) => TaskReport.Of(variants).Table(variants);
 
     private static string Markdown(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> weightFigures, IReadOnlyList<string> notes, bool perClassFigures)
     {
@@ -164,9 +88,7 @@ public static class ComparisonReport
         sb.AppendLine($"Dataset `{ConfigLoader.Name(first.Data.Kind)}` ({first.Data.Root}), model `{ConfigLoader.Name(first.Model.Architecture)}`, " +
             $"{first.Schedule.Iterations} steps at batch {first.Data.BatchSize}, {first.Optimizer.Kind} lr {first.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
             $"seeds: {string.Join(", ", variants[0].Runs.Select(r => r.Config.Seed))}. Metrics on the validation split in %, final evaluation; " +
-            (variants[0].Runs[0].Task == Models.TaskKind.Classification
-                ? "many-shot: > 100 training images, medium: 20–100, few: < 20 (– when no class falls in a group); Δ top-1 in points vs cross-entropy. "
-                : "Δ mAcc is relative to cross-entropy, Δ mIoU in points; mDice = mean of 2TP / (2TP + FP + FN), mFscore = mean F1 of precision and recall (– for runs that did not record them). ") +
+            TaskReport.Of(variants).TableNote +
             "Best per column in bold, second in italics.");
         sb.AppendLine();
         sb.Append(Table(variants));

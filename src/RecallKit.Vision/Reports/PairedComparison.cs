@@ -16,9 +16,7 @@ public static class PairedComparison
 
     /// <summary>The metrics compared, as (column name, CSV key, value in % points).</summary>
     public static IReadOnlyList<(string Name, string Key, Func<RunResults, double> Metric)> Metrics(Models.TaskKind task) =>
-        task == Models.TaskKind.Classification
-            ? [("top-1", "top1", r => 100 * r.Classification.Top1)]
-            : [("mAcc", "macc", r => 100 * r.MeanAccuracy), ("mIoU", "miou", r => 100 * r.MeanIoU)];
+        TaskReport.For(task).PairedMetrics;
 
     /// <summary>CSV column keys, the same for both tasks (empty where a metric does not apply).</summary>
     public static readonly string[] CsvKeys = ["macc", "miou", "top1"];
@@ -28,9 +26,7 @@ public static class PairedComparison
     /// trained); null when there is none.
     /// </summary>
     public static VariantResults? Baseline(IReadOnlyList<VariantResults> variants) =>
-        variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy
-            && (v.Runs[0].Task != Models.TaskKind.Classification
-                || (v.Runs[0].Config.Model.Head == HeadKind.Linear && v.Runs[0].Config.Model.Stage == TrainingStage.Joint)));
+        variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy && TaskReport.For(v.Runs[0].Task).IsBaselineModel(v.Runs[0].Config.Model));
 
     /// <summary>One cell: <c>+2.0 ± 2.5 n.s.</c>, <c>+2.5 ± 1.2</c>, or without an interval <c>+2.0</c>; – when nothing pairs up.</summary>
     public static string Cell(PairedDifference? d) =>

@@ -47,6 +47,9 @@ public sealed record ClassificationEvaluation(ConfusionMetrics Metrics, double T
     public double MeanPrecision => Metrics.MeanPrecision;
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> ValueNames => Log.Names;
+
+    /// <inheritdoc />
     public override double[] Values => Log.ValuesOf(this);
 
     /// <inheritdoc />
@@ -58,6 +61,12 @@ public sealed record ClassificationEvaluation(ConfusionMetrics Metrics, double T
     /// <inheritdoc />
     public override string Summary =>
         $"top-1 {100 * Top1:F2}  top-5 {100 * Top5:F2}  many {Percent(ManyShot)}  medium {Percent(MediumShot)}  few {Percent(FewShot)}";
+
+    /// <inheritdoc />
+    public override string FullSummary => $"{Summary}  mean per-class accuracy {100 * MeanAccuracy:F2}";
+
+    /// <inheritdoc />
+    public override string CountedUnit => "images";
 
     private static string Percent(double value) => double.IsFinite(value) ? $"{100 * value:F2}" : "–";
 }

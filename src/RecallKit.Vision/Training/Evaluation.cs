@@ -21,6 +21,9 @@ public abstract record Evaluation(ConfusionMetrics Metrics)
     public static IReadOnlyList<string> Columns(TaskKind task) =>
         task == TaskKind.Segmentation ? SegmentationEvaluation.ColumnNames : ClassificationEvaluation.ColumnNames;
 
+    /// <summary>The evaluation log's columns of this evaluation's task, the names of <see cref="Values"/>.</summary>
+    public abstract IReadOnlyList<string> ValueNames { get; }
+
     /// <summary>Values in the order of <see cref="Columns"/>.</summary>
     public abstract double[] Values { get; }
 
@@ -32,4 +35,10 @@ public abstract record Evaluation(ConfusionMetrics Metrics)
 
     /// <summary>One line for the console.</summary>
     public abstract string Summary { get; }
+
+    /// <summary>The line under the per-class table of <c>recallkit eval</c>: every summary metric of the task.</summary>
+    public abstract string FullSummary { get; }
+
+    /// <summary>What the per-class ground-truth counts count: pixels or images.</summary>
+    public abstract string CountedUnit { get; }
 }

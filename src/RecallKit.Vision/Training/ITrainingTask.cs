@@ -33,7 +33,7 @@ public interface ITrainingTask
     /// <summary>The scalar loss of one training batch at step <paramref name="iteration"/> (model in training mode).</summary>
     Tensor ComputeLoss(Tensor images, Tensor labels, int iteration);
 
-    /// <summary>The class weights the loss used in its last call (recall/precision losses), NaN otherwise.</summary>
+    /// <summary>The class weights the loss applied in its last call (<see cref="RecallKit.Losses.IAppliedClassWeights"/>), NaN for a loss without class weights.</summary>
     double[] LastClassWeights();
 
     /// <summary>Evaluates the model on every batch of <paramref name="source"/> (eval mode, restored afterwards).</summary>

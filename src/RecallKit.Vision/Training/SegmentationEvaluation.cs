@@ -41,6 +41,9 @@ public sealed record SegmentationEvaluation(ConfusionMetrics Metrics) : Evaluati
     public double MeanFscore => Metrics.MeanFscore;
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> ValueNames => Log.Names;
+
+    /// <inheritdoc />
     public override double[] Values => Log.ValuesOf(this);
 
     /// <inheritdoc />
@@ -51,4 +54,11 @@ public sealed record SegmentationEvaluation(ConfusionMetrics Metrics) : Evaluati
 
     /// <inheritdoc />
     public override string Summary => $"mAcc {100 * MeanAccuracy:F2}  mIoU {100 * MeanIoU:F2}  OA {100 * OverallAccuracy:F2}";
+
+    /// <inheritdoc />
+    public override string FullSummary =>
+        $"OA {100 * OverallAccuracy:F2}  mAcc {100 * MeanAccuracy:F2}  mIoU {100 * MeanIoU:F2}  fwIoU {100 * Metrics.FrequencyWeightedIoU:F2}  mDice {100 * MeanDice:F2}  mFscore {100 * MeanFscore:F2}";
+
+    /// <inheritdoc />
+    public override string CountedUnit => "pixels";
 }

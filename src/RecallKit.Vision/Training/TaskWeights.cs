@@ -3,13 +3,10 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;
 
-/// <summary>The last class weights of a loss, for logs.</summary>
+/// <summary>The class weights a loss applied in its last call, for logs.</summary>
 internal static class TaskWeights
 {
-    public static double[] Of(nn.Module loss, int num_classes) => loss switch
-    {
-        MetricWeightedCrossEntropy weighted => weighted.last_weights.cpu().data<double>().ToArray(),
-        DecoupledLoss { GLoss: MetricWeightedCrossEntropy g } => g.last_weights.cpu().data<double>().ToArray(),
-        _ => Enumerable.Repeat(double.NaN, num_classes).ToArray(),
-    };
+    /// <summary>The loss's <see cref="IAppliedClassWeights.applied_class_weights"/>; NaN for each class when it applies none.</summary>
+    public static double[] Of(nn.Module loss, int num_classes) =>
+        (loss as IAppliedClassWeights)?.applied_class_weights() ?? Enumerable.Repeat(double.NaN, num_classes).ToArray();
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RecallKit.Losses;
 
 /// <summary>Σ_i a_i·L_i(input, target), e.g. cross-entropy + Lovász; the parts are submodules, so their state is in <c>state_dict</c>.</summary>
-public class CombinedLoss : Loss<Tensor, Tensor, Tensor>
+public class CombinedLoss : Loss<Tensor, Tensor, Tensor>, IAppliedClassWeights
 {
     private readonly double[] factors;
     private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor, Tensor>> parts;
@@ -21,6 +21,13 @@ public class CombinedLoss : Loss<Tensor, Tensor, Tensor>
 
     /// <summary>The factors a_i.</summary>
     public IReadOnlyList<double> term_factors => factors;
+
+    /// <summary>
+    /// The class weights of the first part that applies some (the main loss of a config's <c>loss + plus</c> pair), without
+    /// its factor a_i; null when no part does.
+    /// </summary>
+    public double[]? applied_class_weights() =>
+        parts.Select(part => (part as IAppliedClassWeights)?.applied_class_weights()).FirstOrDefault(weights => weights is not null);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)

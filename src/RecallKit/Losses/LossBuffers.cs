@@ -28,6 +28,13 @@ internal static class LossBuffers
     public static Tensor Zeros(long length, Device? device = null) =>
         zeros(length, dtype: ScalarType.Float64, device: device).DetachFromDisposeScope();
 
+    /// <summary>The values of a buffer as float64 on the host; the buffer itself is left as it is.</summary>
+    public static double[] HostValues(Tensor buffer)
+    {
+        using var scope = NewDisposeScope();
+        return buffer.detach().to(ScalarType.Float64, CPU).data<double>().ToArray();
+    }
+
     /// <summary>
     /// Converts the named buffers of a module for <c>Module.to(dtype, device)</c>: each one that changes is replaced by its
     /// converted copy (registered under the same name and persistence) and the old tensor is disposed, as TorchSharp does.

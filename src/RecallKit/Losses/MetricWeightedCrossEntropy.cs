@@ -13,7 +13,7 @@ namespace RecallKit.Losses;
 /// in the batch is updated <c>m̄_c ← α·m_c + (1−α)·m̄_c</c> before the loss uses <c>w_c = 1 − m̄_c</c>; in eval mode it is only read.</para>
 /// <para>Mean reduction is Σ_valid w_{y_i}·CE_i / #valid; a batch with no valid position gives 0 with zero gradient.</para>
 /// </remarks>
-public class MetricWeightedCrossEntropy : ClassificationLoss
+public class MetricWeightedCrossEntropy : ClassificationLoss, IAppliedClassWeights
 {
     private const string LastWeightsName = "last_weights";
 
@@ -61,6 +61,9 @@ public class MetricWeightedCrossEntropy : ClassificationLoss
     /// module's device. Not part of <c>state_dict()</c>.
     /// </summary>
     public Tensor last_weights => last.dtype == ScalarType.Float64 ? last.detach() : last.detach().to_type(ScalarType.Float64);
+
+    /// <summary><see cref="last_weights"/> on the host.</summary>
+    public double[] applied_class_weights() => LossBuffers.HostValues(last);
 
     // Looked up on every use: Module.to replaces registered buffers, so a field would keep the replaced tensor.
     private Tensor running => get_buffer(RunningBufferName)!;

@@ -7,7 +7,7 @@ namespace RecallKit.Losses;
 /// Base of the class-weighted losses (as PyTorch's <c>_WeightedLoss</c>): optional per-class weights held as the registered
 /// buffer <c>weight</c> [C] (float64 when created; <c>Module.to</c> moves and converts it).
 /// </summary>
-public abstract class WeightedClassificationLoss : ClassificationLoss
+public abstract class WeightedClassificationLoss : ClassificationLoss, IAppliedClassWeights
 {
     /// <param name="num_classes">C.</param>
     /// <param name="weight">Per-class weights (length C), or null for none.</param>
@@ -19,6 +19,9 @@ public abstract class WeightedClassificationLoss : ClassificationLoss
     {
         RegisterClassBuffer(LossBuffers.Weight, weight is null ? null : LossBuffers.Create(weight), persistent_weight);
     }
+
+    /// <summary>The <c>weight</c> buffer on the host, or null when the loss is unweighted.</summary>
+    public double[]? applied_class_weights() => get_buffer(LossBuffers.Weight) is { } weight ? LossBuffers.HostValues(weight) : null;
 
     /// <summary>The <c>weight</c> buffer in the input's dtype, or null when the loss is unweighted.</summary>
     private protected Tensor? WeightFor(Tensor input) => ClassBufferFor(LossBuffers.Weight, input);

@@ -17,6 +17,7 @@ public sealed class EvaluationTests
         Assert.Equal([Metrics.OverallAccuracy, Metrics.MeanAccuracy, Metrics.MeanIoU, Metrics.MeanPrecision, Metrics.MeanDice, Metrics.MeanFscore], e.Values);
         Assert.Equal((TaskKind.Segmentation, Metrics.MeanIoU, "mIoU"), (e.Task, e.Selection, e.SelectionName));
         Assert.Equal($"mAcc {100 * Metrics.MeanAccuracy:F2}  mIoU {100 * Metrics.MeanIoU:F2}  OA {100 * Metrics.OverallAccuracy:F2}", e.Summary);
+        Assert.Equal(Evaluation.Columns(TaskKind.Segmentation), e.ValueNames);
     }
 
     [Fact]
@@ -28,6 +29,19 @@ public sealed class EvaluationTests
         Assert.Equal([Metrics.OverallAccuracy, 0.9, Metrics.MeanAccuracy, groups.Many, groups.Medium, groups.Few, Metrics.MeanPrecision], e.Values);
         Assert.Equal((TaskKind.Classification, Metrics.OverallAccuracy, "top-1"), (e.Task, e.Selection, e.SelectionName));
         Assert.StartsWith($"top-1 {100 * Metrics.OverallAccuracy:F2}  top-5 90.00  many ", e.Summary);
+        Assert.Equal(Evaluation.Columns(TaskKind.Classification), e.ValueNames);
+    }
+
+    [Fact]
+    public void TheEvalCommandsLinesNameTheCountedUnitAndEverySummaryMetric()
+    {
+        var segmentation = new SegmentationEvaluation(Metrics);
+        Assert.Equal("pixels", segmentation.CountedUnit);
+        Assert.Equal($"OA {100 * Metrics.OverallAccuracy:F2}  mAcc {100 * Metrics.MeanAccuracy:F2}  mIoU {100 * Metrics.MeanIoU:F2}  " +
+                     $"fwIoU {100 * Metrics.FrequencyWeightedIoU:F2}  mDice {100 * Metrics.MeanDice:F2}  mFscore {100 * Metrics.MeanFscore:F2}", segmentation.FullSummary);
+        var classification = new ClassificationEvaluation(Metrics, Top5: 0.9, TrainingCounts: [300, 40, 5]);
+        Assert.Equal("images", classification.CountedUnit);
+        Assert.Equal($"{classification.Summary}  mean per-class accuracy {100 * Metrics.MeanAccuracy:F2}", classification.FullSummary);
     }
 
     [Fact]

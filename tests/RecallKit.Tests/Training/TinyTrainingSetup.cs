@@ -11,16 +11,15 @@ internal sealed class ColourCodedBatches(int images, int batch_size, int height,
 {
     public const int Classes = 3;
 
+    /// <summary>A label with the long-tailed frequencies 60 %, 28 %, 12 %.</summary>
+    public static int DrawLabel(Random rng) => rng.Next(10) < 6 ? 0 : rng.Next(10) < 7 ? 1 : 2;
+
     public int BatchesPerEpoch => images / batch_size;
 
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
-        var order = Enumerable.Range(0, images).ToArray();
-        new Random(RecallKit.Vision.Data.Seeds.Derive(seed, epoch)).Shuffle(order);
-        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        foreach (var ids in ShuffledOrder.Batches(images, batch_size, seed, epoch, startBatch, cancellation))
         {
-            cancellation.ThrowIfCancellationRequested();
-            var ids = order.Skip(b * batch_size).Take(batch_size).ToArray();
             var pixels = new float[batch_size * 3 * height * width];
             var labels = new long[batch_size * height * width];
             for (int i = 0; i < batch_size; i++)
@@ -28,7 +27,7 @@ internal sealed class ColourCodedBatches(int images, int batch_size, int height,
                 var rng = new Random(ids[i] * 7919 + seed);
                 for (int p = 0; p < height * width; p++)
                 {
-                    int label = rng.Next(10) < 6 ? 0 : rng.Next(10) < 7 ? 1 : 2;
+                    int label = DrawLabel(rng);
                     labels[i * height * width + p] = rng.Next(20) == 0 ? 255 : label;
                     for (int ch = 0; ch < 3; ch++)
                         pixels[((i * 3 + ch) * height * width) + p] = (ch == label ? 1f : 0f) + (float)(rng.NextDouble() - 0.5);
@@ -41,6 +40,21 @@ internal sealed class ColourCodedBatches(int images, int batch_size, int height,
     public static DatasetClasses ClassNames => new(["big", "medium", "small"], [(1, 2, 3), (4, 5, 6), (7, 8, 9)], 255);
 }
 
+/// <summary>The image ids of each batch of an epoch from <c>startBatch</c> on, in an order shuffled by (seed, epoch).</summary>
+internal static class ShuffledOrder
+{
+    public static IEnumerable<int[]> Batches(int images, int batch_size, int seed, int epoch, int startBatch, CancellationToken cancellation)
+    {
+        var order = Enumerable.Range(0, images).ToArray();
+        new Random(RecallKit.Vision.Data.Seeds.Derive(seed, epoch)).Shuffle(order);
+        for (int b = startBatch; b < images / batch_size; b++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            yield return order.Skip(b * batch_size).Take(batch_size).ToArray();
+        }
+    }
+}
+
 /// <summary>The classification counterpart of <see cref="ColourCodedBatches"/>: one label per image, coded in its mean colour.</summary>
 internal sealed class ColourCodedImages(int images, int batch_size, int size, int seed) : IBatchSource
 {
@@ -48,18 +62,14 @@ internal sealed class ColourCodedImages(int images, int batch_size, int size, in
 
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
-        var order = Enumerable.Range(0, images).ToArray();
-        new Random(RecallKit.Vision.Data.Seeds.Derive(seed, epoch)).Shuffle(order);
-        for (int b = startBatch; b < BatchesPerEpoch; b++)
+        foreach (var ids in ShuffledOrder.Batches(images, batch_size, seed, epoch, startBatch, cancellation))
         {
-            cancellation.ThrowIfCancellationRequested();
-            var ids = order.Skip(b * batch_size).Take(batch_size).ToArray();
             var pixels = new float[batch_size * 3 * size * size];
             var labels = new long[batch_size];
             for (int i = 0; i < batch_size; i++)
             {
                 var rng = new Random(ids[i] * 7919 + seed);
-                int label = rng.Next(10) < 6 ? 0 : rng.Next(10) < 7 ? 1 : 2;
+                int label = ColourCodedBatches.DrawLabel(rng);
                 labels[i] = label;
                 for (int ch = 0; ch < 3; ch++)
                     for (int p = 0; p < size * size; p++)
@@ -76,7 +86,7 @@ internal sealed class ColourCodedImages(int images, int batch_size, int size, in
         for (int id = 0; id < images; id++)
         {
             var rng = new Random(id * 7919 + seed);
-            counts[rng.Next(10) < 6 ? 0 : rng.Next(10) < 7 ? 1 : 2]++;
+            counts[ColourCodedBatches.DrawLabel(rng)]++;
         }
         return counts;
     }

@@ -8,7 +8,7 @@ namespace RecallKit.Vision.Data.Classification;
 /// seeded by (seed, epoch, position) and drop the incomplete last batch; evaluation batches are the split in order.
 /// Samples of a batch are decoded in parallel (see <see cref="DatasetBatches"/> for why not on a background thread).
 /// </summary>
-public sealed class ClassificationBatches : IBatchSource
+public sealed class ClassificationBatches : IFileBatchSource
 {
     private readonly IClassificationDataset dataset;
     private readonly int batchSize;

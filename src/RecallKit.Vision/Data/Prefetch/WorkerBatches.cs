@@ -12,7 +12,7 @@ namespace RecallKit.Vision.Data.Prefetch;
 /// </summary>
 /// <param name="local">The same batches computed in this process (for the epoch length).</param>
 /// <param name="start">Starts the worker with redirected standard input and output.</param>
-public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start) : IBatchSource, IDisposable
+public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start) : IFileBatchSource, IDisposable
 {
     private readonly Dictionary<string, string> skipped = [];
     private Process? worker;

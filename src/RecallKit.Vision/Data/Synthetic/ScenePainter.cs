@@ -122,6 +122,17 @@ internal sealed class ScenePainter
 
     private static double Depth(double horizon, double y, double height) => Math.Clamp((y - horizon) / (height - horizon), 0.05, 1);
 
+    /// <summary>
+    /// A random kerb (left or right) and a random row between the fractions <paramref name="start"/> and <paramref name="end"/>
+    /// of the ground below the horizon: the side, the row, its depth and the kerb's x there.
+    /// </summary>
+    private (bool onLeft, double y, double depth, double kerb) KerbPoint(double horizon, (double, double) left, (double, double) right, double start, double end)
+    {
+        bool onLeft = random.NextDouble() < 0.5;
+        double y = horizon + (canvas.Height - horizon) * Uniform(start, end);
+        return (onLeft, y, Depth(horizon, y, canvas.Height), KerbX(onLeft ? left : right, horizon, y));
+    }
+
     private void PaintCars(double horizon, (double, double) left, (double, double) right)
     {
         int count = random.Next(0, 4);
@@ -145,10 +156,7 @@ internal sealed class ScenePainter
         int count = random.Next(1, 5);
         for (int i = 0; i < count; i++)
         {
-            bool onLeft = random.NextDouble() < 0.5;
-            double baseY = horizon + (canvas.Height - horizon) * Uniform(0.05, 0.6);
-            double depth = Depth(horizon, baseY, canvas.Height);
-            double kerb = KerbX(onLeft ? left : right, horizon, baseY);
+            var (onLeft, baseY, depth, kerb) = KerbPoint(horizon, left, right, 0.05, 0.6);
             double x = kerb + (onLeft ? -1 : 1) * canvas.Width * 0.03 * depth;
             double height = canvas.Height * Uniform(0.35, 0.6) * (0.4 + depth);
             double thickness = Math.Max(1, 3.5 * depth);
@@ -173,10 +181,7 @@ internal sealed class ScenePainter
         int count = random.Next(0, 5);
         for (int i = 0; i < count; i++)
         {
-            bool onLeft = random.NextDouble() < 0.5;
-            double footY = horizon + (canvas.Height - horizon) * Uniform(0.05, 0.55);
-            double depth = Depth(horizon, footY, canvas.Height);
-            double kerb = KerbX(onLeft ? left : right, horizon, footY);
+            var (onLeft, footY, depth, kerb) = KerbPoint(horizon, left, right, 0.05, 0.55);
             double x = kerb + (onLeft ? -1 : 1) * canvas.Width * Uniform(0.0, 0.06) * depth + Uniform(-3, 3);
             double tall = canvas.Height * 0.2 * (0.3 + depth);
             double wide = tall * 0.22;
@@ -193,10 +198,7 @@ internal sealed class ScenePainter
         int count = random.NextDouble() < 0.6 ? random.Next(1, 3) : 0;
         for (int i = 0; i < count; i++)
         {
-            bool nearLeft = random.NextDouble() < 0.5;
-            double y = horizon + (canvas.Height - horizon) * Uniform(0.15, 0.7);
-            double depth = Depth(horizon, y, canvas.Height);
-            double kerb = KerbX(nearLeft ? left : right, horizon, y);
+            var (nearLeft, y, depth, kerb) = KerbPoint(horizon, left, right, 0.15, 0.7);
             double x = kerb + (nearLeft ? 1 : -1) * canvas.Width * 0.05 * depth;
             double radius = canvas.Height * 0.045 * (0.4 + depth);
             double thickness = Math.Max(1, 1.6 * depth);

@@ -18,7 +18,7 @@ public sealed class EvalLogHook(CsvLog log, SummaryWriter tensorboard, TextWrite
         var result = evaluation.Evaluation;
         var values = result.Values;
         log.Append(at, values);
-        var columns = Evaluation.Columns(result.Task);
+        var columns = result.ValueNames;
         for (int c = 0; c < columns.Count; c++)
             if (double.IsFinite(values[c])) tensorboard.add_scalar($"val/{columns[c]}", (float)values[c], at);
         console.WriteLine($"eval @ {at}: {result.Summary}");

@@ -1,14 +1,11 @@
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Training.Hooks;
 
 namespace RecallKit.Tests.Training;
 
-public sealed class BestCheckpointHookTests : IDisposable
+public sealed class BestCheckpointHookTests() : TempDirectoryTest("recallkit-best-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-best-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public void KeepsTheBestMetricAndWritesBestMetricsJsonOnlyOnImprovement()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Training.Hooks;
@@ -6,12 +7,8 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Training;
 
-public sealed class EvalLogHookTests : IDisposable
+public sealed class EvalLogHookTests() : TempDirectoryTest("recallkit-evallog-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-evallog-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public void WritesTheRowTheFiniteScalarsAndTheSummaryOfEveryEvaluation()
     {

@@ -1,14 +1,11 @@
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Training.Hooks;
 
 namespace RecallKit.Tests.Training;
 
-public sealed class FinalMetricsHookTests : IDisposable
+public sealed class FinalMetricsHookTests() : TempDirectoryTest("recallkit-final-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-final-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public void WritesMetricsJsonOnCompletionOnly()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Training.Hooks;
@@ -6,12 +7,8 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Training;
 
-public sealed class TrainLogHookTests : IDisposable
+public sealed class TrainLogHookTests() : TempDirectoryTest("recallkit-trainlog-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-trainlog-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public void WritesTheCsvRowTensorBoardScalarsAndConsoleLineOfEveryLogStepOnly()
     {

@@ -1,0 +1,69 @@
+using System.Text;
+using RecallKit.Vision.Configuration;
+using static RecallKit.Vision.Reports.TableCells;
+
+namespace RecallKit.Vision.Reports;
+
+/// <summary>The segmentation report: mAcc and mIoU (relative Δ mAcc, Δ mIoU in points), best-eval, mDice and mFscore.</summary>
+internal sealed class SegmentationReport : TaskReport
+{
+    /// <inheritdoc />
+    public override string Frequency => "pixel frequency";
+
+    /// <inheritdoc />
+    public override string ValidationTitle => "Validation mIoU and mAcc during training";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, string Key, Func<RunResults, double> Metric)> PairedMetrics { get; } =
+        [("mAcc", "macc", r => 100 * r.MeanAccuracy), ("mIoU", "miou", r => 100 * r.MeanIoU)];
+
+    /// <inheritdoc />
+    public override string TableNote =>
+        "Δ mAcc is relative to cross-entropy, Δ mIoU in points; mDice = mean of 2TP / (2TP + FP + FN), mFscore = mean F1 of precision and recall (– for runs that did not record them). ";
+
+    /// <inheritdoc />
+    public override bool IsBaselineModel(ModelConfig model) => true;
+
+    /// <inheritdoc />
+    public override IEnumerable<(string Name, double[] Steps, double[] Values)> ValidationSeries(VariantResults variant)
+    {
+        var steps = variant.Runs[0].EvalLog.Column(Training.LogColumns.Step);
+        return [(variant.Name + " mIoU", steps, Percent(variant, "mean_iou")), (variant.Name + " mAcc", steps, Percent(variant, "mean_accuracy"))];
+    }
+
+    /// <inheritdoc />
+    public override string Table(IReadOnlyList<VariantResults> variants)
+    {
+        var baseline = PairedComparison.Baseline(variants);
+        var rows = variants.Select(v => new
+        {
+            v.Name,
+            Seeds = v.Runs.Count,
+            MAcc = v.Stat(r => 100 * r.MeanAccuracy),
+            MIoU = v.Stat(r => 100 * r.MeanIoU),
+            BestMAcc = v.Stat(r => 100 * r.BestMeanAccuracy),
+            BestMIoU = v.Stat(r => 100 * r.BestMeanIoU),
+            MDice = v.Stat(r => 100 * r.MeanDice),
+            MFscore = v.Stat(r => 100 * r.MeanFscore),
+        }).ToList();
+        var sb = new StringBuilder();
+        sb.AppendLine("| loss | mAcc | mIoU | Δ mAcc vs CE | Δ mIoU vs CE | best-eval mAcc | best-eval mIoU | mDice | mFscore |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var baseRow = baseline is null ? null : rows.First(r => r.Name == baseline.Name);
+        foreach (var r in rows)
+        {
+            string dAcc = baseRow is null ? "–" : $"{100 * (r.MAcc.mean - baseRow.MAcc.mean) / baseRow.MAcc.mean:+0.0;-0.0;0.0} %";
+            string dIoU = baseRow is null ? "–" : $"{r.MIoU.mean - baseRow.MIoU.mean:+0.0;-0.0;0.0}";
+            sb.AppendLine(string.Join(" | ", [
+                $"| {r.Name}",
+                Mark(r.MAcc.mean, rows.Select(x => x.MAcc.mean), Cell(r.MAcc, r.Seeds)),
+                Mark(r.MIoU.mean, rows.Select(x => x.MIoU.mean), Cell(r.MIoU, r.Seeds)),
+                dAcc, dIoU,
+                Mark(r.BestMAcc.mean, rows.Select(x => x.BestMAcc.mean), Cell(r.BestMAcc, r.Seeds)),
+                Mark(r.BestMIoU.mean, rows.Select(x => x.BestMIoU.mean), Cell(r.BestMIoU, r.Seeds)),
+                Mark(r.MDice.mean, rows.Select(x => x.MDice.mean), Cell(r.MDice, r.Seeds)),
+                Mark(r.MFscore.mean, rows.Select(x => x.MFscore.mean), Cell(r.MFscore, r.Seeds)) + " |"]));
+        }
+        return sb.ToString();
+    }
+}
