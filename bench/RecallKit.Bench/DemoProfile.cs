@@ -29,8 +29,8 @@ internal static class DemoProfile
                 Loss = new LossConfig { Kind = LossKind.Recall },
                 Optimizer = new OptimizerConfig { Kind = OptimizerKind.Adam, LearningRate = 0.002 },
             };
-            var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, TextWriter.Null);
-            var valSet = SegmentationDatasets.Open(config.Data, config.Data.ValSplit, TextWriter.Null);
+            var trainSet = ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, TextWriter.Null);
+            var valSet = ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, TextWriter.Null);
             var classes = trainSet.Classes;
             manual_seed(0);
             using var model = SegmentationModels.Create(Architecture.LiteSeg, classes.Count);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -15,7 +16,7 @@ internal static class ClassifyImages
 {
     public static void Run(TrainedModel model, IReadOnlyList<string> files, string outDir, int top, Device device)
     {
-        var augmentation = ClassificationDatasets.Augmentation(model.Config.Data);
+        var augmentation = ConfiguredData.Augmentation(model.Config.Data);
         bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ImageFiles.ResizeShorter > 0;
         int k = Math.Clamp(top, 1, model.Classes.Count);
         var csv = new List<string> { "file," + string.Join(',', Enumerable.Range(1, k).Select(i => $"class{i},probability{i}")) };

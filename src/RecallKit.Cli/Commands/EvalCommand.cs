@@ -3,6 +3,7 @@ using TorchSharp;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Inference;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
@@ -54,7 +55,7 @@ internal static class EvalCommand
             ? model.Config.Data with { Root = root, Kind = model.Config.Data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : model.Config.Data.Kind }
             : model.Config.Data;
         var splitName = split ?? dataConfig.ValSplit;
-        var dataset = SegmentationDatasets.Open(dataConfig, splitName, Console.Out);
+        var dataset = ConfiguredData.Segmentation(dataConfig, splitName, Console.Out);
         if (!dataset.Classes.Names.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset's classes ({string.Join(", ", dataset.Classes.Names)}) differ from the model's ({string.Join(", ", model.Classes.Names)}).");
         var batches = new DatasetBatches(dataset, dataConfig.EvalBatchSize, null, 0);
@@ -67,7 +68,7 @@ internal static class EvalCommand
     private static (Evaluation, string) EvaluateClassification(TrainedModel model, string? root, string? split, Device device)
     {
         var dataConfig = model.Config.Data with { Root = root ?? model.Config.Data.Root, ValSplit = split ?? model.Config.Data.ValSplit };
-        var data = ClassificationDatasets.Open(dataConfig);
+        var data = ConfiguredData.Classification(dataConfig);
         if (!data.Train.ClassNames.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset has {data.Train.ClassNames.Count} classes, the model {model.Classes.Count}; evaluate on the dataset the model was trained on.");
         var batches = new ClassificationBatches(data.Val, dataConfig.EvalBatchSize, data.Augmentation, training: false);

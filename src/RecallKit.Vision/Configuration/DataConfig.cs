@@ -1,36 +1,7 @@
 using System.Text.Json.Serialization;
+using RecallKit.Vision.Data;
 
 namespace RecallKit.Vision.Configuration;
-
-/// <summary>Which dataset layout to read.</summary>
-public enum DatasetKind
-{
-    /// <summary>The built-in synthetic driving scenes (generated into <see cref="DataConfig.Root"/> when missing).</summary>
-    Synthetic,
-    /// <summary>The generic folder layout: dataset.json, images/&lt;split&gt;, labels/&lt;split&gt;.</summary>
-    Folder,
-    /// <summary>Cityscapes leftImg8bit + gtFine.</summary>
-    Cityscapes,
-    /// <summary>SYNTHIA SEQS (RGB + 16-bit GT/LABELS).</summary>
-    Synthia,
-    /// <summary>Classification: Fashion-MNIST IDX files, training split made long-tailed (<see cref="LongTailOptions.ImbalanceRatio"/>), test split balanced.</summary>
-    [JsonStringEnumMemberName("fashion_mnist_lt")]
-    FashionMnistLt,
-    /// <summary>Classification: CIFAR-10 binary files, long-tailed training split.</summary>
-    [JsonStringEnumMemberName("cifar10_lt")]
-    Cifar10Lt,
-    /// <summary>Classification: CIFAR-100 binary files, long-tailed training split.</summary>
-    [JsonStringEnumMemberName("cifar100_lt")]
-    Cifar100Lt,
-    /// <summary>Classification: root/&lt;split&gt;/&lt;class&gt;/images.</summary>
-    ImageFolder,
-    /// <summary>Classification: Places-LT / ImageNet-LT list files (<c>path label</c>) under an image root.</summary>
-    [JsonStringEnumMemberName("places_lt")]
-    PlacesLt,
-    /// <summary>Classification: iNaturalist 2018 COCO-style JSON (train2018.json, val2018.json).</summary>
-    [JsonStringEnumMemberName("inaturalist")]
-    INaturalist,
-}
 
 /// <summary>Whether a data worker process prepares batches ahead of the trainer.</summary>
 public enum PrefetchMode
@@ -41,17 +12,6 @@ public enum PrefetchMode
     On,
     /// <summary>Never: decode in the training process, in parallel, between steps.</summary>
     Off,
-}
-
-/// <summary>How training samples are drawn (classification).</summary>
-public enum SamplerKind
-{
-    /// <summary>Every sample once per epoch, shuffled.</summary>
-    Uniform,
-    /// <summary>Class drawn uniformly, then a sample of it (Kang et al.'s class-balanced sampling, for cRT/LWS).</summary>
-    ClassBalanced,
-    /// <summary>Class drawn with probability ∝ √n_c, then a sample of it.</summary>
-    SquareRoot,
 }
 
 /// <summary>

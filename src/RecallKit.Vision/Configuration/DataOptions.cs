@@ -1,3 +1,5 @@
+using RecallKit.Vision.Data;
+
 namespace RecallKit.Vision.Configuration;
 
 /// <summary>Settings that only some datasets read.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 
 namespace RecallKit.Vision.Configuration;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RecallKit.Vision.Data;
 
 namespace RecallKit.Vision.Configuration;
 

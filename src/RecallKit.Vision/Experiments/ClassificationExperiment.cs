@@ -21,7 +21,7 @@ public static class ClassificationExperiment
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
         IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null)
     {
-        var data = ClassificationDatasets.Open(config.Data);
+        var data = ConfiguredData.Classification(config.Data);
         var classes = ClassificationDatasets.Describe(data.Train.ClassNames);
         var counts = data.Train.BatchConfusionCounts();
         log.WriteLine($"{config.Data.Kind}: {data.Train.Count} training images in {classes.Count} classes (largest {counts.Max()}, smallest {counts.Min()}), {data.Val.Count} validation images");

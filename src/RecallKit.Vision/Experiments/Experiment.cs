@@ -39,11 +39,11 @@ public static class Experiment
     {
         if (ClassificationDatasets.IsClassification(config.Data.Kind))
         {
-            ClassificationDatasets.Open(config.Data);
+            ConfiguredData.Classification(config.Data);
             return;
         }
-        var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
-        SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
+        var trainSet = ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log);
+        ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, log);
         if (LossFactory.NeedsClassCounts(config.Loss)) TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit);
     }
 
@@ -52,12 +52,12 @@ public static class Experiment
     {
         if (ClassificationDatasets.IsClassification(config.Data.Kind))
         {
-            var batches = ClassificationExperiment.TrainBatches(config, ClassificationDatasets.Open(config.Data));
+            var batches = ClassificationExperiment.TrainBatches(config, ConfiguredData.Classification(config.Data));
             BatchWorker.Serve(batches, input, output, () => batches.SkippedFiles);
         }
         else
         {
-            var batches = SegmentationExperiment.TrainBatches(config, SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log));
+            var batches = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log));
             BatchWorker.Serve(batches, input, output, () => batches.SkippedFiles);
         }
     }

@@ -28,8 +28,8 @@ internal static class RankTraining
         IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker)
     {
         var shard = new DataShard(DistributedTensors.Current.Rank, DistributedTensors.Current.Size);
-        var local = train_batches(WorkerBatches.LocalShard(config, data_worker, shard));
-        using var prefetch = WorkerBatches.For(config, local, data_worker);
+        var local = train_batches(DataPrefetch.LocalShard(config, data_worker, shard));
+        using var prefetch = DataPrefetch.For(config, local, data_worker);
         var val = val_batches(shard);
         var result = new Trainer(config, task, (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }.Run(resume, cancellation);
         var trainSkipped = prefetch?.SkippedFiles ?? local.SkippedFiles;

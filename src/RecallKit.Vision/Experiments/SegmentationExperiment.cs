@@ -22,8 +22,8 @@ public static class SegmentationExperiment
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
         IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null)
     {
-        var trainSet = SegmentationDatasets.Open(config.Data, config.Data.TrainSplit, log);
-        var valSet = SegmentationDatasets.Open(config.Data, config.Data.ValSplit, log);
+        var trainSet = ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log);
+        var valSet = ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, log);
         var classes = trainSet.Classes;
         long[]? counts = LossFactory.NeedsClassCounts(config.Loss)
             ? TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit)

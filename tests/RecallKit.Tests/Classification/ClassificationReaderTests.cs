@@ -1,5 +1,7 @@
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Experiments;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -28,7 +30,7 @@ public sealed class ClassificationReaderTests : IDisposable
         File.WriteAllLines(Path.Combine(dir, "Places_LT_train.txt"), ["/a/airfield/00000001.jpg 0", "", "/b/bakery/shop/00000002.jpg 2"]);
         File.WriteAllLines(Path.Combine(dir, "Places_LT_val.txt"), ["/b/bakery/shop/00000002.jpg 2"]);
 
-        var data = ClassificationDatasets.Open(new DataConfig { Kind = DatasetKind.PlacesLt, Root = dir, ImageFiles = new() { ImageSize = 16, ResizeShorter = 16 } });
+        var data = ConfiguredData.Classification(new DataConfig { Kind = DatasetKind.PlacesLt, Root = dir, ImageFiles = new() { ImageSize = 16, ResizeShorter = 16 } });
         Assert.Equal(["airfield", "class_1", "bakery/shop"], data.Train.ClassNames);
         Assert.Equal([0, 2], data.Train.Labels);
         Assert.Equal([1L, 0, 1], data.Train.BatchConfusionCounts());
@@ -59,16 +61,16 @@ public sealed class ClassificationReaderTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "val2018.json"), """
             {"images": [{"id": 5, "file_name": "v.jpg"}], "annotations": [{"image_id": 5, "category_id": 3}]}
             """);
-        var data = ClassificationDatasets.Open(new DataConfig { Kind = DatasetKind.INaturalist, Root = dir });
+        var data = ConfiguredData.Classification(new DataConfig { Kind = DatasetKind.INaturalist, Root = dir });
         Assert.Equal(["Aves", "Plantae"], data.Train.ClassNames);
         Assert.Equal([1, 0, 1], data.Train.Labels);
         Assert.Equal(Path.Combine(dir, "train_val2018/Plantae/7/a.jpg"), data.Train.Describe(0));
         Assert.Equal([0], data.Val.Labels);
 
         File.WriteAllText(Path.Combine(dir, "val2018.json"), """{"images": [{"id": 5, "file_name": "v.jpg"}], "annotations": [{"image_id": 5, "category_id": 99}]}""");
-        Assert.Contains("category 99", Assert.Throws<InvalidDataException>(() => ClassificationDatasets.Open(new DataConfig { Kind = DatasetKind.INaturalist, Root = dir })).Message);
+        Assert.Contains("category 99", Assert.Throws<InvalidDataException>(() => ConfiguredData.Classification(new DataConfig { Kind = DatasetKind.INaturalist, Root = dir })).Message);
         File.WriteAllText(Path.Combine(dir, "val2018.json"), """{"images": [], "annotations": [{"image_id": 5, "category_id": 3}]}""");
-        Assert.Contains("image 5", Assert.Throws<InvalidDataException>(() => ClassificationDatasets.Open(new DataConfig { Kind = DatasetKind.INaturalist, Root = dir })).Message);
+        Assert.Contains("image 5", Assert.Throws<InvalidDataException>(() => ConfiguredData.Classification(new DataConfig { Kind = DatasetKind.INaturalist, Root = dir })).Message);
     }
 
     [Fact]
@@ -80,7 +82,7 @@ public sealed class ClassificationReaderTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "train/cat/notes.txt"), "not an image");
         WriteImage("val/dog/1.png", 8, 8, 40);
         var config = new DataConfig { Kind = DatasetKind.ImageFolder, Root = dir, ImageFiles = new() { ImageSize = 8, ResizeShorter = 0 } };
-        var data = ClassificationDatasets.Open(config);
+        var data = ConfiguredData.Classification(config);
         Assert.Equal(["cat", "dog"], data.Train.ClassNames);
         Assert.Equal([0, 0, 1], data.Train.Labels);
         Assert.Equal([1], data.Val.Labels);
@@ -88,7 +90,7 @@ public sealed class ClassificationReaderTests : IDisposable
         Assert.Equal([10, 5, 7], pixel[..3]);
 
         WriteImage("val/horse/1.png", 8, 8, 40);
-        Assert.Contains("'horse' is not one of the training classes", Assert.Throws<InvalidDataException>(() => ClassificationDatasets.Open(config)).Message);
+        Assert.Contains("'horse' is not one of the training classes", Assert.Throws<InvalidDataException>(() => ConfiguredData.Classification(config)).Message);
     }
 
     [Fact]

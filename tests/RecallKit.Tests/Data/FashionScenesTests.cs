@@ -181,7 +181,7 @@ public sealed class FashionScenesExperimentTests
         foreach (var variant in comparison.Variants)
         {
             var config = comparison.For(variant, comparison.Seeds[0], ["threads=1"]);
-            Assert.Equal(RecallKit.Vision.Configuration.DatasetKind.Folder, config.Data.Kind);
+            Assert.Equal(RecallKit.Vision.Data.DatasetKind.Folder, config.Data.Kind);
             Assert.Equal((128, 128), (config.Data.Segmentation.CropWidth, config.Data.Segmentation.CropHeight));
         }
     }

@@ -56,8 +56,8 @@ public sealed class WorkerBatchesTests : IDisposable
     {
         SyntheticScenes.Generate(Path.Combine(dir, "data"), 10, 2, 48, 24, seed: 3);
         var config = Config();
-        var local = SegmentationExperiment.TrainBatches(config, SegmentationDatasets.Open(config.Data, "train", TextWriter.Null));
-        using var worker = WorkerBatches.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, local, Launcher)!;
+        var local = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, "train", TextWriter.Null));
+        using var worker = DataPrefetch.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, local, Launcher)!;
         Assert.Equal(3, worker.BatchesPerEpoch);
 
         AssertSame(local.Epoch(0, 0, default), worker.Epoch(0, 0, default));
@@ -73,7 +73,7 @@ public sealed class WorkerBatchesTests : IDisposable
         var victim = Directory.GetFiles(Path.Combine(dir, "data", "images", "train")).Order(StringComparer.Ordinal).First();
         File.WriteAllBytes(victim, [1, 2, 3]);
         var config = Config();
-        var local = SegmentationExperiment.TrainBatches(config, SegmentationDatasets.Open(config.Data, "train", TextWriter.Null));
+        var local = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, "train", TextWriter.Null));
         using (var worker = new WorkerBatches(local, () => Launcher(config)))
         {
             var e = Assert.Throws<InvalidDataException>(() => worker.Epoch(0, 0, default).ToList());
@@ -81,7 +81,7 @@ public sealed class WorkerBatchesTests : IDisposable
         }
 
         var skipping = config with { Data = config.Data with { SkipBadFiles = true } };
-        var localSkipping = SegmentationExperiment.TrainBatches(skipping, SegmentationDatasets.Open(skipping.Data, "train", TextWriter.Null));
+        var localSkipping = SegmentationExperiment.TrainBatches(skipping, ConfiguredData.Segmentation(skipping.Data, "train", TextWriter.Null));
         using var tolerant = new WorkerBatches(localSkipping, () => Launcher(skipping));
         AssertSame(localSkipping.Epoch(0, 0, default), tolerant.Epoch(0, 0, default));
         Assert.Contains(tolerant.SkippedFiles.Keys, k => k.Contains(Path.GetFileName(victim)));
@@ -91,10 +91,10 @@ public sealed class WorkerBatchesTests : IDisposable
     public void AutoPrefetchesWithCudaOrSpareCoresOnly()
     {
         var config = Config();
-        Assert.False(WorkerBatches.Enabled(config)); // threads = 0: libtorch uses every core
-        Assert.True(WorkerBatches.Enabled(config with { Device = DeviceKind.Cuda }));
-        Assert.Equal(Environment.ProcessorCount > 1, WorkerBatches.Enabled(config with { Threads = 1 }));
-        Assert.False(WorkerBatches.Enabled(config with { Device = DeviceKind.Cuda, Data = config.Data with { Prefetch = PrefetchMode.Off } }));
-        Assert.Null(WorkerBatches.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, new DatasetBatches(null!, 1, null, 0), null));
+        Assert.False(DataPrefetch.Enabled(config)); // threads = 0: libtorch uses every core
+        Assert.True(DataPrefetch.Enabled(config with { Device = DeviceKind.Cuda }));
+        Assert.Equal(Environment.ProcessorCount > 1, DataPrefetch.Enabled(config with { Threads = 1 }));
+        Assert.False(DataPrefetch.Enabled(config with { Device = DeviceKind.Cuda, Data = config.Data with { Prefetch = PrefetchMode.Off } }));
+        Assert.Null(DataPrefetch.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, new DatasetBatches(null!, 1, null, 0), null));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Synthetic;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;

@@ -1,4 +1,5 @@
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Synthetic;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;

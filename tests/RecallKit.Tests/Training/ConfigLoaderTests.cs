@@ -1,4 +1,5 @@
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
 
 namespace RecallKit.Tests.Training;
 

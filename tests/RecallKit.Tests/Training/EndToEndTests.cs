@@ -60,8 +60,8 @@ public sealed class EndToEndTests : IDisposable
     {
         // The checkpoint on disk must reproduce the network the trainer holds in memory at the end, bit for bit.
         var config = Config("cross_entropy") with { Schedule = new ScheduleConfig { Iterations = 10, EvalEvery = 10, LogEvery = 5, CheckpointEvery = 5 } };
-        var trainSet = SegmentationDatasets.Open(config.Data, "train");
-        var valSet = SegmentationDatasets.Open(config.Data, "val");
+        var trainSet = ConfiguredData.Segmentation(config.Data, "train");
+        var valSet = ConfiguredData.Segmentation(config.Data, "val");
         using var trained = RecallKit.Vision.Models.SegmentationModels.Create(config.Model.Architecture, trainSet.Classes.Count);
         using var loss = LossFactory.Create(config.Loss, trainSet.Classes.Count, trainSet.Classes.IgnoreIndex, null);
         var untrained = trained.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());

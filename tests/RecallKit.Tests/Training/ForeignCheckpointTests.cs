@@ -1,4 +1,5 @@
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;

@@ -1,5 +1,3 @@
-using RecallKit.Vision.Configuration;
-
 namespace RecallKit.Vision.Data.Classification;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using RecallKit.Vision.Configuration;
 
 namespace RecallKit.Vision.Data.Classification;
 

@@ -1,5 +1,3 @@
-using RecallKit.Vision.Configuration;
-
 namespace RecallKit.Vision.Data.Classification;
 
 /// <summary>The training and validation splits of a classification dataset and how to turn its images into network inputs.</summary>
@@ -8,7 +6,7 @@ namespace RecallKit.Vision.Data.Classification;
 /// <param name="Augmentation">Input size, padding, flips, normalisation.</param>
 public sealed record ClassificationData(IClassificationDataset Train, IClassificationDataset Val, ClassificationAugmentation Augmentation);
 
-/// <summary>Opens the classification dataset a <see cref="DataConfig"/> names.</summary>
+/// <summary>Opens classification datasets by kind and root.</summary>
 public static class ClassificationDatasets
 {
     private static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
@@ -35,63 +33,71 @@ public static class ClassificationDatasets
         return ((byte)(40 + 180 * r), (byte)(40 + 180 * g), (byte)(40 + 180 * b));
     }
 
-    /// <summary>Input size, padding and normalisation of <paramref name="config"/>'s dataset (needs no file).</summary>
-    public static ClassificationAugmentation Augmentation(DataConfig config) => config.Kind switch
+    /// <summary>Input size, padding and normalisation of a <paramref name="kind"/> dataset (needs no file).</summary>
+    /// <param name="kind">Dataset kind.</param>
+    /// <param name="flip">Random horizontal flips.</param>
+    /// <param name="image_size">Side of the square crop of datasets of image files (Fashion-MNIST and CIFAR have fixed sizes).</param>
+    public static ClassificationAugmentation Augmentation(DatasetKind kind, bool flip, int image_size) => kind switch
     {
-        DatasetKind.FashionMnistLt => new ClassificationAugmentation(28, 2, config.Flip, [0.2860f], [0.3530f]),
-        DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => new ClassificationAugmentation(32, 4, config.Flip, [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
-        _ => new ClassificationAugmentation(config.ImageFiles.ImageSize, 0, config.Flip, ImageNetMean, ImageNetStd),
+        DatasetKind.FashionMnistLt => new ClassificationAugmentation(28, 2, flip, [0.2860f], [0.3530f]),
+        DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => new ClassificationAugmentation(32, 4, flip, [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
+        _ => new ClassificationAugmentation(image_size, 0, flip, ImageNetMean, ImageNetStd),
     };
 
-    /// <summary>Both splits of <paramref name="config"/>'s dataset.</summary>
-    public static ClassificationData Open(DataConfig config)
+    /// <summary>Both splits of a <paramref name="kind"/> dataset.</summary>
+    /// <param name="kind">Dataset kind (a classification one).</param>
+    /// <param name="root">Dataset root directory.</param>
+    /// <param name="train_split">Training split: a folder name, or for places_lt / inaturalist a list / JSON file (relative to the root or absolute).</param>
+    /// <param name="val_split">Validation split, likewise.</param>
+    /// <param name="augmentation">How images become network inputs (<see cref="Augmentation"/>).</param>
+    /// <param name="imbalance_ratio">Long-tailed datasets: ρ = n_max / n_min of the training split.</param>
+    /// <param name="resize_shorter">Datasets of image files: the shorter side images are first resized to (0 = no resize).</param>
+    public static ClassificationData Open(DatasetKind kind, string root, string train_split, string val_split,
+        ClassificationAugmentation augmentation, double imbalance_ratio, int resize_shorter)
     {
-        switch (config.Kind)
+        switch (kind)
         {
             case DatasetKind.FashionMnistLt:
             {
-                var train = FashionMnist.Load(config.Root, train: true).LongTailed(config.LongTail.ImbalanceRatio);
-                var test = FashionMnist.Load(config.Root, train: false);
-                return new(new InMemoryDataset(train, "Fashion-MNIST-LT train"), new InMemoryDataset(test, "Fashion-MNIST test"), Augmentation(config));
+                var train = FashionMnist.Load(root, train: true).LongTailed(imbalance_ratio);
+                var test = FashionMnist.Load(root, train: false);
+                return new(new InMemoryDataset(train, "Fashion-MNIST-LT train"), new InMemoryDataset(test, "Fashion-MNIST test"), augmentation);
             }
             case DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt:
             {
-                int classes = config.Kind == DatasetKind.Cifar10Lt ? 10 : 100;
-                var train = CifarBinary.Load(config.Root, classes, train: true).LongTailed(config.LongTail.ImbalanceRatio);
-                var test = CifarBinary.Load(config.Root, classes, train: false);
-                return new(new InMemoryDataset(train, $"CIFAR-{classes}-LT train"), new InMemoryDataset(test, $"CIFAR-{classes} test"), Augmentation(config));
+                int classes = kind == DatasetKind.Cifar10Lt ? 10 : 100;
+                var train = CifarBinary.Load(root, classes, train: true).LongTailed(imbalance_ratio);
+                var test = CifarBinary.Load(root, classes, train: false);
+                return new(new InMemoryDataset(train, $"CIFAR-{classes}-LT train"), new InMemoryDataset(test, $"CIFAR-{classes} test"), augmentation);
             }
             case DatasetKind.ImageFolder:
             {
-                var names = ImageFolder.ClassNames(Path.Combine(config.Root, config.TrainSplit));
-                var (trainPaths, trainLabels) = ImageFolder.Read(Path.Combine(config.Root, config.TrainSplit), names);
-                var (valPaths, valLabels) = ImageFolder.Read(Path.Combine(config.Root, config.ValSplit), names);
-                return Files(config, new ImageFileDataset(trainPaths, trainLabels, names, config.ImageFiles.ResizeShorter),
-                    new ImageFileDataset(valPaths, valLabels, names, config.ImageFiles.ResizeShorter));
+                var names = ImageFolder.ClassNames(Path.Combine(root, train_split));
+                var (trainPaths, trainLabels) = ImageFolder.Read(Path.Combine(root, train_split), names);
+                var (valPaths, valLabels) = ImageFolder.Read(Path.Combine(root, val_split), names);
+                return new(new ImageFileDataset(trainPaths, trainLabels, names, resize_shorter),
+                    new ImageFileDataset(valPaths, valLabels, names, resize_shorter), augmentation);
             }
             case DatasetKind.PlacesLt:
             {
-                var train = LabelListFile.Read(ListPath(config.Root, config.TrainSplit, "Places_LT_{0}.txt"), config.Root);
-                var val = LabelListFile.Read(ListPath(config.Root, config.ValSplit, "Places_LT_{0}.txt"), config.Root);
+                var train = LabelListFile.Read(ListPath(root, train_split, "Places_LT_{0}.txt"), root);
+                var val = LabelListFile.Read(ListPath(root, val_split, "Places_LT_{0}.txt"), root);
                 int classes = train.Labels.Max() + 1;
                 var names = LabelListFile.ClassNames(train, classes);
-                return Files(config, new ImageFileDataset(train.Paths, train.Labels, names, config.ImageFiles.ResizeShorter),
-                    new ImageFileDataset(val.Paths, val.Labels, names, config.ImageFiles.ResizeShorter));
+                return new(new ImageFileDataset(train.Paths, train.Labels, names, resize_shorter),
+                    new ImageFileDataset(val.Paths, val.Labels, names, resize_shorter), augmentation);
             }
             case DatasetKind.INaturalist:
             {
-                var train = INaturalistJson.Read(ListPath(config.Root, config.TrainSplit, "{0}2018.json"), config.Root);
-                var val = INaturalistJson.Read(ListPath(config.Root, config.ValSplit, "{0}2018.json"), config.Root, train.CategoryIds, train.ClassNames);
-                return Files(config, new ImageFileDataset(train.Paths, train.Labels, train.ClassNames, config.ImageFiles.ResizeShorter),
-                    new ImageFileDataset(val.Paths, val.Labels, train.ClassNames, config.ImageFiles.ResizeShorter));
+                var train = INaturalistJson.Read(ListPath(root, train_split, "{0}2018.json"), root);
+                var val = INaturalistJson.Read(ListPath(root, val_split, "{0}2018.json"), root, train.CategoryIds, train.ClassNames);
+                return new(new ImageFileDataset(train.Paths, train.Labels, train.ClassNames, resize_shorter),
+                    new ImageFileDataset(val.Paths, val.Labels, train.ClassNames, resize_shorter), augmentation);
             }
             default:
-                throw new ArgumentException($"data.kind = {config.Kind} is a segmentation dataset, not a classification one.");
+                throw new ArgumentException($"data.kind = {kind} is a segmentation dataset, not a classification one.");
         }
     }
-
-    private static ClassificationData Files(DataConfig config, IClassificationDataset train, IClassificationDataset val) =>
-        new(train, val, Augmentation(config));
 
     /// <summary>A split given as a file (absolute, or relative to the root), or a split name expanded with <paramref name="pattern"/>.</summary>
     private static string ListPath(string root, string split, string pattern)

@@ -122,30 +122,6 @@ public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> sta
         reader = null;
     }
 
-    /// <summary>A worker for <paramref name="config"/>'s training batches, or null when prefetching is off or no launcher is given.</summary>
-    public static WorkerBatches? For(Configuration.TrainConfig config, IBatchSource local, Func<Configuration.TrainConfig, ProcessStartInfo>? launcher) =>
-        launcher is not null && Enabled(config) ? new WorkerBatches(local, () => launcher(config)) : null;
-
-    /// <summary>
-    /// Whether <c>data.prefetch</c> asks for a worker. <c>auto</c>: with CUDA, or when libtorch is limited to fewer threads than
-    /// there are cores (counting every MPI rank's threads) — on a CPU whose cores libtorch already uses, the worker only competes with it (measured on 2 cores:
-    /// LiteSeg 83 images/s with the worker, 100 without).
-    /// </summary>
-    public static bool Enabled(Configuration.TrainConfig config) => config.Data.Prefetch switch
-    {
-        Configuration.PrefetchMode.On => true,
-        Configuration.PrefetchMode.Off => false,
-        _ => config.Device == Configuration.DeviceKind.Cuda
-             || (config.Threads > 0 && config.Threads * Distributed.DistributedTensors.Current.Size < Environment.ProcessorCount),
-    };
-
-    /// <summary>
-    /// The part of the training data the in-process source loads: <paramref name="shard"/>, or every image of the batch when a
-    /// worker prefetches (it serves whole batches; the trainer then keeps this rank's slice).
-    /// </summary>
-    public static DataShard LocalShard(Configuration.TrainConfig config, Func<Configuration.TrainConfig, ProcessStartInfo>? launcher, DataShard shard) =>
-        launcher is not null && Enabled(config) ? DataShard.Whole : shard;
-
     /// <inheritdoc />
     public void Dispose() => Stop();
 }

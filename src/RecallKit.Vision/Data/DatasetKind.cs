@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace RecallKit.Vision.Data;
+
+/// <summary>Which dataset layout to read.</summary>
+public enum DatasetKind
+{
+    /// <summary>The built-in synthetic driving scenes (generated into the dataset root when missing).</summary>
+    Synthetic,
+    /// <summary>The generic folder layout: dataset.json, images/&lt;split&gt;, labels/&lt;split&gt;.</summary>
+    Folder,
+    /// <summary>Cityscapes leftImg8bit + gtFine.</summary>
+    Cityscapes,
+    /// <summary>SYNTHIA SEQS (RGB + 16-bit GT/LABELS).</summary>
+    Synthia,
+    /// <summary>Classification: Fashion-MNIST IDX files, training split made long-tailed (imbalance ratio n_max / n_min), test split balanced.</summary>
+    [JsonStringEnumMemberName("fashion_mnist_lt")]
+    FashionMnistLt,
+    /// <summary>Classification: CIFAR-10 binary files, long-tailed training split.</summary>
+    [JsonStringEnumMemberName("cifar10_lt")]
+    Cifar10Lt,
+    /// <summary>Classification: CIFAR-100 binary files, long-tailed training split.</summary>
+    [JsonStringEnumMemberName("cifar100_lt")]
+    Cifar100Lt,
+    /// <summary>Classification: root/&lt;split&gt;/&lt;class&gt;/images.</summary>
+    ImageFolder,
+    /// <summary>Classification: Places-LT / ImageNet-LT list files (<c>path label</c>) under an image root.</summary>
+    [JsonStringEnumMemberName("places_lt")]
+    PlacesLt,
+    /// <summary>Classification: iNaturalist 2018 COCO-style JSON (train2018.json, val2018.json).</summary>
+    [JsonStringEnumMemberName("inaturalist")]
+    INaturalist,
+}
