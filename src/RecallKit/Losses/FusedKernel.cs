@@ -168,30 +168,23 @@ internal static unsafe class FusedKernel
         try
         {
             for (int q = 0; q < c; q++) k[q] = T.CreateChecked(weight[q] / denominator * grad_scalar);
-            BackwardItems(x, target, lse, grad, layout, k, grad_per_position, threads, probabilities, row_scale, items, perItem);
+            nint xa = (nint)x, ta = (nint)target, la = (nint)lse, ga = (nint)grad, pa = (nint)grad_per_position, sa = (nint)probabilities, ra = (nint)row_scale;
+            TorchThreads.For<object?>(items, threads, () => null,
+                (item, _) =>
+                {
+                    if (s == 1) BackwardRows((T*)xa, (T*)sa, (T*)ra, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
+                    else
+                    {
+                        long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
+                        BackwardPositions((T*)xa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, row, b * perItem, Math.Min(s, (b + 1) * perItem));
+                    }
+                },
+                _ => { });
         }
         finally
         {
             ArrayPool<T>.Shared.Return(k);
         }
-    }
-
-    private static void BackwardItems<T>(T* x, long* target, T* lse, T* grad, Layout layout, T[] k, T* grad_per_position, int threads,
-        T* probabilities, T* row_scale, long items, long perItem) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var (n, _, s, _) = layout;
-        nint xa = (nint)x, ta = (nint)target, la = (nint)lse, ga = (nint)grad, pa = (nint)grad_per_position, sa = (nint)probabilities, ra = (nint)row_scale;
-        TorchThreads.For<object?>(items, threads, () => null,
-            (item, _) =>
-            {
-                if (s == 1) BackwardRows((T*)xa, (T*)sa, (T*)ra, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, item * perItem, Math.Min(n, (item + 1) * perItem));
-                else
-                {
-                    long blocks = (s + perItem - 1) / perItem, b = item % blocks, row = item / blocks;
-                    BackwardPositions((T*)xa, (long*)ta, (T*)la, (T*)ga, layout, k, (T*)pa, row, b * perItem, Math.Min(s, (b + 1) * perItem));
-                }
-            },
-            _ => { });
     }
 
     /// <summary>Per-position loss w_{y}·(lse − x_y) for <c>Reduction.None</c>, 0 at ignored positions.</summary>

@@ -91,6 +91,7 @@ public class TorchThreadsTests
             set_num_threads(2);
             foreach (var shape in new long[][] { [300, 700], [2, 5, 64, 96] })
             {
+                using var scope = NewDisposeScope();
                 var (input, target) = Tensors.Random(shape, 255, 0.1, 3, ScalarType.Float32);
                 (double loss, double[] grad, double[] weights) Run(bool openMp)
                 {
