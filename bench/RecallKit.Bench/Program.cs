@@ -47,6 +47,8 @@ switch (suite)
         break;
     case "compare-pytorch":
         return PyTorchComparison.Run(args, threads);
+    case "compare-pytorch-one":
+        return PyTorchComparison.RunOne(args, threads);
     case "onnx":
         OnnxBenchmark.Run(threads, Options.Int(args, "--repeats", 15));
         break;

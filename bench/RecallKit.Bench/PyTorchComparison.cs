@@ -34,19 +34,62 @@ internal static class PyTorchComparison
             Console.Error.WriteLine($"{Python} is missing: apt-get install python3-torch");
             return 2;
         }
-        int steps = Options.Int(args, "--steps", 10), warmup = Options.Int(args, "--warmup", 2);
+        int steps = Options.Int(args, "--steps", 10), warmup = Options.Int(args, "--warmup", 2), rounds = Math.Max(1, Options.Int(args, "--rounds", 1));
+        // --case TEXT: only the cases whose name contains TEXT (e.g. --case DeepLab)
+        var only = Options.Text(args, "--case");
+        var cases = Cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (cases.Length == 0)
+        {
+            Console.Error.WriteLine($"no case matches --case '{only}'; cases: {string.Join("; ", Cases.Select(c => c.Name))}");
+            return 2;
+        }
         var script = Path.Combine(RepositoryRoot(), "bench", "pytorch", "train_step.py");
         Console.WriteLine($"# training step, RecallKit (TorchSharp 0.107, libtorch 2.10) vs PyTorch ({Python}), {threads} threads, SGD; median of {steps} steps after {warmup} warm-up");
+        if (rounds > 1)
+            Console.WriteLine($"# {rounds} rounds, each side in a fresh process per round, the two alternating; ms/step: median over the rounds; ratio: median of the rounds' ratios (range)");
         Console.WriteLine("| case | RecallKit ms/step | PyTorch ms/step | RecallKit / PyTorch |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var c in Cases)
+        string version = "?";
+        foreach (var c in cases)
         {
-            double mine = Median(RecallKitSteps(c, steps, warmup, threads));
-            var (theirs, version) = PyTorchSteps(script, c, steps, warmup, threads);
-            Console.WriteLine($"| {c.Name} | {mine:F0} | {Median(theirs):F0} | {mine / Median(theirs):F2}× |");
-            if (c == Cases[^1]) Console.WriteLine($"(PyTorch {version})");
+            var mine = new List<double>();
+            var theirs = new List<double>();
+            for (int r = 0; r < rounds; r++)
+            {
+                mine.Add(Median(rounds == 1 ? RecallKitSteps(c, steps, warmup, threads) : RecallKitStepsInChild(c, steps, warmup, threads)));
+                (var ms, version) = PyTorchSteps(script, c, steps, warmup, threads);
+                theirs.Add(Median(ms));
+            }
+            var ratios = mine.Zip(theirs, (a, b) => a / b).ToArray();
+            var range = rounds > 1 ? $" ({ratios.Min():F2}–{ratios.Max():F2})" : "";
+            Console.WriteLine($"| {c.Name} | {Median(mine):F0} | {Median(theirs):F0} | {Median(ratios):F2}×{range} |");
         }
+        Console.WriteLine($"(PyTorch {version})");
         return 0;
+    }
+
+    /// <summary><c>compare-pytorch-one INDEX</c>: one case's RecallKit step times as a JSON array (the child of a multi-round run).</summary>
+    public static int RunOne(string[] args, int threads)
+    {
+        var c = Cases[int.Parse(args[1])];
+        var ms = RecallKitSteps(c, Options.Int(args, "--steps", 10), Options.Int(args, "--warmup", 2), threads);
+        Console.WriteLine(JsonSerializer.Serialize(ms));
+        return 0;
+    }
+
+    private static double[] RecallKitStepsInChild(Case c, int steps, int warmup, int threads)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(PyTorchComparison).Assembly.Location);
+        foreach (var a in new object[] { "compare-pytorch-one", Array.IndexOf(Cases, c), "--steps", steps, "--warmup", warmup, "--threads", threads })
+            info.ArgumentList.Add(a.ToString()!);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"compare-pytorch-one {c.Name} failed (exit {process.ExitCode}): {stderr.Result}");
+        return JsonSerializer.Deserialize<double[]>(stdout.Trim().Split('\n')[^1])!;
     }
 
     /// <summary>Milliseconds of each step after the warm-up: the trainer's real step (<see cref="TrainerSteps"/>).</summary>

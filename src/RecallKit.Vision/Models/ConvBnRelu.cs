@@ -25,5 +25,6 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => nn.functional.relu(bn.call(conv.call(input)));
+    // In place: the batch norm's backward does not read its output.
+    public override Tensor forward(Tensor input) => nn.functional.relu(bn.call(conv.call(input)), inplace: true);
 }

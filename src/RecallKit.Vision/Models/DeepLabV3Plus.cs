@@ -74,7 +74,7 @@ public sealed class DeepLabV3Plus : nn.Module<Tensor, Tensor>
         InputChecks.RequireImageBatch(input, nameof(DeepLabV3Plus));
         using var scope = NewDisposeScope();
         var (low, layer3, high) = backbone.Features(input);
-        var auxiliary = nn.functional.interpolate(aux_head.call(layer3), [input.shape[2], input.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+        var auxiliary = BilinearResize.Resize(aux_head.call(layer3), input.shape[2], input.shape[3]);
         return (Decode(input, low, high).MoveToOuterDisposeScope(), auxiliary.MoveToOuterDisposeScope());
     }
 
@@ -82,10 +82,10 @@ public sealed class DeepLabV3Plus : nn.Module<Tensor, Tensor>
     {
         var branches = aspp.Select(b => b.call(high)).ToList();
         var pooled = aspp_pool.call(nn.functional.adaptive_avg_pool2d(high, 1));
-        branches.Add(nn.functional.interpolate(pooled, [high.shape[2], high.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false));
+        branches.Add(BilinearResize.Resize(pooled, high.shape[2], high.shape[3]));
         var context = aspp_dropout.call(aspp_project.call(cat(branches, 1)));
-        var up = nn.functional.interpolate(context, [low.shape[2], low.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+        var up = BilinearResize.Resize(context, low.shape[2], low.shape[3]);
         var logits = classifier.call(decoder.call(cat([up, reduce_low.call(low)], 1)));
-        return nn.functional.interpolate(logits, [input.shape[2], input.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+        return BilinearResize.Resize(logits, input.shape[2], input.shape[3]);
     }
 }

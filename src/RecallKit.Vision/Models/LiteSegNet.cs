@@ -64,5 +64,5 @@ public sealed class LiteSegNet : nn.Module<Tensor, Tensor>
     }
 
     private static Tensor Resize(Tensor x, Tensor like) =>
-        nn.functional.interpolate(x, [like.shape[2], like.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+        BilinearResize.Resize(x, like.shape[2], like.shape[3]);
 }

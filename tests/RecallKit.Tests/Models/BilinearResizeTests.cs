@@ -1,0 +1,107 @@
+using RecallKit.Tests.Support;
+using RecallKit.Vision.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RecallKit.Tests.Models;
+
+/// <summary>The CPU kernel of <see cref="BilinearResize"/> against libtorch's <c>interpolate</c> (bilinear, align_corners = false).</summary>
+public class BilinearResizeTests
+{
+    public static TheoryData<long[], long, long> Shapes() => new()
+    {
+        { [2, 3, 8, 16], 32, 64 },   // ×4, as DeepLabV3+'s decoder and logits
+        { [2, 5, 1, 1], 4, 7 },      // the image-pooling branch: one source pixel
+        { [1, 2, 7, 5], 3, 11 },     // shrink one axis, stretch the other (non-integer factors)
+        { [3, 4, 10, 13], 23, 7 },
+        { [1, 1, 5, 9], 5, 9 },      // same size: the identity
+        { [1, 2, 2, 3], 9, 1 },      // one output column
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Float64ForwardAndGradientEqualLibtorchs(long[] shape, long height, long width) =>
+        AssertMatchesInterpolate(shape, height, width, ScalarType.Float64, 1e-12);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Float32ForwardAndGradientEqualLibtorchsWithinRounding(long[] shape, long height, long width) =>
+        AssertMatchesInterpolate(shape, height, width, ScalarType.Float32, 2e-5);
+
+    [Fact]
+    public void NonContiguousInputIsResizedAsItsValues()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([2, 6, 9, 3], dtype: ScalarType.Float64, generator: new Generator(3)).permute(0, 1, 3, 2); // [2,6,3,9], not contiguous
+        Assert.False(x.is_contiguous());
+        var expected = nn.functional.interpolate(x, [7, 20], mode: InterpolationMode.Bilinear, align_corners: false);
+        Tensors.AllClose(expected.ToDoubles(), BilinearResize.Resize(x, 7, 20).ToDoubles(), 1e-12);
+    }
+
+    [Fact]
+    public void WithoutGradientTheResultTakesNoPartInAutograd()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([1, 2, 4, 4], dtype: ScalarType.Float64, generator: new Generator(4)).requires_grad_(true);
+        using (no_grad())
+        {
+            var y = BilinearResize.Resize(x, 8, 8);
+            Assert.False(y.requires_grad);
+            Tensors.AllClose(nn.functional.interpolate(x, [8, 8], mode: InterpolationMode.Bilinear, align_corners: false).ToDoubles(), y.ToDoubles(), 1e-12);
+        }
+    }
+
+    [Fact]
+    public void GradientMatchesFiniteDifferences()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([1, 2, 3, 4], dtype: ScalarType.Float64, generator: new Generator(5)).requires_grad_(true);
+        var probe = randn([1, 2, 5, 7], dtype: ScalarType.Float64, generator: new Generator(6));
+        BilinearResize.Resize(x, 5, 7).mul(probe).sum().backward();
+        var analytic = x.grad!.ToDoubles();
+        var values = x.detach().ToDoubles();
+        const double step = 1e-6;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double At(double v)
+            {
+                var copy = (double[])values.Clone();
+                copy[i] = v;
+                using var inner = NewDisposeScope();
+                return BilinearResize.Resize(tensor(copy, [1, 2, 3, 4]), 5, 7).mul(probe).sum().Scalar();
+            }
+            double numeric = (At(values[i] + step) - At(values[i] - step)) / (2 * step);
+            Assert.True(Math.Abs(numeric - analytic[i]) < 1e-7, $"element {i}: finite difference {numeric}, gradient {analytic[i]}");
+        }
+    }
+
+    [Fact]
+    public void OtherDtypesGoThroughLibtorch()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([1, 2, 4, 6], generator: new Generator(7)).to_type(ScalarType.BFloat16);
+        var expected = nn.functional.interpolate(x, [8, 3], mode: InterpolationMode.Bilinear, align_corners: false);
+        var actual = BilinearResize.Resize(x, 8, 3);
+        Assert.Equal(ScalarType.BFloat16, actual.dtype);
+        Tensors.AllClose(expected.ToDoubles(), actual.ToDoubles(), 0);
+    }
+
+    private static void AssertMatchesInterpolate(long[] shape, long height, long width, ScalarType dtype, double tolerance)
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(shape, dtype: dtype, generator: new Generator(1)).requires_grad_(true);
+        var grad = randn([shape[0], shape[1], height, width], dtype: dtype, generator: new Generator(2));
+
+        var ours = BilinearResize.Resize(x, height, width);
+        ours.backward([grad]);
+        var oursGrad = x.grad!.ToDoubles();
+        x.grad!.zero_();
+        var theirs = nn.functional.interpolate(x, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+        theirs.backward([grad]);
+
+        Assert.Equal(theirs.shape, ours.shape);
+        Assert.Equal(dtype, ours.dtype);
+        Tensors.AllClose(theirs.ToDoubles(), ours.ToDoubles(), tolerance);
+        Tensors.AllClose(x.grad!.ToDoubles(), oursGrad, tolerance);
+    }
+}
