@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var identity = downsample is null ? x : downsample.call(x);
         var y = nn.functional.relu(bn1.call(conv1.call(x)));
         y = bn2.call(conv2.call(y));
-        return nn.functional.relu(y + identity);
+        return nn.functional.relu(y.add(identity, Scalars.One));
     }
 }
 
@@ -65,6 +66,6 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.call(conv1.call(x)));
         y = nn.functional.relu(bn2.call(conv2.call(y)));
         y = bn3.call(conv3.call(y));
-        return nn.functional.relu(y + identity);
+        return nn.functional.relu(y.add(identity, Scalars.One));
     }
 }
