@@ -14,7 +14,8 @@ internal static class ConfusionBenchmark
         long[] shape = [8, 19, 256, 512];
         var logits = randn(shape, generator: new Generator(5));
         var targets = randint(0, 19, [8, 256, 512], dtype: ScalarType.Int64, generator: new Generator(6));
-        targets = targets.masked_fill(rand([8, 256, 512], generator: new Generator(7)).lt(0.1), 255);
+        using (Scalar fraction = 0.1.ToScalar(), ignore = 255.ToScalar())
+            targets = targets.masked_fill(rand([8, 256, 512], generator: new Generator(7)).lt(fraction), ignore);
         double Time(Action<ConfusionMatrix> update)
         {
             var times = new List<double>();

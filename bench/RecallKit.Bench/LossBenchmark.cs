@@ -64,10 +64,13 @@ internal static class LossBenchmark
             var targetShape = @case.Shape.Where((_, i) => i != 1).ToArray();
             if (@case.Confidence > 0)
             {
-                var boosted = nn.functional.one_hot(target.masked_fill(target.eq(Ignore), 0), @case.Shape[1])
+                // Scalars held for the calls (RK0001).
+                using Scalar ignore = Ignore.ToScalar(), zero = 0.ToScalar(), fraction = 0.8.ToScalar(),
+                    confidence = @case.Confidence.ToScalar(), one = 1.ToScalar();
+                var boosted = nn.functional.one_hot(target.masked_fill(target.eq(ignore), zero), @case.Shape[1])
                     .movedim(new long[] { -1 }, new long[] { 1 }).to_type(ScalarType.Float32);
-                var chosen = rand(targetShape, generator: g).lt(0.8).unsqueeze(1);
-                input = (input + boosted * chosen * @case.Confidence).contiguous();
+                var chosen = rand(targetShape, generator: g).lt(fraction).unsqueeze(1);
+                input = input.add((boosted * chosen).mul(confidence), one).contiguous();
             }
             // The first timings of a new shape ran while the allocator adapted to it (glibc raises its mmap threshold as
             // blocks are freed): warm the shape up with cross_entropy before the first variant.
@@ -98,8 +101,9 @@ internal static class LossBenchmark
     {
         var input = randn(shape, generator: g);
         var targetShape = shape.Where((_, i) => i != 1).ToArray();
+        using Scalar fraction = 0.05.ToScalar(), ignore = Ignore.ToScalar();
         var target = randint(0, shape[1], targetShape, dtype: ScalarType.Int64, generator: g)
-            .masked_fill(rand(targetShape, generator: g).lt(0.05), Ignore);
+            .masked_fill(rand(targetShape, generator: g).lt(fraction), ignore);
         return (input, target);
     }
 

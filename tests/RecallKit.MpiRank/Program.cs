@@ -88,7 +88,8 @@ internal sealed class PlainPixelClassifier : nn.Module<Tensor, Tensor>
         manual_seed(seed);
         RegisterComponents();
         using var _ = no_grad();
-        foreach (var p in parameters()) p.copy_(randn_like(p) * 0.3);
+        using var scale = 0.3.ToScalar();
+        foreach (var p in parameters()) p.copy_(randn_like(p).mul(scale));
     }
 
     public override Tensor forward(Tensor input) => conv2.call(nn.functional.relu(conv1.call(input)));

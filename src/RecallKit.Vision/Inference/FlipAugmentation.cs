@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,6 @@ public static class FlipAugmentation
         using var scope = NewDisposeScope();
         var plain = forward(images);
         var mirrored = forward(images.flip(3)).flip(3);
-        return plain.add(mirrored).div_(2).MoveToOuterDisposeScope();
+        return plain.add(mirrored, Scalars.One).div_(Scalars.Two).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -64,8 +65,8 @@ public sealed class SlidingWindow
                 sum = zeros(images.shape[0], logits.shape[1], height, width, dtype: logits.dtype, device: images.device);
                 sum.MoveToOuterDisposeScope();
             }
-            sum[Region(top, bottom, left, right)].add_(logits);
-            count[Region(top, bottom, left, right)].add_(1);
+            sum[Region(top, bottom, left, right)].add_(logits, Scalars.One);
+            count[Region(top, bottom, left, right)].add_(Scalars.One, Scalars.One);
         }
         return sum!.div(count).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
         // overwrite (one activation-sized buffer fewer per ReLU and per sum).
         var y = nn.functional.relu(bn1.call(conv1.call(x)), inplace: true);
         y = bn2.call(conv2.call(y));
-        return nn.functional.relu(y.add_(identity), inplace: true);
+        return nn.functional.relu(y.add_(identity, Scalars.One), inplace: true);
     }
 }
 
@@ -67,6 +68,6 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.call(conv1.call(x)), inplace: true);
         y = nn.functional.relu(bn2.call(conv2.call(y)), inplace: true);
         y = bn3.call(conv3.call(y));
-        return nn.functional.relu(y.add_(identity), inplace: true);
+        return nn.functional.relu(y.add_(identity, Scalars.One), inplace: true);
     }
 }

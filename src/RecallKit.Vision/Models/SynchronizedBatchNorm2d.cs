@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using RecallKit.Vision.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -34,7 +35,7 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
         ValidateInputDimensions(input);
         if (input.shape[1] != num_features)
             throw new ArgumentException($"BatchNorm2d has {num_features} channels, the input [{string.Join(",", input.shape)}] has {input.shape[1]}.");
-        using (Scalar one = 1) num_batches_tracked!.add_(one); // held: a temporary Scalar can be finalised during the call
+        num_batches_tracked!.add_(Scalars.One, Scalars.One); // held Scalars, value and alpha (RK0001)
 
         // Two passes over the global batch, as a single process computes it: the mean, then the mean squared deviation from it.
         // Sums are accumulated in float64 so that the order of the summation (per rank, then over ranks) does not show.
@@ -44,15 +45,15 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
         if (count < 2) throw new ArgumentException($"BatchNorm2d needs more than one value per channel in training mode, got {count} over all ranks.");
         long[] dims = [0, 2, 3];
         using var scope = NewDisposeScope(); // the statistics' intermediates go when the call ends; only the output leaves
-        // Scalars held for the whole call: a temporary Scalar can be finalised while libtorch still reads it (see DatasetBatches).
+        // Scalars held for the whole call: a temporary Scalar can be finalised while libtorch still reads it (RK0001).
         double m = momentum ?? 1.0 / num_batches_tracked.item<long>();
         using Scalar perElement = 1.0 / count, epsilon = eps, keep = 1 - m, take = m, unbiased = (double)count / (count - 1);
         var mean = AllReduceFunction.Apply(input.sum(dims, type: ScalarType.Float64), group).mul(perElement);
         var centred = input - mean.to_type(input.dtype).view(1, -1, 1, 1);
-        var variance = AllReduceFunction.Apply(centred.square().sum(dims, type: ScalarType.Float64), group).mul(perElement);
-        var scale = variance.add(epsilon).rsqrt().to_type(input.dtype);
+        var variance = AllReduceFunction.Apply(centred.pow(Scalars.Two).sum(dims, type: ScalarType.Float64), group).mul(perElement);
+        var scale = variance.add(epsilon, Scalars.One).rsqrt().to_type(input.dtype);
         var output = centred * scale.view(1, -1, 1, 1);
-        if (affine) output = output * weight!.view(1, -1, 1, 1) + bias!.view(1, -1, 1, 1);
+        if (affine) output = (output * weight!.view(1, -1, 1, 1)).add(bias!.view(1, -1, 1, 1), Scalars.One);
 
         using (no_grad())
         {

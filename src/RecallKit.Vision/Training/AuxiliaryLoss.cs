@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,6 +35,7 @@ public sealed class AuxiliaryLoss : nn.Module
     public Tensor Compute(Tensor logits, Tensor auxiliary_logits, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        return main.call(logits, labels).add(auxiliary.call(auxiliary_logits, labels).mul(Weight)).MoveToOuterDisposeScope();
+        using var weight = Weight.ToScalar();
+        return main.call(logits, labels).add(auxiliary.call(auxiliary_logits, labels).mul(weight), Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,8 @@
 using RecallKit.Metrics;
+using RecallKit.Runtime;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;
@@ -24,13 +26,14 @@ public static class ClassificationEvaluator
             var (_, best) = logits.topk(k, dim: 1);
             var prediction = best.select(1, 0).cpu();
             var target = labels.cpu();
-            var outside = target.lt(0).logical_or(target.ge(num_classes));
+            using var classCount = num_classes.ToScalar();
+            var outside = target.lt(Scalars.Zero).logical_or(target.ge(classCount));
             if (outside.any().item<bool>())
                 throw new InvalidDataException($"label {target.masked_select(outside)[0].item<long>()} is outside the {num_classes} classes.");
             var hit = prediction.eq(target);
-            tp.add_(target.masked_select(hit).bincount(null, num_classes));
-            gt.add_(target.bincount(null, num_classes));
-            predicted.add_(prediction.bincount(null, num_classes));
+            tp.add_(target.masked_select(hit).bincount(null, num_classes), Scalars.One);
+            gt.add_(target.bincount(null, num_classes), Scalars.One);
+            predicted.add_(prediction.bincount(null, num_classes), Scalars.One);
             top5 += best.cpu().eq(target.unsqueeze(1)).any(1).sum().item<long>();
         });
         long[] tpCounts = tp.data<long>().ToArray(), gtCounts = gt.data<long>().ToArray(), predictedCounts = predicted.data<long>().ToArray();

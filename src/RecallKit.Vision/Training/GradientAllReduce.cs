@@ -1,5 +1,6 @@
 using RecallKit.Losses;
 using RecallKit.Vision.Distributed;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -60,7 +61,11 @@ internal sealed class GradientAllReduce(IDistributed distributed, IReadOnlyList<
     {
         var flat = cat(grads.Select(g => g.to_type(ScalarType.Float32).reshape(-1)).ToArray());
         distributed.AllReduceSum(flat);
-        if (divisor != 1) flat.div_(divisor);
+        if (divisor != 1)
+        {
+            using var by = divisor.ToScalar();
+            flat.div_(by);
+        }
         long offset = 0;
         foreach (var g in grads)
         {

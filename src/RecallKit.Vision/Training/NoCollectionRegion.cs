@@ -3,11 +3,14 @@ using System.Runtime;
 namespace RecallKit.Vision.Training;
 
 /// <summary>
-/// Runs a training step without garbage collection. TorchSharp 0.107 passes temporary <c>Scalar</c>s (an optimiser's
-/// <c>alpha</c>, BatchNorm's <c>num_batches_tracked.add_(1)</c>) to native calls without keeping them alive, and frees them in
-/// their finalizers; a collection during such a call could let the finalizer free a value libtorch is still reading. The
-/// region rules that out for the step. (Random NaN gradients once blamed on this race came from oneDNN's AVX-512 convolution
-/// kernels, docs/errors.md; no failure has been traced to the race itself.)
+/// Runs a training step without garbage collection. TorchSharp 0.107 passes temporary <c>Scalar</c>s to native calls without
+/// keeping them alive, and frees them in their finalizers; a collection during such a call can let the finalizer free a value
+/// libtorch is still reading. The race is real: a CI run failed with "Unknown scalar type" from <c>at::native::mul</c> under
+/// <c>tensor * 3</c> in test code outside the trainer (tests/RecallKit.Tests/Support/Tensors.cs). RecallKit's own code no
+/// longer makes such temporaries — rule RK0001 (analyzers/RecallKit.Analyzers, docs/architecture.md) rejects them at build
+/// time — but TorchSharp makes some where no caller can hold them (an optimiser's <c>alpha</c>, BatchNorm's
+/// <c>num_batches_tracked.add_(1)</c>, <c>softplus</c>); the region rules those out for the step. (Random NaN gradients once
+/// blamed on this race came from oneDNN's AVX-512 convolution kernels, docs/errors.md.)
 /// </summary>
 internal readonly struct NoCollectionRegion : IDisposable
 {

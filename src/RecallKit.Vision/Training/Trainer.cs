@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RecallKit.Runtime;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
@@ -281,7 +282,8 @@ public sealed class Trainer
         var scaling = GradientAllReduce.ScalingOf(loss);
         // One host read for the local loss and, when the scaling needs it, the number of valid positions.
         var loss64 = value.detach().to_type(ScalarType.Float64).reshape(1);
-        var host = (scaling == GradientScaling.ValidPositions ? cat([loss64, labels.ne(classes.IgnoreIndex).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
+        using var ignore = classes.IgnoreIndex.ToScalar();
+        var host = (scaling == GradientScaling.ValidPositions ? cat([loss64, labels.ne(ignore).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
             .cpu().data<double>().ToArray();
         double local = host[0], weight = host.Length > 1 ? host[1] : 1;
         bool finite = double.IsFinite(local);
@@ -300,7 +302,8 @@ public sealed class Trainer
             return float.NaN; // every rank skips the same step
         }
         optimizer.zero_grad();
-        (weight == 1 ? value : value * weight).backward();
+        using var lossScale = weight.ToScalar();
+        (weight == 1 ? value : value.mul(lossScale)).backward();
         new GradientAllReduce(Distributed, trainable).SumAndDivide(divisor);
         if (config.Schedule.SkipNonfinite && !GradientsFinite())
         {
@@ -308,7 +311,7 @@ public sealed class Trainer
             return float.NaN; // the summed gradients are the same on every rank, so every rank skips this step
         }
         optimizer.step();
-        if (anyNonFinite) nonFinite.fill_(true);
+        if (anyNonFinite) nonFinite.fill_(Scalars.True);
         return logging ? (anyNonFinite ? float.NaN : (float)(totals[0] / divisor)) : float.NaN;
     }
 

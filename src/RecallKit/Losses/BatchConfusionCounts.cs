@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
@@ -14,6 +16,8 @@ namespace RecallKit.Losses;
 /// </remarks>
 internal static class BatchConfusionCounts
 {
+    private static readonly Scalar MinusOne = (-1).ToScalar();
+
     /// <param name="log_probs">Detached log-probabilities [N,C,d…] (any per-position shift of the logits gives the same counts).</param>
     /// <param name="safe_target">int64 targets [N,d…] with ignored positions replaced by 0.</param>
     /// <param name="ignored">Bool mask [N,d…] of ignored positions.</param>
@@ -36,9 +40,13 @@ internal static class BatchConfusionCounts
         }
         // Ignored positions go to a dump bin past the end, so no boolean compaction (and no host sync) is needed.
         long dump = with_predictions ? 3 * num_classes : 2 * num_classes;
-        var index = wrong.to_type(ScalarType.Int64).add_(safe_target, 2).masked_fill_(ignored, dump).flatten();
+        using var dumpBin = dump.ToScalar();
+        var index = wrong.to_type(ScalarType.Int64).add_(safe_target, Scalars.Two).masked_fill_(ignored, dumpBin).flatten();
         if (prediction is not null)
-            index = cat([index, prediction.add(2 * num_classes).masked_fill_(ignored, dump).flatten()]);
+        {
+            using var predictionOffset = (2 * num_classes).ToScalar();
+            index = cat([index, prediction.add(predictionOffset, Scalars.One).masked_fill_(ignored, dumpBin).flatten()]);
+        }
         return Histogram(index, dump + 1).narrow(0, 0, dump);
     }
 
@@ -48,7 +56,7 @@ internal static class BatchConfusionCounts
     /// </summary>
     internal static Tensor Histogram(Tensor index, long length) =>
         zeros(length, dtype: ScalarType.Int64, device: index.device)
-            .index_add_(0, index, ones(1, dtype: ScalarType.Int64, device: index.device).expand(index.shape[0]), 1);
+            .index_add_(0, index, ones(1, dtype: ScalarType.Int64, device: index.device).expand(index.shape[0]), Scalars.One);
 
     /// <summary>
     /// Whether the first arg-max over dim 1 differs from the target, without torch's (slow) arg-max kernel and without a host
@@ -63,10 +71,11 @@ internal static class BatchConfusionCounts
         var scoreType = log_probs.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var shape = Enumerable.Repeat(1L, (int)log_probs.dim()).ToArray();
         shape[1] = c;
-        var score = arange(c, 0, -1, dtype: scoreType, device: log_probs.device).view(shape); // C, C−1, …, 1
+        using var classCount = c.ToScalar();
+        var score = arange(classCount, Scalars.Zero, MinusOne, dtype: scoreType, device: log_probs.device).view(shape); // C, C−1, …, 1
         var max = log_probs.amax(new long[] { 1 }, keepdim: true);
         var first = where(log_probs.eq(max), score, 0.0).amax(new long[] { 1 }); // C − first maximal class
-        return first.ne(safe_target.neg().add_(c));
+        return first.ne(safe_target.neg().add_(classCount, Scalars.One));
     }
 
     /// <summary>Splits reduced counts into float64 TP, FP, FN and the valid-position count.</summary>

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,8 +37,9 @@ public class CombinedLoss : Loss<Tensor, Tensor, Tensor>, IAppliedClassWeights
         Tensor? total = null;
         for (int i = 0; i < factors.Length; i++)
         {
-            var term = parts[i].call(input, target) * factors[i];
-            total = total is null ? term : total + term;
+            using var factor = factors[i].ToScalar();
+            var term = parts[i].call(input, target).mul(factor);
+            total = total is null ? term : total.add(term, Scalars.One);
         }
         return total!.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,6 +36,6 @@ public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, I
     public override Tensor forward(Tensor g_logits, Tensor h_logits, Tensor target)
     {
         using var scope = NewDisposeScope();
-        return (g.call(g_logits, target) + h.call(h_logits, target)).MoveToOuterDisposeScope();
+        return g.call(g_logits, target).add(h.call(h_logits, target), Scalars.One).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,7 +40,8 @@ internal static class InputValidation
     public static void CheckTargetRange(Tensor target, long num_classes, long ignore_index, string loss)
     {
         using var scope = NewDisposeScope();
-        CheckSafeTargetRange(target.masked_fill(target.eq(ignore_index), 0), num_classes, ignore_index, loss);
+        using var ignore = ignore_index.ToScalar();
+        CheckSafeTargetRange(target.masked_fill(target.eq(ignore), Scalars.Zero), num_classes, ignore_index, loss);
     }
 
     /// <summary>The range check on targets whose ignored positions are already replaced by 0.</summary>

@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
@@ -36,13 +38,20 @@ internal sealed class LossTargets
     public string Loss { get; }
 
     /// <summary>Bool mask [N,d…] of the ignored positions.</summary>
-    public Tensor Ignored => ignored ??= Target.eq(IgnoreIndex);
+    public Tensor Ignored => ignored ??= Compare(Target.eq);
 
     /// <summary>The targets with ignored positions replaced by 0.</summary>
-    public Tensor Safe => safe ??= Target.masked_fill(Ignored, 0);
+    public Tensor Safe => safe ??= Target.masked_fill(Ignored, Scalars.Zero);
 
     /// <summary>Number of valid positions, as a tensor (no host sync).</summary>
-    public Tensor ValidCount() => Target.ne(IgnoreIndex).sum();
+    public Tensor ValidCount() => Compare(Target.ne).sum();
+
+    /// <summary>A comparison of the targets with the ignored value, the Scalar held for the call.</summary>
+    private Tensor Compare(Func<Scalar, Tensor> comparison)
+    {
+        using var ignore = IgnoreIndex.ToScalar();
+        return comparison(ignore);
+    }
 
     /// <summary>
     /// Validates logits against targets (<see cref="InputValidation.CheckClassification"/>). <paramref name="num_classes"/> null

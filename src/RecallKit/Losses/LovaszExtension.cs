@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
@@ -19,12 +21,13 @@ internal static class LovaszExtension
         for (long c = 0; c < num_classes; c++)
         {
             if (classes == LossClasses.Present && present[c] == 0) continue;
-            var foreground = labels.eq(c).to_type(probabilities.dtype);
+            using var classIndex = c.ToScalar();
+            var foreground = labels.eq(classIndex).to_type(probabilities.dtype);
             var errors = (foreground - probabilities.select(1, c)).abs();
             var order = errors.detach().argsort(descending: true);
             losses.Add(errors.index_select(0, order).dot(Gradient(foreground.index_select(0, order))));
         }
-        return losses.Count == 0 ? probabilities.sum() * 0 : stack(losses).mean();
+        return losses.Count == 0 ? probabilities.sum().mul(Scalars.Zero) : stack(losses).mean();
     }
 
     /// <summary>Gradient of the Lovász extension of the Jaccard loss at sorted ground truth (Berman et al., Alg. 1).</summary>
@@ -32,8 +35,8 @@ internal static class LovaszExtension
     {
         var total = sorted_foreground.sum();
         var intersection = total - sorted_foreground.cumsum(0);
-        var union = total + (1 - sorted_foreground).cumsum(0);
-        var jaccard = 1 - intersection / union;
+        var union = total.add(Scalars.OneMinus(sorted_foreground).cumsum(0), Scalars.One);
+        var jaccard = Scalars.OneMinus(intersection / union);
         if (sorted_foreground.shape[0] > 1)
             jaccard = cat([jaccard.narrow(0, 0, 1), jaccard.narrow(0, 1, jaccard.shape[0] - 1) - jaccard.narrow(0, 0, jaccard.shape[0] - 1)]);
         return jaccard;

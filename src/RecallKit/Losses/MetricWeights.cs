@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
@@ -13,10 +15,13 @@ internal static class MetricWeights
     {
         var (value, defined) = metric.Compute(tp, fp, fn);
         if (ema_alpha is not { } alpha)
-            return (1 - value).masked_fill(defined.logical_not(), 0);
+            return Scalars.OneMinus(value).masked_fill(defined.logical_not(), Scalars.Zero);
         if (training)
-            running!.copy_(where(defined, running * (1 - alpha) + value * alpha, running));
-        return 1 - running!;
+        {
+            using Scalar keep = (1 - alpha).ToScalar(), take = alpha.ToScalar();
+            running!.copy_(where(defined, running.mul(keep).add(value.mul(take), Scalars.One), running));
+        }
+        return Scalars.OneMinus(running!);
     }
 
     /// <summary>

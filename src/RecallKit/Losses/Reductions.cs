@@ -10,12 +10,13 @@ internal static class Reductions
     /// None: the per-position tensor; Sum: its sum; Mean: its sum divided by <paramref name="denominator"/> (at least
     /// <paramref name="minimum"/>, 1 for a count).
     /// </summary>
-    public static Tensor Reduce(Tensor per_position, nn.Reduction reduction, Tensor denominator, double minimum = 1) => reduction switch
+    public static Tensor Reduce(Tensor per_position, nn.Reduction reduction, Tensor denominator, double minimum = 1)
     {
-        nn.Reduction.None => per_position,
-        nn.Reduction.Sum => per_position.sum(),
-        _ => per_position.sum() / denominator.to_type(per_position.dtype).clamp_min(minimum),
-    };
+        if (reduction == nn.Reduction.None) return per_position;
+        if (reduction == nn.Reduction.Sum) return per_position.sum();
+        using var floor = minimum.ToScalar();
+        return per_position.sum() / denominator.to_type(per_position.dtype).clamp_min(floor);
+    }
 
     /// <summary>Per-class values [C] looked up at every position of <paramref name="safe_target"/> (ignored positions already mapped to a class).</summary>
     public static Tensor AtTargets(Tensor class_values, Tensor safe_target) =>

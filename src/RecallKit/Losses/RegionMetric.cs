@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
@@ -22,6 +24,9 @@ public enum RegionMetricKind
 /// </summary>
 public sealed record RegionMetric
 {
+    /// <summary>The floor of the denominator in <see cref="Compute"/> (classes with a zero denominator are masked out).</summary>
+    private static readonly Scalar SmallestDenominator = 1e-300.ToScalar();
+
     private RegionMetric(RegionMetricKind kind, double alpha, double beta)
     {
         Kind = kind;
@@ -69,10 +74,11 @@ public sealed record RegionMetric
     /// </summary>
     internal (Tensor value, Tensor defined) Compute(Tensor tp, Tensor fp, Tensor fn)
     {
-        var denominator = tp + fp * Alpha + fn * Beta;
-        var defined = denominator.gt(0);
-        var value = tp / denominator.clamp_min(1e-300);
-        return (value.masked_fill(defined.logical_not(), 0), defined);
+        using Scalar alpha = Alpha.ToScalar(), beta = Beta.ToScalar();
+        var denominator = tp.add(fp.mul(alpha), Scalars.One).add(fn.mul(beta), Scalars.One);
+        var defined = denominator.gt(Scalars.Zero);
+        var value = tp / denominator.clamp_min(SmallestDenominator);
+        return (value.masked_fill(defined.logical_not(), Scalars.Zero), defined);
     }
 
     /// <summary>A short name for logs and file names: recall, precision, dice, jaccard, tversky.</summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
@@ -11,7 +12,8 @@ internal static class ValidPositions
         long c = input.shape[1];
         var rows = input.dim() == 2 ? input : input.movedim(new long[] { 1 }, new long[] { -1 }).reshape(-1, c);
         var flat = target.reshape(-1);
-        var keep = flat.ne(ignore_index).nonzero().squeeze(1);
+        using var ignore = ignore_index.ToScalar();
+        var keep = flat.ne(ignore).nonzero().squeeze(1);
         return (rows.index_select(0, keep), flat.index_select(0, keep));
     }
 

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -93,7 +94,7 @@ public static partial class functional
             var (tp, fp, fn, valid) = BatchConfusionCounts.Split(counts, targets.NumClasses, withPredictions);
             var w = MetricWeights.Compute(metric, tp, fp, fn, running, ema_alpha, training);
             last_weights?.copy_(w);
-            negatedWeight = Reductions.AtTargets(w.to_type(input.dtype).neg_(), safeTarget).masked_fill_(ignored, 0);
+            negatedWeight = Reductions.AtTargets(w.to_type(input.dtype).neg_(), safeTarget).masked_fill_(ignored, Scalars.Zero);
             validCount = valid;
         }
         return Reductions.Reduce(targetLogProb * negatedWeight, reduction, validCount).MoveToOuterDisposeScope();

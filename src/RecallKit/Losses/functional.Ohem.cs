@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,6 +7,9 @@ namespace RecallKit.Losses;
 
 public static partial class functional
 {
+    /// <summary>The rank of ignored positions in OHEM's ranking (last).</summary>
+    private static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
+
     /// <summary>
     /// Online hard example mining cross-entropy (Shrivastava et al. 2016) over all valid positions of the batch. Ratio mode
     /// (<paramref name="threshold"/> null): the k = max(1, ⌊keep·#valid⌋, min_kept) positions with the largest cross-entropy (at
@@ -32,27 +36,29 @@ public static partial class functional
         using var scope = NewDisposeScope();
         var per = nn.functional.cross_entropy(input, targets.Target, ignore_index: targets.IgnoreIndex, reduction: nn.Reduction.None);
         var flat = per.flatten();
-        var validMask = targets.Target.ne(targets.IgnoreIndex).flatten();
+        using var ignore = targets.IgnoreIndex.ToScalar();
+        var validMask = targets.Target.ne(ignore).flatten();
         long valid = validMask.sum().item<long>();
         // All ignored: 0 (0-d for Mean/Sum, zeros shaped like the target for None) on the input's device and dtype, zero gradient.
-        if (valid == 0) return Reductions.Reduce(per * 0, reduction, validMask.sum()).MoveToOuterDisposeScope();
+        if (valid == 0) return Reductions.Reduce(per.mul(Scalars.Zero), reduction, validMask.sum()).MoveToOuterDisposeScope();
         Tensor keptMask;
         using (no_grad())
         {
             // Ignored positions rank last.
-            var ranking = flat.detach().masked_fill(validMask.logical_not(), double.NegativeInfinity);
+            var ranking = flat.detach().masked_fill(validMask.logical_not(), NegativeInfinity);
             long k = Math.Min(valid, Math.Max(Math.Max(1, (long)Math.Floor(keep * valid)), min_kept));
             if (threshold is { } th)
             {
-                var hard = flat.detach().gt(-Math.Log(th)).logical_and(validMask); // p_y < th  ⇔  CE > −log th
+                using var hardLoss = (-Math.Log(th)).ToScalar();
+                var hard = flat.detach().gt(hardLoss).logical_and(validMask); // p_y < th  ⇔  CE > −log th
                 long minimum = Math.Min(valid, Math.Max(1, min_kept));
                 var top = ranking.topk((int)minimum).indexes;
-                keptMask = hard.index_fill(0, top, true);
+                keptMask = hard.index_fill(0, top, Scalars.True);
             }
             else
             {
                 var top = ranking.topk((int)k).indexes;
-                keptMask = zeros_like(validMask).index_fill(0, top, true);
+                keptMask = zeros_like(validMask).index_fill(0, top, Scalars.True);
             }
         }
         var kept = (flat * keptMask).view_as(per);

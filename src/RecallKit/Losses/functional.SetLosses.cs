@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,15 +37,16 @@ public static partial class functional
         using var scope = NewDisposeScope();
         var (rows, labels) = ValidPositions.Select(input, targets.Target, targets.IgnoreIndex);
         if (labels.shape[0] == 0)
-            return (reduction == nn.Reduction.None ? zeros(c, dtype: input.dtype, device: input.device) : input.sum() * 0).MoveToOuterDisposeScope();
+            return (reduction == nn.Reduction.None ? zeros(c, dtype: input.dtype, device: input.device) : input.sum().mul(Scalars.Zero)).MoveToOuterDisposeScope();
         var p = rows.softmax(1);
         var onehot = nn.functional.one_hot(labels, c).to_type(input.dtype);
         var intersection = (p * onehot).sum(dim: 0);
-        var union = (p + onehot - p * onehot).sum(dim: 0);
-        var perClass = 1 - (intersection + smooth) / (union + smooth).clamp_min(1e-12);
+        var union = (p.add(onehot, Scalars.One) - p * onehot).sum(dim: 0);
+        using var smoothing = smooth.ToScalar();
+        var perClass = Scalars.OneMinus(intersection.add(smoothing, Scalars.One) / union.add(smoothing, Scalars.One).clamp_min(Epsilon));
         if (reduction == nn.Reduction.None) return perClass.MoveToOuterDisposeScope();
-        var selected = (classes == LossClasses.Present ? onehot.sum(dim: 0).gt(0) : ones(c, dtype: ScalarType.Bool, device: input.device)).to_type(input.dtype);
-        return ((perClass * selected).sum() / selected.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        var selected = (classes == LossClasses.Present ? onehot.sum(dim: 0).gt(Scalars.Zero) : ones(c, dtype: ScalarType.Bool, device: input.device)).to_type(input.dtype);
+        return ((perClass * selected).sum() / selected.sum().clamp_min(Scalars.One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -74,7 +76,7 @@ public static partial class functional
         if (!per_image)
         {
             var (rows, labels) = ValidPositions.Select(input, targets.Target, targets.IgnoreIndex);
-            result = labels.shape[0] == 0 ? input.sum() * 0 : LovaszExtension.Loss(rows.softmax(1), labels, targets.NumClasses, classes);
+            result = labels.shape[0] == 0 ? input.sum().mul(Scalars.Zero) : LovaszExtension.Loss(rows.softmax(1), labels, targets.NumClasses, classes);
         }
         else
         {
@@ -84,7 +86,7 @@ public static partial class functional
                 var (rows, labels) = ValidPositions.Select(input.narrow(0, n, 1), targets.Target.narrow(0, n, 1), targets.IgnoreIndex);
                 if (labels.shape[0] > 0) losses.Add(LovaszExtension.Loss(rows.softmax(1), labels, targets.NumClasses, classes));
             }
-            result = losses.Count == 0 ? input.sum() * 0 : stack(losses).mean();
+            result = losses.Count == 0 ? input.sum().mul(Scalars.Zero) : stack(losses).mean();
         }
         return result.MoveToOuterDisposeScope();
     }

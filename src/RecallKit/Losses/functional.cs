@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,6 +17,9 @@ namespace RecallKit.Losses;
 /// </remarks>
 public static partial class functional
 {
+    /// <summary>The 1e-12 floor of the focal base 1 − p and of the soft IoU's denominator.</summary>
+    private static readonly Scalar Epsilon = 1e-12.ToScalar();
+
     /// <summary>Cross-entropy with the library's checks: mean over valid positions, Sum, or None (per position, 0 where ignored).</summary>
     /// <param name="input">Logits [N,C] or [N,C,d…].</param>
     /// <param name="target">Integer class ids [N] or [N,d…].</param>
@@ -58,7 +62,7 @@ public static partial class functional
         var ignored = targets.Ignored;
         bool weightedMean = weight_normalization == WeightNormalization.WeightedMean;
         var denominator = weightedMean
-            ? Reductions.AtTargets(weight, targets.Safe).masked_fill(ignored, 0).sum()
+            ? Reductions.AtTargets(weight, targets.Safe).masked_fill(ignored, Scalars.Zero).sum()
             : ignored.logical_not().sum();
         return Reductions.Reduce(per, reduction, denominator, weightedMean ? 1e-12 : 1).MoveToOuterDisposeScope();
     }
@@ -88,9 +92,13 @@ public static partial class functional
         var safe = targets.Safe;
         var logP = input.log_softmax(1).gather(1, safe.unsqueeze(1)).squeeze(1);
         var per = -logP;
-        if (gamma != 0) per = per * (1 - logP.exp()).clamp_min(1e-12).pow(gamma); // the floor keeps the gradient finite at p = 1 for γ < 1
+        if (gamma != 0)
+        {
+            using var exponent = gamma.ToScalar();
+            per = per * Scalars.OneMinus(logP.exp()).clamp_min(Epsilon).pow(exponent); // the floor keeps the gradient finite at p = 1 for γ < 1
+        }
         if (weight is not null) per = per * Reductions.AtTargets(weight, safe);
-        per = per.masked_fill(ignored, 0);
+        per = per.masked_fill(ignored, Scalars.Zero);
         return Reductions.Reduce(per, reduction, ignored.logical_not().sum()).MoveToOuterDisposeScope();
     }
 
@@ -130,10 +138,16 @@ public static partial class functional
         if (loss_type == ClassBalancedLossType.Focal && gamma > 0)
         {
             // (1 − p_t)^γ for the sigmoid, written as in Cui et al.: exp(−γ·t·z − γ·log(1 + exp(−z))).
-            var modulator = (-gamma * oneHot * input - gamma * nn.functional.softplus(-input)).exp();
+            using Scalar negativeGamma = (-gamma).ToScalar(), positiveGamma = gamma.ToScalar();
+            // TorchSharp offers softplus only with double parameters, which it turns into temporary Scalars: no overload
+            // takes held ones. Outside the trainer's no-collection region this call stays exposed (docs/architecture.md).
+#pragma warning disable RK0001
+            var softplus = nn.functional.softplus(-input);
+#pragma warning restore RK0001
+            var modulator = (oneHot.mul(negativeGamma) * input - softplus.mul(positiveGamma)).exp();
             bce = bce * modulator;
         }
-        var w = Reductions.AtTargets(weight, safe).masked_fill(ignored, 0);
+        var w = Reductions.AtTargets(weight, safe).masked_fill(ignored, Scalars.Zero);
         var per = bce.sum(dim: 1) * w;
         return Reductions.Reduce(per, reduction, ignored.logical_not().sum()).MoveToOuterDisposeScope();
     }
@@ -163,7 +177,8 @@ public static partial class functional
         var safe = targets.Safe; // created in this scope: the cross-entropy below reads it too
         var margin = Reductions.AtTargets(margins, safe);
         var oneHot = nn.functional.one_hot(safe, targets.NumClasses).movedim(new long[] { -1 }, new long[] { 1 }).to_type(input.dtype);
-        var adjusted = (input - oneHot * margin.unsqueeze(1)) * s;
+        using var scale = s.ToScalar();
+        var adjusted = (input - oneHot * margin.unsqueeze(1)).mul(scale);
         var result = weight is null
             ? cross_entropy(adjusted, targets, reduction)
             : class_weighted_cross_entropy(adjusted, targets, weight, WeightNormalization.WeightedMean, reduction);

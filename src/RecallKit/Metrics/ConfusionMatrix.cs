@@ -1,4 +1,6 @@
 using RecallKit.Losses;
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Metrics;
@@ -54,7 +56,8 @@ public sealed class ConfusionMatrix : IDisposable
         using var _ = no_grad();
         var gt = targets.to_type(ScalarType.Int64).flatten().cpu();
         var pred = predictions.to_type(ScalarType.Int64).flatten().cpu();
-        var valid = gt.ne(ignore_index);
+        using var ignore = ignore_index.ToScalar();
+        var valid = gt.ne(ignore);
         gt = gt.masked_select(valid);
         if (gt.numel() == 0) return;
         var p = pred.masked_select(valid);
@@ -69,7 +72,8 @@ public sealed class ConfusionMatrix : IDisposable
         foreach (var value in bounds[2..])
             if (value < 0 || value >= num_classes)
                 throw new ArgumentException($"ConfusionMatrix.update: prediction class id {value} is outside [0, {num_classes}).");
-        hist.add_((gt * num_classes + p).bincount(null, (long)num_classes * num_classes).view(num_classes, num_classes));
+        using var classCount = num_classes.ToScalar();
+        hist.add_(gt.mul(classCount).add(p, Scalars.One).bincount(null, (long)num_classes * num_classes).view(num_classes, num_classes), Scalars.One);
     }
 
     /// <summary>
@@ -95,7 +99,7 @@ public sealed class ConfusionMatrix : IDisposable
         if (ConfusionKernel.Count(logits, targets, ignore_index, counts, Math.Max(1, get_num_threads())) is { } bad)
             throw new ArgumentException($"ConfusionMatrix.update: ground-truth class id {bad} is outside [0, {num_classes}) and not ignore_index ({ignore_index}).");
         using var added = tensor(counts, [num_classes, num_classes]);
-        hist.add_(added);
+        hist.add_(added, Scalars.One);
     }
 
     /// <summary>Adds the counts of another matrix with the same number of classes (e.g. from another worker).</summary>
@@ -104,7 +108,7 @@ public sealed class ConfusionMatrix : IDisposable
         ArgumentNullException.ThrowIfNull(other);
         if (other.num_classes != num_classes)
             throw new ArgumentException($"ConfusionMatrix.merge: other has {other.num_classes} classes, this one {num_classes}.");
-        hist.add_(other.hist);
+        hist.add_(other.hist, Scalars.One);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
@@ -132,7 +134,7 @@ internal static class InteropCases
         foreach (var bn in norms)
         {
             bn.momentum = 0.1;
-            var square = bn.running_var! + bn.running_mean!.square();
+            var square = bn.running_var!.add(bn.running_mean!.pow(Scalars.Two), Scalars.One);
             bn.running_mean!.copy_(square.sqrt() * empty_like(square).uniform_(-0.2, 0.2));
             bn.running_var!.copy_(square * empty_like(square).uniform_(0.5, 1.5));
         }
@@ -153,8 +155,8 @@ internal static class InteropCases
     {
         Assert.Equal(expected.shape, actual.shape);
         using var scope = NewDisposeScope();
-        double scale = Math.Max(1, expected.abs().max().ToDouble());
-        double difference = (expected - actual.to(expected.dtype)).abs().max().ToDouble();
+        double scale = Math.Max(1, expected.abs().max().Scalar());
+        double difference = (expected - actual.to(expected.dtype)).abs().max().Scalar();
         Assert.True(difference <= 1e-5 * scale, $"{what}: max |Δ| = {difference:E2}, largest |output| {scale:G4} (tolerance 1e-5 · max(1, largest |output|))");
         return difference;
     }

@@ -67,10 +67,10 @@ public sealed class OnnxExportTests : IDisposable
             var (logits, outputShape) = predictor.Run(input.data<float>().ToArray(), shape);
             Assert.Equal(expected.shape, outputShape);
             var actual = tensor(logits, outputShape);
-            double largest = expected.abs().max().ToDouble(), scale = Math.Max(1, largest);
-            double difference = (expected - actual).abs().max().ToDouble();
+            double largest = expected.abs().max().Scalar(), scale = Math.Max(1, largest);
+            double difference = (expected - actual).abs().max().Scalar();
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"{name} [{string.Join(",", shape)}] → [{string.Join(",", outputShape)}]: max |Δ| {difference:E2}, largest |logit| {largest:G4}, logit std {expected.std().ToDouble():G3}");
+                $"{name} [{string.Join(",", shape)}] → [{string.Join(",", outputShape)}]: max |Δ| {difference:E2}, largest |logit| {largest:G4}, logit std {expected.std().Scalar():G3}");
             Assert.True(difference <= 1e-4 * scale,
                 $"{name} [{string.Join(",", shape)}]: max |Δ| = {difference:E2}, largest |logit| {scale:G4} (tolerance 1e-4 · max(1, largest |logit|))");
         }
@@ -159,8 +159,9 @@ public sealed class OnnxExportTests : IDisposable
     private static void LargerLogits(nn.Module<Tensor, Tensor> network)
     {
         using var _ = no_grad();
+        using var factor = 30.ToScalar();
         foreach (var (key, parameter) in network.named_parameters())
-            if (key is "classifier.weight" or "classifier.bias" or "scales") parameter.mul_(30);
+            if (key is "classifier.weight" or "classifier.bias" or "scales") parameter.mul_(factor);
     }
 
     public void Dispose() => Directory.Delete(directory, recursive: true);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Synthetic;
 using RecallKit.Vision.Interop;
@@ -44,7 +45,7 @@ public sealed class PyTorchInteropTests(PyTorchInteropFixture fixture) : IClassF
         {
             var mine = precision == "float32" ? float32Output ?? fixture.Expected[$"{expected}/float32"] : float64Output ?? fixture.Expected[$"{expected}/float64"];
             var difference = InteropCases.AssertClose(mine, fixture.PyTorch[$"{pytorch}/{precision}"], $"{expected} ({precision})");
-            TestContext.Current.TestOutputHelper?.WriteLine($"{expected} {precision}: max |Δ| = {difference:E2}, largest |output| {mine.abs().max().ToDouble():G3}");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{expected} {precision}: max |Δ| = {difference:E2}, largest |output| {mine.abs().max().Scalar():G3}");
         }
     }
 

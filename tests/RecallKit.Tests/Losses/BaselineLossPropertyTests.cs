@@ -47,7 +47,8 @@ public class BaselineLossPropertyTests
     {
         using var loss = Create(name);
         var input = randn(new long[] { 2, 4, 3, 3 }, dtype: ScalarType.Float64, generator: new Generator(1)).requires_grad_(true);
-        var value = loss.call(input, full(new long[] { 2, 3, 3 }, Ignore, dtype: ScalarType.Int64));
+        using var ignore = Ignore.ToScalar();
+        var value = loss.call(input, full(new long[] { 2, 3, 3 }, ignore, dtype: ScalarType.Int64));
         Assert.Equal(0.0, value.sum().Scalar());
         value.sum().backward();
         Assert.All(input.grad!.ToDoubles(), g => Assert.Equal(0.0, g));

@@ -1,4 +1,5 @@
 using RecallKit.Losses;
+using RecallKit.Runtime;
 using RecallKit.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -143,7 +144,7 @@ public class BaselineLossValueTests
         Assert.Equal(hard.Average(), new OhemCrossEntropy(4, min_kept: 3, threshold: 0.3, ignore_index: Ignore).call(input, target).Scalar(), 12);
         Assert.Equal(losses.Take(3).Average(), new OhemCrossEntropy(4, min_kept: 3, threshold: 1e-9, ignore_index: Ignore).call(input, target).Scalar(), 12);
         var none = new OhemCrossEntropy(4, 0.5, ignore_index: Ignore, reduction: nn.Reduction.None).call(input, target);
-        Assert.Equal(k, none.gt(0).sum().item<long>());
+        Assert.Equal(k, none.gt(Scalars.Zero).sum().item<long>());
     }
 
     [Fact]
@@ -222,7 +223,8 @@ public class BaselineLossValueTests
     public void LovaszIsZeroForAPerfectPredictionAndPerImageAveragesImages()
     {
         var target = tensor(new long[] { 0, 1, 2, 1, 0, 2 }, new long[] { 2, 3 });
-        var perfect = nn.functional.one_hot(target, 3).movedim(new long[] { -1 }, new long[] { 1 }).to_type(ScalarType.Float64) * 60;
+        using var sixty = 60.ToScalar();
+        var perfect = nn.functional.one_hot(target, 3).movedim(new long[] { -1 }, new long[] { 1 }).to_type(ScalarType.Float64).mul(sixty);
         Assert.Equal(0.0, new LovaszSoftmaxLoss(3).call(perfect, target).Scalar(), 12);
         var (input, t, _, _) = Case(seed: 30, shape: [2, 4, 3, 2]);
         var perImage = new LovaszSoftmaxLoss(4, per_image: true, ignore_index: Ignore).call(input, t).Scalar();

@@ -91,7 +91,8 @@ public class DeviceAndDtypeTests
         Assert.Contains(g64, g => g != 0);
         Tensors.AllClose(g64, g32, 1e-5);
         // Positions whose target is ignored get no gradient.
-        var ignoredColumns = target.eq(Ignore).unsqueeze(1).expand(x64.shape);
+        using var ignore = Ignore.ToScalar();
+        var ignoredColumns = target.eq(ignore).unsqueeze(1).expand(x64.shape);
         Assert.All(x64.grad!.masked_select(ignoredColumns).ToDoubles(), g => Assert.Equal(0.0, g));
     }
 
@@ -103,7 +104,8 @@ public class DeviceAndDtypeTests
         loss.to(ScalarType.Float64);
         using var scope = NewDisposeScope();
         var (x64, target) = Batch(ScalarType.Float64);
-        var ignored = full_like(target, Ignore);
+        using var ignore = Ignore.ToScalar();
+        var ignored = full_like(target, ignore);
         var value = loss.call(x64, ignored);
         Assert.Equal(ScalarType.Float64, value.dtype);
         Assert.Empty(value.shape);
@@ -150,7 +152,8 @@ public class DeviceAndDtypeTests
             using var loss = new OhemCrossEntropy(4, threshold: threshold, ignore_index: Ignore, reduction: reduction);
             using var scope = NewDisposeScope();
             var input = randn(new long[] { 2, 4, 3 }, dtype: ScalarType.Float64).requires_grad_(true);
-            var value = loss.call(input, full(new long[] { 2, 3 }, Ignore, dtype: ScalarType.Int64));
+            using var ignore = Ignore.ToScalar();
+            var value = loss.call(input, full(new long[] { 2, 3 }, ignore, dtype: ScalarType.Int64));
             Assert.Equal(ScalarType.Float64, value.dtype);
             Assert.Equal(input.device_type, value.device_type);
             Assert.Equal(reduction == nn.Reduction.None ? new long[] { 2, 3 } : [], value.shape);

@@ -1,4 +1,5 @@
 using RecallKit.Losses;
+using RecallKit.Runtime;
 using RecallKit.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,6 +16,11 @@ namespace RecallKit.Tests.Losses;
 public class FusedKernelTests
 {
     private const long Ignore = 255;
+    private static readonly Scalar MinusTwo = (-2).ToScalar();
+    private static readonly Scalar TenThousand = 1e4f.ToScalar();
+
+    /// <summary>The counts for an assertion message (TorchSharp's <c>str()</c> reads elements through temporary Scalars).</summary>
+    private static string Describe(Tensor counts) => $"[{string.Join(", ", counts.ToDoubles())}]";
 
     /// <summary>[N,C]: below and above the vector width; [N,C,S…]: whole vectors, vectors with a tail, and several blocks per row.</summary>
     private static readonly long[][] Shapes =
@@ -37,7 +43,7 @@ public class FusedKernelTests
     private static (Tensor input, Tensor target) Case(long[] shape, double ignoreFraction, bool ties, ScalarType dtype, int seed)
     {
         var (input, target) = Tensors.Random(shape, Ignore, ignoreFraction, seed, dtype);
-        if (ties) input = input.detach().clamp(-2, 2).round().requires_grad_(true);
+        if (ties) input = input.detach().clamp(MinusTwo, Scalars.Two).round().requires_grad_(true);
         return (input, target);
     }
 
@@ -47,7 +53,7 @@ public class FusedKernelTests
     {
         Tensor? counts = null;
         using var loss = new MetricWeightedCrossEntropy(input.shape[1], Parse(metric), ema, Ignore, reduction,
-            c => (counts = c.clone().DetachFromDisposeScope()) * 1) { use_fused_kernel = fused };
+            c => (counts = c.clone().DetachFromDisposeScope()).mul(Scalars.One)) { use_fused_kernel = fused };
         Tensor value = null!;
         Tensor grad = null!;
         for (int i = 0; i < steps; i++)
@@ -63,7 +69,7 @@ public class FusedKernelTests
     private static void AssertAgree(Run op, Run fused, ScalarType dtype, string label)
     {
         Assert.Equal(op.Counts.shape, fused.Counts.shape);
-        Assert.True(op.Counts.eq(fused.Counts).all().item<bool>(), $"{label}: counts {op.Counts.str()} vs {fused.Counts.str()}");
+        Assert.True(op.Counts.eq(fused.Counts).all().item<bool>(), $"{label}: counts {Describe(op.Counts)} vs {Describe(fused.Counts)}");
         Tensors.AllClose(op.Weights, fused.Weights, 1e-12);
         Tensors.AllClose(op.Running, fused.Running, 1e-12);
         Assert.Equal(op.Value.dtype, fused.Value.dtype);
@@ -184,12 +190,12 @@ public class FusedKernelTests
         var x = input.detach().clone();
         x[1, 20] = tensor(float.NaN);
         x[2, 30] = tensor(float.PositiveInfinity);
-        x[3] = full(37, float.NegativeInfinity);
+        using (var negativeInfinity = float.NegativeInfinity.ToScalar()) x[3] = full(37, negativeInfinity);
         target[1] = tensor(0L);
         target[2] = tensor(30L);
         var op = Evaluate("recall", null, nn.Reduction.None, false, x.requires_grad_(true), target);
         var fused = Evaluate("recall", null, nn.Reduction.None, true, x.detach().requires_grad_(true), target);
-        Assert.True(op.Counts.eq(fused.Counts).all().item<bool>(), $"counts {op.Counts.str()} vs {fused.Counts.str()}");
+        Assert.True(op.Counts.eq(fused.Counts).all().item<bool>(), $"counts {Describe(op.Counts)} vs {Describe(fused.Counts)}");
         Tensors.AllClose(op.Weights, fused.Weights, 1e-12);
         var (a, b) = (op.Value.ToDoubles(), fused.Value.ToDoubles());
         for (int i = 0; i < a.Length; i++)
@@ -247,7 +253,8 @@ public class FusedKernelTests
     public void AllIgnoredGivesZeroWithZeroGradientAndInputWithoutGradWorks()
     {
         var input = randn(new long[] { 2, 3, 4, 4 }, dtype: ScalarType.Float64).requires_grad_(true);
-        var target = full(new long[] { 2, 4, 4 }, Ignore, dtype: ScalarType.Int64);
+        using var ignore = Ignore.ToScalar();
+        var target = full(new long[] { 2, 4, 4 }, ignore, dtype: ScalarType.Int64);
         using var loss = new RecallCrossEntropy(3, ignore_index: Ignore);
         var value = loss.call(input, target);
         Assert.Equal(ScalarType.Float64, value.dtype);
@@ -272,7 +279,7 @@ public class FusedKernelTests
         var g = new Generator(5);
         foreach (var shape in new long[][] { [2, 4, 4, 4], [16, 12] })
         {
-            var input = (randn(shape, generator: g).sign() * 1e4f).requires_grad_(true);
+            var input = randn(shape, generator: g).sign().mul(TenThousand).requires_grad_(true);
             var target = randint(0, shape[1], shape.Where((_, i) => i != 1).ToArray(), dtype: ScalarType.Int64, generator: g);
             var op = Evaluate("recall", null, nn.Reduction.Mean, false, input, target);
             var fused = Evaluate("recall", null, nn.Reduction.Mean, true, input, target);

@@ -19,7 +19,8 @@ public class NumericalSafetyTests
     {
         using var loss = Create(name);
         var g = new Generator(5);
-        var input = (randn(new long[] { 2, 4, 4, 4 }, generator: g).sign() * 1e4f).requires_grad_(true);
+        using var extreme = 1e4f.ToScalar();
+        var input = randn(new long[] { 2, 4, 4, 4 }, generator: g).sign().mul(extreme).requires_grad_(true);
         var target = randint(0, 4, new long[] { 2, 4, 4 }, dtype: ScalarType.Int64, generator: g);
         var value = loss.call(input, target);
         Assert.True(value.isfinite().all().item<bool>(), $"{name}: {value}");
@@ -44,7 +45,8 @@ public class NumericalSafetyTests
         using var recall = new RecallCrossEntropy(4);
         var value = recall.call(input, target);
         Assert.True(double.IsFinite(value.Scalar()));
-        var perfect = nn.functional.one_hot(target, 4).movedim(new long[] { -1 }, new long[] { 1 }).to_type(ScalarType.Float64) * 50;
+        using var fifty = 50.ToScalar();
+        var perfect = nn.functional.one_hot(target, 4).movedim(new long[] { -1 }, new long[] { 1 }).to_type(ScalarType.Float64).mul(fifty);
         Assert.Equal(0.0, recall.call(perfect.requires_grad_(true), target).Scalar());
         Tensors.AllClose([0, 0, 0, 0], recall.last_weights.ToDoubles());
     }

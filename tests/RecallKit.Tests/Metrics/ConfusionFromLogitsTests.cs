@@ -38,11 +38,12 @@ public sealed class ConfusionFromLogitsTests
             var logits = randint(0, 3, shape, dtype: dtype, generator: generator);
             var flat = logits.view(-1);
             var nanAt = randint(0, flat.shape[0], [Math.Max(1, flat.shape[0] / 50)], dtype: ScalarType.Int64, generator: generator);
-            flat.index_fill_(0, nanAt, double.NaN);
+            using (var nan = double.NaN.ToScalar()) flat.index_fill_(0, nanAt, nan);
             var targetShape = shape.Where((_, i) => i != 1).ToArray();
             var targets = randint(0, c, targetShape, dtype: ScalarType.Int64, generator: generator);
-            var ignored = rand(targetShape, generator: generator).lt(0.1);
-            targets = targets.masked_fill(ignored, Ignore);
+            using Scalar fraction = 0.1.ToScalar(), ignore = Ignore.ToScalar();
+            var ignored = rand(targetShape, generator: generator).lt(fraction);
+            targets = targets.masked_fill(ignored, ignore);
 
             using var expected = new ConfusionMatrix(c, Ignore);
             expected.update(logits.argmax(1), targets);

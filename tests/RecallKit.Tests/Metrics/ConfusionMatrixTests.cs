@@ -1,5 +1,6 @@
 using RecallKit.Metrics;
 using RecallKit.Tests.Support;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Metrics;
@@ -65,7 +66,8 @@ public class ConfusionMatrixTests
     {
         var g = new Generator(3);
         var gt = randint(0, 5, new long[] { 2, 7, 9 }, dtype: ScalarType.Int64, generator: g);
-        gt = gt.masked_fill(rand(new long[] { 2, 7, 9 }, generator: g).lt(0.2), 255);
+        using Scalar fraction = 0.2.ToScalar(), ignore = 255.ToScalar();
+        gt = gt.masked_fill(rand(new long[] { 2, 7, 9 }, generator: g).lt(fraction), ignore);
         var pred = randint(0, 5, new long[] { 2, 7, 9 }, dtype: ScalarType.Int64, generator: g);
         using var m = new ConfusionMatrix(5, 255);
         m.update(pred.narrow(0, 0, 1), gt.narrow(0, 0, 1));

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using RecallKit.Vision.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,7 +73,9 @@ public class SegmentationModelTests
         var blocks = randint(0, 4, new long[] { 2, 4, 6 }, dtype: ScalarType.Int64, generator: new Generator(3));
         var y = blocks.repeat_interleave(8, 1).repeat_interleave(8, 2);
         var palette = tensor(new float[] { 1, -1, -1, -1, 1, -1, -1, -1, 1, 1, 1, 1 }, new long[] { 4, 3 });
-        var x = palette.index_select(0, y.flatten()).view(2, 32, 48, 3).permute(0, 3, 1, 2) + randn(new long[] { 2, 3, 32, 48 }, generator: new Generator(2)) * 0.3;
+        using var noise = 0.3.ToScalar();
+        var x = palette.index_select(0, y.flatten()).view(2, 32, 48, 3).permute(0, 3, 1, 2)
+            .add(randn(new long[] { 2, 3, 32, 48 }, generator: new Generator(2)).mul(noise), Scalars.One);
         using var optimizer = optim.Adam(model.parameters(), 0.01);
         float first = 0, last = 0;
         for (int i = 0; i < 15; i++)

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
 using TorchSharp;
@@ -16,7 +17,7 @@ public sealed class SynchronizedBatchNormTests
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
-        var images = randn(3, 4, 5, 6, dtype: ScalarType.Float64) * 2 + 1;
+        var images = randn(3, 4, 5, 6, dtype: ScalarType.Float64).mul(Scalars.Two).add(Scalars.One, Scalars.One);
         var outputWeights = randn(3, 4, 5, 6, dtype: ScalarType.Float64);
 
         // Reference: nn.BatchNorm2d's computation over the two copies, [6, 4, 5, 6].
@@ -37,8 +38,8 @@ public sealed class SynchronizedBatchNormTests
         AssertClose(referenceOutput.narrow(0, 0, 3), output);
         AssertClose(first.grad!, mine.grad!);
         // Parameter gradients: this rank's share, which the trainer's gradient all-reduce sums over the ranks.
-        AssertClose(reference.weight!.grad!, 2 * synchronised.weight!.grad!);
-        AssertClose(reference.bias!.grad!, 2 * synchronised.bias!.grad!);
+        AssertClose(reference.weight!.grad!, synchronised.weight!.grad!.mul(Scalars.Two));
+        AssertClose(reference.bias!.grad!, synchronised.bias!.grad!.mul(Scalars.Two));
         AssertClose(reference.running_mean!, synchronised.running_mean!);
         AssertClose(reference.running_var!, synchronised.running_var!);
         Assert.Equal(1, synchronised.num_batches_tracked!.item<long>());

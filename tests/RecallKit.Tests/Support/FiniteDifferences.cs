@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Support;
@@ -16,14 +18,15 @@ internal static class FiniteDifferences
         var analytic = x.grad!.ToDoubles();
         var numeric = new double[analytic.Length];
         var flat = input.detach().clone().flatten();
+        using var h = step.ToScalar();
         using (no_grad())
         {
             for (int i = 0; i < numeric.Length; i++)
             {
                 var plus = flat.clone();
-                plus[i] = plus[i] + step;
+                plus[i] = plus[i].add(h, Scalars.One);
                 var minus = flat.clone();
-                minus[i] = minus[i] - step;
+                minus[i] = minus[i].sub(h);
                 numeric[i] = (f(plus.view(input.shape)).Scalar() - f(minus.view(input.shape)).Scalar()) / (2 * step);
             }
         }

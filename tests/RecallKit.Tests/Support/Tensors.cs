@@ -1,3 +1,5 @@
+using RecallKit.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Support;
@@ -31,11 +33,13 @@ internal static class Tensors
         ScalarType dtype = ScalarType.Float64)
     {
         var g = new Generator((ulong)seed);
-        var input = randn(inputShape, dtype: dtype, generator: g) * 2;
+        var input = randn(inputShape, dtype: dtype, generator: g).mul(Scalars.Two);
         var targetShape = inputShape.Where((_, i) => i != 1).ToArray();
         var target = randint(0, inputShape[1], targetShape, dtype: ScalarType.Int64, generator: g);
-        var ignored = rand(targetShape, dtype: ScalarType.Float64, generator: g).lt(ignoreFraction);
-        target = target.masked_fill(ignored, ignore_index);
+        using var fraction = ignoreFraction.ToScalar();
+        var ignored = rand(targetShape, dtype: ScalarType.Float64, generator: g).lt(fraction);
+        using var ignore = ignore_index.ToScalar();
+        target = target.masked_fill(ignored, ignore);
         return (input.requires_grad_(true), target);
     }
 }

@@ -105,7 +105,8 @@ internal sealed class PixelClassifier : nn.Module<Tensor, Tensor>
         RegisterComponents();
         foreach (var p in parameters()) p.requires_grad_(true);
         using var _ = no_grad();
-        foreach (var p in parameters()) p.copy_(randn_like(p) * 0.3);
+        using var scale = 0.3.ToScalar(); // held for the calls (RK0001); this file is also compiled into RecallKit.MpiRank
+        foreach (var p in parameters()) p.copy_(randn_like(p).mul(scale));
     }
 
     public override Tensor forward(Tensor input) => conv2.call(dropout.call(nn.functional.relu(conv1.call(input))));

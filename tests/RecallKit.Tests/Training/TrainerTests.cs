@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using RecallKit.Vision.Data;
 using RecallKit.Losses;
 using RecallKit.Vision.Training;
@@ -118,7 +119,9 @@ public sealed class TrainerTests : IDisposable
         public override Tensor forward(Tensor input, Tensor target)
         {
             var value = nn.functional.cross_entropy(input, target, ignore_index: 255);
-            return training && nanCalls.Contains(++calls) ? value * double.NaN : value;
+            if (!training || !nanCalls.Contains(++calls)) return value;
+            using var nan = double.NaN.ToScalar();
+            return value.mul(nan);
         }
     }
 
@@ -145,7 +148,7 @@ public sealed class TrainerTests : IDisposable
         public override Tensor forward(Tensor input, Tensor target)
         {
             var value = nn.functional.cross_entropy(input, target, ignore_index: 255);
-            return training && nanCalls.Contains(++calls) ? value + (input.reshape(-1)[0] * 0).sqrt() : value;
+            return training && nanCalls.Contains(++calls) ? value.add(input.reshape(-1)[0].mul(Scalars.Zero).sqrt(), Scalars.One) : value;
         }
     }
 

@@ -1,3 +1,4 @@
+using RecallKit.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,6 +13,9 @@ namespace RecallKit.Vision.Models.Classification;
 /// </summary>
 public sealed class ClassificationNetwork : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The floor of a weight row's norm in <see cref="TauNormalize"/>.</summary>
+    private static readonly Scalar SmallestNorm = 1e-12.ToScalar();
+
     private readonly FeatureExtractor backbone;
     private readonly Linear fc;
     private readonly Linear? fc_g;
@@ -92,7 +96,7 @@ public sealed class ClassificationNetwork : nn.Module<Tensor, Tensor>
         nn.init.kaiming_uniform_(fc.weight!, a: Math.Sqrt(5));
         double bound = 1 / Math.Sqrt(fc.weight!.shape[1]);
         nn.init.uniform_(fc.bias!, -bound, bound);
-        scales.fill_(1);
+        scales.fill_(Scalars.One);
     }
 
     /// <summary>
@@ -102,8 +106,9 @@ public sealed class ClassificationNetwork : nn.Module<Tensor, Tensor>
     public void TauNormalize(double tau)
     {
         using var _ = no_grad();
-        var norms = fc.weight!.norm(1, keepdim: true, p: 2).clamp_min(1e-12); // an all-zero row stays zero instead of NaN
-        fc.weight!.div_(norms.pow(tau));
+        var norms = fc.weight!.norm(1, keepdim: true, p: 2).clamp_min(SmallestNorm); // an all-zero row stays zero instead of NaN
+        using var exponent = tau.ToScalar();
+        fc.weight!.div_(norms.pow(exponent));
         fc.bias!.zero_();
     }
 }
