@@ -81,6 +81,7 @@ internal static class PyTorchComparison
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment["OMP_NUM_THREADS"] = threads.ToString(); // as the PyTorch side gets it
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(PyTorchComparison).Assembly.Location);
         foreach (var a in new object[] { "compare-pytorch-one", Array.IndexOf(Cases, c), "--steps", steps, "--warmup", warmup, "--threads", threads })
             info.ArgumentList.Add(a.ToString()!);
