@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using RecallKit.Runtime;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
@@ -85,6 +86,7 @@ internal static class PyTorchComparison
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(PyTorchComparison).Assembly.Location);
         foreach (var a in new object[] { "compare-pytorch-one", Array.IndexOf(Cases, c), "--steps", steps, "--warmup", warmup, "--threads", threads })
             info.ArgumentList.Add(a.ToString()!);
+        if (!NativeAllocator.Retaining) info.ArgumentList.Add("--system-allocator"); // the child runs in the parent's allocator regime
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();

@@ -19,6 +19,8 @@ namespace RecallKit.Vision.Models;
 /// two rows that were interpolated along the width once per source row, and the backward sums the output rows into source
 /// rows before spreading them along the width: the per-pixel gathers run once per source row instead of once per output
 /// row. Planes (N·C) run on libtorch's OpenMP threads. Other devices and dtypes, and other ranks, use libtorch's operator.
+/// The backward is not itself differentiable: a second-order gradient (<c>create_graph</c>) through the resize needs
+/// libtorch's operator.
 /// </remarks>
 public static class BilinearResize
 {
@@ -40,7 +42,11 @@ public static class BilinearResize
     internal static bool Supports(Tensor input, long height, long width) =>
         input.device_type == DeviceType.CPU && input.dtype is ScalarType.Float32 or ScalarType.Float64 && input.dim() == 4
         && input.numel() > 0 && height > 0 && width > 0
-        && Math.Max(input.numel(), input.shape[0] * input.shape[1] * height * width) * input.ElementSize <= int.MaxValue;
+        && Math.Max(input.numel(), input.shape[0] * input.shape[1] * height * width) * input.ElementSize <= int.MaxValue
+        && input.shape[2] * width <= MaxScratch; // the backward's per-thread buffer: source rows × output columns
+
+    /// <summary>Elements of the backward's per-thread buffer beyond which libtorch's operator is used instead (64 MB of float32).</summary>
+    private const long MaxScratch = 1L << 24;
 
     private sealed record OutputSize(long Height, long Width);
 
@@ -90,6 +96,14 @@ public static class BilinearResize
             T scale = T.CreateTruncating(input) / T.CreateTruncating(output), half = T.CreateTruncating(0.5);
             for (int i = 0; i < output; i++)
             {
+                if (input == output)
+                {
+                    // As libtorch: a kept size reads one source pixel, not a zero-weighted neighbour (0 · ∞ would be NaN).
+                    First[i] = Second[i] = i;
+                    FirstWeight[i] = T.One;
+                    SecondWeight[i] = T.Zero;
+                    continue;
+                }
                 T real = T.Max(scale * (T.CreateTruncating(i) + half) - half, T.Zero);
                 int i0 = (int)Math.Min(long.CreateTruncating(T.Floor(real)), input - 1);
                 T lambda = T.Clamp(real - T.CreateTruncating(i0), T.Zero, T.One);

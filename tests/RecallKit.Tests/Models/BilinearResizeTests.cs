@@ -29,6 +29,20 @@ public class BilinearResizeTests
         AssertMatchesInterpolate(shape, height, width, ScalarType.Float32, 2e-5);
 
     [Fact]
+    public void AKeptSizeReadsOnlyItsOwnRowsSoAnInfiniteNeighbourStaysInItsRow()
+    {
+        using var scope = NewDisposeScope();
+        var values = Enumerable.Range(0, 12).Select(i => (double)i).ToArray();
+        values[6] = double.PositiveInfinity; // row 1, column 2
+        var x = tensor(values, [1, 1, 3, 4]);
+        var expected = nn.functional.interpolate(x, [3, 8], mode: InterpolationMode.Bilinear, align_corners: false).ToDoubles();
+        var actual = BilinearResize.Resize(x, 3, 8).ToDoubles();
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(expected[i].Equals(actual[i]), $"element {i}: libtorch {expected[i]}, ours {actual[i]}");
+        Assert.All(actual.Take(8).Concat(actual.Skip(16)), v => Assert.True(double.IsFinite(v))); // rows 0 and 2 untouched by the ∞
+    }
+
+    [Fact]
     public void NonContiguousInputIsResizedAsItsValues()
     {
         using var scope = NewDisposeScope();
