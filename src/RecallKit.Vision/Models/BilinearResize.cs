@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -122,8 +120,8 @@ public static class BilinearResize
             int h = (int)x.shape[2], w = (int)x.shape[3], oh = (int)output.shape[2], ow = (int)output.shape[3];
             var rows = new Axis<T>(h, oh);
             var columns = new Axis<T>(w, ow);
-            nint source = (nint)Pointer(x), target = (nint)Pointer(output);
-            TorchThreads.For(x.shape[0] * x.shape[1], Threads(), () => new Scratch(2 * ow), (plane, scratch) =>
+            nint source = (nint)TensorData.Pointer<T>(x), target = (nint)TensorData.Pointer<T>(output);
+            TorchThreads.For(x.shape[0] * x.shape[1], TorchThreads.Count, () => new Scratch(2 * ow), (plane, scratch) =>
             {
                 T* src = (T*)source + plane * h * w, dst = (T*)target + plane * oh * ow;
                 // Source row y is kept, interpolated along the width, in half (y mod 2) of the cache: an output row needs rows
@@ -157,8 +155,8 @@ public static class BilinearResize
             int h = (int)grad.shape[2], w = (int)grad.shape[3], oh = (int)gradOutput.shape[2], ow = (int)gradOutput.shape[3];
             var rows = new Axis<T>(h, oh);
             var columns = new Axis<T>(w, ow);
-            nint source = (nint)Pointer(gradOutput), target = (nint)Pointer(grad);
-            TorchThreads.For(grad.shape[0] * grad.shape[1], Threads(), () => new Scratch(h * ow), (plane, scratch) =>
+            nint source = (nint)TensorData.Pointer<T>(gradOutput), target = (nint)TensorData.Pointer<T>(grad);
+            TorchThreads.For(grad.shape[0] * grad.shape[1], TorchThreads.Count, () => new Scratch(h * ow), (plane, scratch) =>
             {
                 T* g = (T*)source + plane * oh * ow, gin = (T*)target + plane * h * w;
                 var sums = scratch.Buffer.AsSpan(0, h * ow); // output rows summed into source rows, still output columns
@@ -214,8 +212,6 @@ public static class BilinearResize
             for (; i < into.Length; i++) into[i] += row[i] * weight;
         }
 
-        private static T* Pointer(Tensor t) => (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
-
         /// <summary>A per-thread buffer from the shared pool.</summary>
         private sealed class Scratch(int length) : IDisposable
         {
@@ -224,6 +220,4 @@ public static class BilinearResize
             public void Dispose() => ArrayPool<T>.Shared.Return(Buffer);
         }
     }
-
-    private static int Threads() => Math.Max(1, get_num_threads());
 }

@@ -1,7 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RecallKit.Runtime;
 using TorchSharp;
+using static RecallKit.Runtime.TensorData;
 using static TorchSharp.torch;
 
 namespace RecallKit.Losses;
@@ -89,7 +91,7 @@ internal static unsafe class FusedMetricCrossEntropy
         var layout = new FusedKernel.Layout(n, c, s, ignore_index);
         var probabilities = keepProbabilities ? empty_like(x) : null;
         var rowScale = keepProbabilities ? empty(n, dtype: x.dtype) : null;
-        int threads = Threads();
+        int threads = TorchThreads.Count;
         var totals = x.dtype == ScalarType.Float32
             ? FusedKernel.Forward(Pointer<float>(x), Pointer<long>(t), Pointer<float>(lse), layout, with_predictions, threads, OrNull<float>(probabilities), OrNull<float>(rowScale))
             : FusedKernel.Forward(Pointer<double>(x), Pointer<long>(t), Pointer<double>(lse), layout, with_predictions, threads, OrNull<double>(probabilities), OrNull<double>(rowScale));
@@ -172,7 +174,7 @@ internal static unsafe class FusedMetricCrossEntropy
             using var g = perPosition ? grad_output.to_type(state.DType).contiguous() : null;
             double scalar = perPosition ? 1 : grad_output.to_type(ScalarType.Float64).item<double>();
             var w = new ReadOnlySpan<double>(Pointer<double>(weight), checked((int)state.Layout.C));
-            int threads = Threads();
+            int threads = TorchThreads.Count;
             if (state.DType == ScalarType.Float32)
                 FusedKernel.Backward(Pointer<float>(x), Pointer<long>(target), Pointer<float>(lse), Pointer<float>(grad), state.Layout,
                     w, state.Denominator, scalar, g is null ? null : Pointer<float>(g), threads,
@@ -191,11 +193,5 @@ internal static unsafe class FusedMetricCrossEntropy
     /// <summary>The elements of a contiguous float64 CPU tensor, valid while it lives.</summary>
     public static Span<double> Doubles(Tensor values) => new(Pointer<double>(values), checked((int)values.numel()));
 
-    private static int Threads() => Math.Max(1, torch.get_num_threads());
-
     private static T* OrNull<T>(Tensor? t) where T : unmanaged, INumberBase<T> => t is null ? null : Pointer<T>(t);
-
-    /// <summary>The data of a contiguous CPU tensor (libtorch memory: no pinning needed while the tensor is alive).</summary>
-    private static T* Pointer<T>(Tensor t) where T : unmanaged, INumberBase<T> =>
-        (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 }

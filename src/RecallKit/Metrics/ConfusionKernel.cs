@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using RecallKit.Runtime;
+using static RecallKit.Runtime.TensorData;
 using static TorchSharp.torch;
 
 namespace RecallKit.Metrics;
@@ -121,8 +122,6 @@ internal static unsafe class ConfusionKernel
         if (t > local.Max) local.Max = t;
         if ((ulong)t < (ulong)c) local.Hist[t * c + predicted]++;
     }
-
-    private static T* Pointer<T>(Tensor t) where T : unmanaged => (T*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(t.bytes));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Load<T>(T* p) where T : unmanaged => Unsafe.ReadUnaligned<Vector<T>>(p);

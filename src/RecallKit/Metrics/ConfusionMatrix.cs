@@ -96,7 +96,7 @@ public sealed class ConfusionMatrix : IDisposable
             return;
         }
         var counts = new long[num_classes * num_classes];
-        if (ConfusionKernel.Count(logits, targets, ignore_index, counts, Math.Max(1, get_num_threads())) is { } bad)
+        if (ConfusionKernel.Count(logits, targets, ignore_index, counts, TorchThreads.Count) is { } bad)
             throw new ArgumentException($"ConfusionMatrix.update: ground-truth class id {bad} is outside [0, {num_classes}) and not ignore_index ({ignore_index}).");
         using var added = tensor(counts, [num_classes, num_classes]);
         hist.add_(added, Scalars.One);

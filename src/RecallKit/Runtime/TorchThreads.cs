@@ -21,6 +21,9 @@ internal static unsafe class TorchThreads
     /// <summary>Set to false to run on .NET's thread pool (for tests that compare the two schedulers).</summary>
     internal static bool UseOpenMp { get; set; } = true;
 
+    /// <summary>libtorch's intra-op thread count (at least 1): how many threads the kernels use.</summary>
+    public static int Count => Math.Max(1, TorchSharp.torch.get_num_threads());
+
     /// <summary>Whether the OpenMP runtime of libtorch was found (after the first tensor exists).</summary>
     internal static bool OpenMpAvailable => GompParallel.Value != 0;
 

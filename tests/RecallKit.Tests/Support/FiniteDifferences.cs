@@ -13,6 +13,7 @@ internal static class FiniteDifferences
     public static void Check(Func<Tensor, Tensor> f, Tensor input, double step = 1e-6, double tolerance = 1e-6)
     {
         Assert.Equal(ScalarType.Float64, input.dtype);
+        using var scope = NewDisposeScope();
         var x = input.detach().clone().requires_grad_(true);
         f(x).backward();
         var analytic = x.grad!.ToDoubles();
@@ -23,6 +24,7 @@ internal static class FiniteDifferences
         {
             for (int i = 0; i < numeric.Length; i++)
             {
+                using var elementScope = NewDisposeScope(); // the two evaluations' tensors go with each element
                 var plus = flat.clone();
                 plus[i] = plus[i].add(h, Scalars.One);
                 var minus = flat.clone();
