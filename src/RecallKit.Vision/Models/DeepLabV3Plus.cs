@@ -85,7 +85,8 @@ public sealed class DeepLabV3Plus : nn.Module<Tensor, Tensor>
         branches.Add(BilinearResize.Resize(pooled, high.shape[2], high.shape[3]));
         var context = aspp_dropout.call(aspp_project.call(cat(branches, 1)));
         var up = BilinearResize.Resize(context, low.shape[2], low.shape[3]);
-        var logits = classifier.call(decoder.call(cat([up, reduce_low.call(low)], 1)));
+        var fused = ((ConvBnRelu)decoder[0]).ForwardConcatenated(up, reduce_low.call(low)); // = decoder[0](cat([up, low'], 1))
+        var logits = classifier.call(decoder[1].call(fused));
         return BilinearResize.Resize(logits, input.shape[2], input.shape[3]);
     }
 }
