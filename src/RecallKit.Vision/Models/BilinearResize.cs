@@ -51,7 +51,7 @@ public static class BilinearResize
     private static Tensor Forward(Tensor input, OutputSize size)
     {
         using var x = input.contiguous();
-        var output = empty([x.shape[0], x.shape[1], size.Height, size.Width], dtype: x.dtype);
+        var output = empty([x.shape[0], x.shape[1], size.Height, size.Width], dtype: x.dtype, device: x.device);
         if (x.dtype == ScalarType.Float32) Kernel<float>.Forward(x, output);
         else Kernel<double>.Forward(x, output);
         return output;
@@ -72,7 +72,7 @@ public static class BilinearResize
         {
             var shape = (long[])ctx.get_data("shape");
             using var g = grad_output.contiguous();
-            var grad = zeros(shape, dtype: g.dtype);
+            var grad = zeros(shape, dtype: g.dtype, device: g.device);
             if (g.dtype == ScalarType.Float32) Kernel<float>.Backward(g, grad);
             else Kernel<double>.Backward(g, grad);
             return [grad, null!]; // one entry per apply argument; the size gets none

@@ -48,18 +48,20 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     /// channels runs at about half the rate of its 256-channel one, and the split avoids it (forward+backward of that
     /// convolution on [2, 304, 64, 128]: 245–256 ms as one, 215–221 ms split).
     /// </summary>
-    /// <exception cref="ArgumentException">No parts, a part that is not [N, C, H, W], or channel counts that do not add up to
-    /// the block's input channels.</exception>
+    /// <exception cref="ArgumentException">No parts, a part that is not [N, C, H, W], parts of different batch, height or
+    /// width, or channel counts that do not add up to the block's input channels.</exception>
     public Tensor ForwardConcatenated(params Tensor[] parts)
     {
         if (parts.Length == 0) throw new ArgumentException("at least one part is needed.", nameof(parts));
         if (parts.Any(p => p.dim() != 4))
             throw new ArgumentException($"every part must be [N, C, H, W]; got {string.Join(", ", parts.Select(p => $"[{string.Join(", ", p.shape)}]"))}.", nameof(parts));
+        if (parts.Any(p => p.shape[0] != parts[0].shape[0] || p.shape[2] != parts[0].shape[2] || p.shape[3] != parts[0].shape[3]))
+            throw new ArgumentException($"the parts must agree in batch, height and width; got {string.Join(", ", parts.Select(p => $"[{string.Join(", ", p.shape)}]"))}.", nameof(parts));
         long channels = parts.Sum(p => p.shape[1]);
         if (channels != input_channels)
             throw new ArgumentException($"the parts have {channels} channels together ({string.Join(" + ", parts.Select(p => p.shape[1]))}); this block takes {input_channels}.", nameof(parts));
-        if (parts.Length == 1 || parts.Any(p => p.device_type != DeviceType.CPU) || WiderThanInput(parts[0]))
-            return forward(cat(parts, 1));
+        if (parts.Length == 1) return forward(parts[0]);
+        if (parts.Any(p => p.device_type != DeviceType.CPU) || WiderThanInput(parts[0])) return forward(cat(parts, 1));
         using var scope = NewDisposeScope();
         var weight = conv.weight!;
         Tensor? sum = null;

@@ -57,22 +57,26 @@ public static class MaxPool
     }
 
     /// <summary>
-    /// Whether the CPU kernel takes this case: a non-empty 4-d float32/float64 CPU tensor, a valid window (libtorch reports
-    /// the invalid ones), planes addressable by int.
+    /// Whether the CPU kernel takes this case: a non-empty 4-d float32/float64 CPU tensor, a valid window with at least one
+    /// output position (libtorch reports the invalid ones, including an input smaller than the kernel), planes addressable
+    /// by int.
     /// </summary>
     internal static bool Supports(Tensor input, Window window) =>
         input.device_type == DeviceType.CPU && input.dtype is ScalarType.Float32 or ScalarType.Float64 && input.dim() == 4
         && input.numel() > 0 && window.KernelHeight > 0 && window.KernelWidth > 0 && window.StrideHeight > 0 && window.StrideWidth > 0
         && window.PadHeight >= 0 && window.PadWidth >= 0 && 2 * window.PadHeight <= window.KernelHeight && 2 * window.PadWidth <= window.KernelWidth
-        && window.OutputHeight(input.shape[2]) >= 1 && window.OutputWidth(input.shape[3]) >= 1
-        && input.shape[2] * input.shape[3] <= int.MaxValue && input.numel() * input.ElementSize <= int.MaxValue;
+        && input.shape[2] + 2 * window.PadHeight >= window.KernelHeight && input.shape[3] + 2 * window.PadWidth >= window.KernelWidth
+        && input.shape[3] <= MaxWidth && input.shape[2] * input.shape[3] <= int.MaxValue && input.numel() * input.ElementSize <= int.MaxValue;
+
+    /// <summary>Widest row the kernel takes (its per-thread scratch holds a few rows' worth of column maxima).</summary>
+    private const long MaxWidth = 1L << 20;
 
     private static (Tensor output, Tensor? indices) Forward(Tensor input, Window window, bool keepIndices)
     {
         using var x = input.contiguous();
         long[] outputShape = [x.shape[0], x.shape[1], window.OutputHeight(x.shape[2]), window.OutputWidth(x.shape[3])];
-        var output = empty(outputShape, dtype: x.dtype);
-        var indices = keepIndices ? empty(outputShape, dtype: ScalarType.Int32) : null;
+        var output = empty(outputShape, dtype: x.dtype, device: x.device);
+        var indices = keepIndices ? empty(outputShape, dtype: ScalarType.Int32, device: x.device) : null;
         if (x.dtype == ScalarType.Float32) Kernel<float>.Forward(x, output, indices, window);
         else Kernel<double>.Forward(x, output, indices, window);
         return (output, indices);
@@ -96,7 +100,7 @@ public static class MaxPool
             var shape = (long[])ctx.get_data("shape");
             using var indices = ctx.get_saved_variables()[0];
             using var g = grad_output.contiguous();
-            var grad = zeros(shape, dtype: g.dtype);
+            var grad = zeros(shape, dtype: g.dtype, device: g.device);
             if (g.dtype == ScalarType.Float32) Kernel<float>.Backward(g, indices, grad);
             else Kernel<double>.Backward(g, indices, grad);
             return [grad, null!]; // one entry per apply argument; the window gets none
@@ -302,17 +306,17 @@ public static class MaxPool
         public Columns(int length)
         {
             // Max, Even, Odd: doubles (room for either dtype); Row, EvenRow, OddRow: ints.
-            block = System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(length * (3 * sizeof(double) + 3 * sizeof(int)) + 6 * 64), 64);
+            block = System.Runtime.InteropServices.NativeMemory.AlignedAlloc(checked((nuint)length * (3 * sizeof(double) + 3 * sizeof(int)) + 6 * 64), 64);
             byte* next = (byte*)block;
-            Max = Carve(ref next, length * sizeof(double));
-            Even = Carve(ref next, length * sizeof(double));
-            Odd = Carve(ref next, length * sizeof(double));
-            Row = (int*)Carve(ref next, length * sizeof(int));
-            EvenRow = (int*)Carve(ref next, length * sizeof(int));
-            OddRow = (int*)Carve(ref next, length * sizeof(int));
+            Max = Carve(ref next, (long)length * sizeof(double));
+            Even = Carve(ref next, (long)length * sizeof(double));
+            Odd = Carve(ref next, (long)length * sizeof(double));
+            Row = (int*)Carve(ref next, (long)length * sizeof(int));
+            EvenRow = (int*)Carve(ref next, (long)length * sizeof(int));
+            OddRow = (int*)Carve(ref next, (long)length * sizeof(int));
         }
 
-        private static void* Carve(ref byte* next, int bytes)
+        private static void* Carve(ref byte* next, long bytes)
         {
             void* part = next;
             next += (bytes + 63) / 64 * 64;

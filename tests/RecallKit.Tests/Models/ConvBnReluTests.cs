@@ -83,6 +83,11 @@ public class ConvBnReluTests
         Assert.Contains("8 channels together (5 + 3)", error.Message);
         Assert.Contains("takes 7", error.Message);
         Assert.Throws<ArgumentException>(() => block.ForwardConcatenated(zeros(5, 4, 4)));
+        foreach (var other in new[] { zeros(1, 2, 6, 9), zeros(2, 2, 1, 9), zeros(2, 2, 6, 1) }) // sizes add_ would broadcast
+        {
+            var mismatch = Assert.Throws<ArgumentException>(() => block.ForwardConcatenated(zeros(2, 5, 6, 9), other));
+            Assert.Contains("batch, height and width", mismatch.Message);
+        }
         Assert.Throws<ArgumentException>(() => block.ForwardConcatenated());
     }
 }

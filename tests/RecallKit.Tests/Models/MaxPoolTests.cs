@@ -37,29 +37,35 @@ public class MaxPoolTests
     public void TiesSendTheGradientWhereLibtorchSendsIt(long kernel, long stride, long padding)
     {
         using var scope = NewDisposeScope();
-        var values = randint(0, 2, [2, 3, 10, 38], generator: new Generator(7));
-        AssertMatchesLibtorch(values.to_type(ScalarType.Float64), nn.MaxPool2d(kernel, stride, padding));
-        AssertMatchesLibtorch(values.to_type(ScalarType.Float32), nn.MaxPool2d(kernel, stride, padding)); // the vectorised path
+        foreach (long width in new long[] { 38, 31, 33 }) // odd widths: the stem path's padding column falls inside a vector
+        {
+            var values = randint(0, 2, [2, 3, 10, width], generator: new Generator(7));
+            AssertMatchesLibtorch(values.to_type(ScalarType.Float64), nn.MaxPool2d(kernel, stride, padding));
+            AssertMatchesLibtorch(values.to_type(ScalarType.Float32), nn.MaxPool2d(kernel, stride, padding)); // the vectorised path
+        }
     }
 
     /// <summary>NaN wins over numbers (the last NaN of a window takes the gradient); windows of −∞ still pick an input.</summary>
-    [Fact]
-    public void NaNAndNegativeInfinityAreTreatedAsLibtorchTreatsThem()
+    [Theory]
+    [InlineData(38)]
+    [InlineData(31)]
+    [InlineData(33)]
+    public void NaNAndNegativeInfinityAreTreatedAsLibtorchTreatsThem(int width)
     {
         using var scope = NewDisposeScope();
-        // 38 columns: the vectorised paths (8 or 16 lanes) and their scalar tails both see NaNs and −∞.
-        var values = randn([1, 2, 8, 38], dtype: ScalarType.Float64, generator: new Generator(8)).ToDoubles();
+        // The vectorised paths (8 or 16 lanes) and their scalar tails both see NaNs and −∞.
+        var values = randn([1, 2, 8, width], dtype: ScalarType.Float64, generator: new Generator(8)).ToDoubles();
         var random = new Random(8);
         for (int i = 0; i < values.Length; i++)
         {
             if (random.NextDouble() < 0.12) values[i] = double.NaN;
             else if (random.NextDouble() < 0.05) values[i] = double.PositiveInfinity;
         }
-        for (int i = 8 * 38 + 4 * 38; i < values.Length; i++) values[i] = double.NegativeInfinity; // lower half of the second plane
+        for (int i = 8 * width + 4 * width; i < values.Length; i++) values[i] = double.NegativeInfinity; // lower half of the second plane
         foreach (var dtype in new[] { ScalarType.Float64, ScalarType.Float32 })
         {
-            AssertMatchesLibtorch(tensor(values, [1, 2, 8, 38]).to_type(dtype), nn.MaxPool2d(3, 2, 1));
-            AssertMatchesLibtorch(tensor(values, [1, 2, 8, 38]).to_type(dtype), nn.MaxPool2d(3, 1, 1));
+            AssertMatchesLibtorch(tensor(values, [1, 2, 8, width]).to_type(dtype), nn.MaxPool2d(3, 2, 1));
+            AssertMatchesLibtorch(tensor(values, [1, 2, 8, width]).to_type(dtype), nn.MaxPool2d(3, 1, 1));
         }
     }
 
@@ -100,6 +106,8 @@ public class MaxPoolTests
         var stem = nn.MaxPool2d(3, 2, 1);
         Assert.Equal(stem.call(half).ToDoubles(), MaxPool.Pool(half, stem).ToDoubles());
         Assert.ThrowsAny<Exception>(() => MaxPool.Pool(x, nn.MaxPool2d(2, 2, 2))); // padding above half the kernel: libtorch refuses
+        var error = Assert.ThrowsAny<Exception>(() => MaxPool.Pool(randn([1, 1, 1, 8]), nn.MaxPool2d(2, 2, 0))); // one row, kernel 2
+        Assert.Contains("too small", error.Message);
     }
 
     /// <summary>Output and input gradient (under a random probe) equal libtorch's exactly: a maximum is exact, and both sum a
