@@ -11,8 +11,6 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv;
     private readonly SynchronizedBatchNorm2d bn;
     private readonly long extent; // of the dilated kernel: dilation·(k − 1) + 1
-    private readonly long[] stride, padding, dilation;
-    private readonly long input_channels;
 
     /// <param name="input_channels">Input channels.</param>
     /// <param name="output_channels">Output channels.</param>
@@ -24,12 +22,8 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     {
         conv = nn.Conv2d(input_channels, output_channels, kernel_size, stride: stride, padding: dilation * (kernel_size - 1) / 2,
             dilation: dilation, bias: false);
-        this.input_channels = input_channels;
         bn = new SynchronizedBatchNorm2d(output_channels);
         extent = dilation * (kernel_size - 1) + 1;
-        this.stride = [stride, stride];
-        padding = [dilation * (kernel_size - 1) / 2, dilation * (kernel_size - 1) / 2];
-        this.dilation = [dilation, dilation];
         RegisterComponents();
     }
 
@@ -58,8 +52,8 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
         if (parts.Any(p => p.shape[0] != parts[0].shape[0] || p.shape[2] != parts[0].shape[2] || p.shape[3] != parts[0].shape[3]))
             throw new ArgumentException($"the parts must agree in batch, height and width; got {string.Join(", ", parts.Select(p => $"[{string.Join(", ", p.shape)}]"))}.", nameof(parts));
         long channels = parts.Sum(p => p.shape[1]);
-        if (channels != input_channels)
-            throw new ArgumentException($"the parts have {channels} channels together ({string.Join(" + ", parts.Select(p => p.shape[1]))}); this block takes {input_channels}.", nameof(parts));
+        if (channels != conv.in_channels)
+            throw new ArgumentException($"the parts have {channels} channels together ({string.Join(" + ", parts.Select(p => p.shape[1]))}); this block takes {conv.in_channels}.", nameof(parts));
         if (parts.Length == 1) return forward(parts[0]);
         if (parts.Any(p => p.device_type != DeviceType.CPU) || WiderThanInput(parts[0])) return forward(cat(parts, 1));
         using var scope = NewDisposeScope();
@@ -70,7 +64,7 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
         {
             var slice = weight.narrow(1, first, part.shape[1]);
             first += part.shape[1];
-            var term = nn.functional.conv2d(part, slice, null, stride, padding, dilation);
+            var term = nn.functional.conv2d(part, slice, null, conv.stride, conv.padding, conv.dilation);
             sum = sum is null ? term : sum.add_(term, Scalars.One);
         }
         return nn.functional.relu(bn.call(sum!), inplace: true).MoveToOuterDisposeScope();

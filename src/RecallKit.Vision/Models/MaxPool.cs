@@ -29,9 +29,7 @@ public static class MaxPool
         if (window is null || !Supports(input, window)) return pool.call(input);
         if (input.requires_grad && is_grad_enabled()) return Function.apply(input, window);
         using var _ = no_grad();
-        var (output, indices) = Forward(input, window, keepIndices: false);
-        indices?.Dispose();
-        return output;
+        return Forward(input, window, keepIndices: false).output;
     }
 
     /// <summary>Kernel, stride and padding per axis (height, width).</summary>

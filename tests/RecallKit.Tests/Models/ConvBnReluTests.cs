@@ -45,6 +45,7 @@ public class ConvBnReluTests
     [Theory]
     [InlineData(new long[] { 5, 2 }, 1)]    // DeepLab's decoder shape in small: a wide part and a narrow one
     [InlineData(new long[] { 3, 1, 3 }, 1)] // three parts
+    [InlineData(new long[] { 3, 2 }, 2)]    // dilated, narrower than the input: split
     [InlineData(new long[] { 4, 3 }, 6)]    // a dilated kernel wider than the 6×9 input: the concatenating route
     public void PartsGiveTheBlockOfTheirConcatenation(long[] channels, long dilation)
     {
