@@ -60,7 +60,9 @@ public sealed record RunResults(
         var metrics = MetricsRecord.Read(PathOf("metrics.json"));
         var bestPath = Path.Combine(directory, "best_metrics.json");
         var best = File.Exists(bestPath) ? MetricsRecord.Read(bestPath) : metrics;
-        var classes = metrics.Classes.Select(c => new ClassResult(c.Name, N(c.Accuracy), N(c.Precision), N(c.Iou), c.Pixels, c.TrainingSamples ?? -1, N(c.Dice), N(c.Fscore))).ToArray();
+        // F1 (β = 1) is Dice: metrics.json files written before 2026-12 hold mmsegmentation's F-score, NaN for a class never
+        // predicted, so the recorded Dice is read as the F-score to report every run with today's definition.
+        var classes = metrics.Classes.Select(c => new ClassResult(c.Name, N(c.Accuracy), N(c.Precision), N(c.Iou), c.Pixels, c.TrainingSamples ?? -1, N(c.Dice), N(c.Dice))).ToArray();
         var train = CsvTable.Read(PathOf("train_log.csv"));
         var eval = CsvTable.Read(PathOf("eval_log.csv"));
         return new RunResults(directory, config, N(metrics.MeanAccuracy), N(metrics.MeanIou), N(metrics.OverallAccuracy),
@@ -69,7 +71,7 @@ public sealed record RunResults(
             Classification = (N(metrics.Top1), N(metrics.Top5), N(metrics.ManyShot), N(metrics.MediumShot), N(metrics.FewShot)),
             BestTop1 = N(best.Top1),
             MeanDice = N(metrics.MeanDice),
-            MeanFscore = N(metrics.MeanFscore),
+            MeanFscore = N(metrics.MeanDice),
         };
     }
 

@@ -19,7 +19,7 @@ internal sealed class SegmentationReport : TaskReport
 
     /// <inheritdoc />
     public override string TableNote =>
-        "Δ mAcc is relative to cross-entropy, Δ mIoU in points; mDice = mean of 2TP / (2TP + FP + FN), mFscore = mean F1 of precision and recall (– for runs that did not record them). ";
+        "Δ mAcc is relative to cross-entropy, Δ mIoU in points; mDice = mean of 2TP / (2TP + FP + FN), mFscore = mean F1 = 2TP / (2TP + FP + FN), 0 for a class never predicted (– for runs that did not record them). ";
 
     /// <inheritdoc />
     public override bool IsBaselineModel(ModelConfig model) => true;

@@ -5,8 +5,11 @@ namespace RecallKit.Metrics;
 /// precision is NaN for a class never predicted; IoU is NaN only when the class is absent from both (a class predicted
 /// but absent from the ground truth has IoU 0 and counts); means skip NaN; fwIoU = Σ_{freq&gt;0} freq·IoU.
 /// Dice (mmsegmentation's mDice) = 2TP / (2TP + FP + FN) = 2TP / (ground truth + predicted) follows IoU: NaN only when the
-/// class is absent from both. F-score (mmsegmentation's mFscore, β = 1) = 2·P·R / (P + R) from precision and recall: NaN
-/// when either is NaN (class never predicted or absent from the ground truth), 0 when both are 0; where defined it equals Dice.
+/// class is absent from both. F-score (β = 1) = 2TP / (2TP + FP + FN), the harmonic mean of precision and recall written
+/// so that it stays defined when one of them is not: 0 for a class in the ground truth that is never predicted (and for one
+/// predicted but absent), NaN only when the class is absent from both — with β = 1 it equals Dice. mmsegmentation's mFscore
+/// computes 2·P·R / (P + R) from precision and recall and is NaN (left out of its mean) whenever either is undefined, so a
+/// model that never predicts a class scores higher there; here it scores 0 for that class.
 /// </summary>
 public sealed record ConfusionMetrics(
     double OverallAccuracy,
@@ -68,7 +71,7 @@ public sealed record ConfusionMetrics(
             long union = gt[i] + predicted[i] - tp[i];
             iou[i] = union > 0 ? (double)tp[i] / union : double.NaN;
             dice[i] = gt[i] + predicted[i] > 0 ? 2.0 * tp[i] / (gt[i] + predicted[i]) : double.NaN;
-            fscore[i] = Fscore(precision[i], accuracy[i]);
+            fscore[i] = Fscore(tp[i], gt[i], predicted[i]);
             if (gt[i] > 0) fw += (double)gt[i] / total * iou[i];
         }
         return new ConfusionMetrics(
@@ -81,11 +84,12 @@ public sealed record ConfusionMetrics(
             dice, NanMean(dice), fscore, NanMean(fscore));
     }
 
-    /// <summary>F-score with β = 1 (harmonic mean of precision and recall): NaN when either is NaN, 0 when both are 0.</summary>
-    public static double Fscore(double precision, double recall) =>
-        double.IsNaN(precision) || double.IsNaN(recall) ? double.NaN
-        : precision + recall == 0 ? 0
-        : 2 * precision * recall / (precision + recall);
+    /// <summary>
+    /// F-score with β = 1 from counts: 2TP / (2TP + FP + FN) = 2TP / (ground truth + predicted); NaN only when the class is
+    /// absent from both ground truth and prediction.
+    /// </summary>
+    public static double Fscore(long tp, long gt, long predicted) =>
+        gt + predicted > 0 ? 2.0 * tp / (gt + predicted) : double.NaN;
 
     /// <summary>Mean of the non-NaN entries; NaN when there are none.</summary>
     public static double NanMean(IEnumerable<double> values)

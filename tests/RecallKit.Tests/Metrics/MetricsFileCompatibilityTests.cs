@@ -22,9 +22,9 @@ public sealed class MetricsFileCompatibilityTests : IDisposable
         var record = MetricsRecord.Read(path);
         Assert.Equal(4.0 / 5, record.Classes[0].Dice!.Value, 12);
         Assert.Equal(0.0, record.Classes[1].Dice!.Value);          // predicted once, absent from the ground truth
-        Assert.Null(record.Classes[1].Fscore);                    // recall undefined → null
+        Assert.Equal(0.0, record.Classes[1].Fscore!.Value);       // recall undefined, yet F1 = 2TP / (2TP + FP + FN) = 0
         Assert.Equal(0.4, record.MeanDice!.Value, 12);
-        Assert.Equal(0.8, record.MeanFscore!.Value, 12);
+        Assert.Equal(0.4, record.MeanFscore!.Value, 12);
         Assert.Contains("\"mean_dice\"", File.ReadAllText(path));
     }
 
