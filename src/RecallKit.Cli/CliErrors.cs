@@ -32,6 +32,12 @@ internal static class CliErrors
         {
             return Fail("cancelled.", RunError);
         }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.Count > 0)
+        {
+            // A parallel loop that did not unwrap its error: report its first one like any other.
+            var first = e.Flatten().InnerExceptions[0];
+            return Run(() => { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first); return RunError; });
+        }
     }
 
     private static int Fail(string message, int code)

@@ -75,31 +75,24 @@ public sealed class DatasetBatches : IFileBatchSource
         var views = new (float[] image, long[] labels)[indices.Length];
         var ids = new string[indices.Length];
         var heights = new int[indices.Length];
-        try
+        OrderedParallel.For(indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
-            Parallel.For(0, indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
+            LabeledImage sample;
+            try
             {
-                LabeledImage sample;
-                try
-                {
-                    sample = dataset.Load(indices[i]);
-                }
-                catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
-                {
-                    skipped[dataset.Describe(indices[i])] = e.Message;
-                    return;
-                }
-                ids[i] = sample.Id;
-                heights[i] = augmentation?.CropHeight ?? sample.Height;
-                views[i] = augmentation is null
-                    ? SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex)
-                    : SegmentationTransforms.Train(sample, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])), dataset.Classes.IgnoreIndex);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+                sample = dataset.Load(indices[i]);
+            }
+            catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
+            {
+                skipped[dataset.Describe(indices[i])] = e.Message;
+                return;
+            }
+            ids[i] = sample.Id;
+            heights[i] = augmentation?.CropHeight ?? sample.Height;
+            views[i] = augmentation is null
+                ? SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex)
+                : SegmentationTransforms.Train(sample, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])), dataset.Classes.IgnoreIndex);
+        });
         var kept = Enumerable.Range(0, indices.Length).Where(i => views[i].labels is not null).ToArray();
         if (kept.Length == 0)
             throw new InvalidDataException($"every image of batch {batch} is bad (e.g. {dataset.Describe(indices[0])}); see the skipped files.");

@@ -44,15 +44,14 @@ public static class TrainingSplitCounts
     public static long[] Compute(ISegmentationDataset dataset)
     {
         var total = new long[dataset.Classes.Count];
-        Parallel.For(0, dataset.Count, () => new long[total.Length], (i, _, local) =>
+        OrderedParallel.For(dataset.Count, new ParallelOptions(), () => new long[total.Length], (i, local) =>
         {
             foreach (var label in dataset.Load(i).Labels)
                 if (label >= 0 && label < local.Length) local[label]++;
             return local;
         }, local =>
         {
-            lock (total)
-                for (int c = 0; c < total.Length; c++) total[c] += local[c];
+            for (int c = 0; c < total.Length; c++) total[c] += local[c];
         });
         return total;
     }

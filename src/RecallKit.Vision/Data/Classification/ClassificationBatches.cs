@@ -74,28 +74,21 @@ public sealed class ClassificationBatches : IFileBatchSource
             count = length;
         }
         var inputs = new float[count][];
-        try
+        OrderedParallel.For(count, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
-            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellation }, i =>
+            int index = order[start + i];
+            try
             {
-                int index = order[start + i];
-                try
-                {
-                    var image = dataset.Load(index);
-                    inputs[i] = training
-                        ? ClassificationTransforms.Train(image, augmentation, new Random(Seeds.Derive(seed, epoch, start + i)))
-                        : ClassificationTransforms.Eval(image, augmentation);
-                }
-                catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
-                {
-                    skipped[dataset.Describe(index)] = e.Message;
-                }
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+                var image = dataset.Load(index);
+                inputs[i] = training
+                    ? ClassificationTransforms.Train(image, augmentation, new Random(Seeds.Derive(seed, epoch, start + i)))
+                    : ClassificationTransforms.Eval(image, augmentation);
+            }
+            catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
+            {
+                skipped[dataset.Describe(index)] = e.Message;
+            }
+        });
         var kept = Enumerable.Range(0, count).Where(i => inputs[i] is not null).ToArray();
         if (kept.Length == 0)
             throw new InvalidDataException($"every image of batch {batch} is bad (e.g. {dataset.Describe(order[start])}); see the skipped files.");

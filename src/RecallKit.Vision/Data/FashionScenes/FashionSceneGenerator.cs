@@ -70,7 +70,7 @@ public static class FashionSceneGenerator
         }
         int classes = FashionSceneClasses.Names.Length;
         var pixels = new long[classes];
-        Parallel.For(0, plans.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new long[classes], (i, _, local) =>
+        OrderedParallel.For(plans.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new long[classes], (i, local) =>
         {
             var scene = FashionSceneComposer.Compose(plans[i], source, width, height);
             var name = $"scene_{i:D5}.png";
@@ -81,8 +81,7 @@ public static class FashionSceneGenerator
             return local;
         }, local =>
         {
-            lock (pixels)
-                for (int c = 0; c < classes; c++) pixels[c] += local[c];
+            for (int c = 0; c < classes; c++) pixels[c] += local[c];
         });
         var instances = new long[classes];
         foreach (var plan in plans)

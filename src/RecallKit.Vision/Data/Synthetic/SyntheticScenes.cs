@@ -29,7 +29,7 @@ public static class SyntheticScenes
             Directory.CreateDirectory(Path.Combine(outDir, "images", split));
             Directory.CreateDirectory(Path.Combine(outDir, "labels", split));
             var splitCounts = new long[counts.Length + 1];
-            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new long[counts.Length + 1], (i, _, local) =>
+            OrderedParallel.For(n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => new long[counts.Length + 1], (i, local) =>
             {
                 var canvas = new ScenePainter(2 * width, 2 * height, unchecked(seed * 7919 + offset + i), confusability).Paint();
                 var (rgb, labels) = Downsample(canvas, width, height);
@@ -42,10 +42,7 @@ public static class SyntheticScenes
                 return local;
             }, local =>
             {
-                lock (splitCounts)
-                {
-                    for (int c = 0; c < local.Length; c++) splitCounts[c] += local[c];
-                }
+                for (int c = 0; c < local.Length; c++) splitCounts[c] += local[c];
             });
             done += n;
             progress?.Report(done);
