@@ -10,19 +10,20 @@ internal static class CompareCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "Comparison file (see experiments/).", Required = true };
-        var set = new Option<string[]>("--set") { Description = "Override a key of every variant's config, e.g. --set schedule.iterations=300.", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("compare", "Train several losses with identical data, order and schedule, then write the report.") { config, set };
+        var set = new Option<string[]>("--set") { Description = "Override a key of every variant's config, e.g. --set schedule.iterations=300; --set output=DIR moves the whole comparison.", AllowMultipleArgumentsPerToken = true };
+        var rerun = new Option<bool>("--rerun") { Description = "Delete and train again the runs in the output that were trained with other settings than the comparison now asks for (without it, such runs are an error)." };
+        var command = new Command("compare", "Train several losses with identical data, order and schedule, then write the report.") { config, set, rerun };
         // Under mpirun with several ranks every run is data-parallel (docs/distributed.md); rank 0 alone writes.
         command.SetAction(r => MpiAwareRun.Run(distributed =>
         {
-            var comparison = ComparisonConfig.Load(r.GetValue(config)!);
+            var (comparison, overrides) = ComparisonConfig.Load(r.GetValue(config)!).WithOverrides(r.GetValue(set) ?? []);
             using var interruption = new Interruption();
             if (distributed.Rank != 0)
             {
-                bool cancelled = ComparisonRunner.Run(comparison, TextWriter.Null, r.GetValue(set), interruption.Token, null, DataWorkerCommand.StartInfo) is null;
+                bool cancelled = ComparisonRunner.Run(comparison, TextWriter.Null, overrides, interruption.Token, null, DataWorkerCommand.StartInfo, r.GetValue(rerun)) is null;
                 return (cancelled ? CliErrors.RunError : 0, cancelled);
             }
-            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, r.GetValue(set), interruption.Token, progress, DataWorkerCommand.StartInfo));
+            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, overrides, interruption.Token, progress, DataWorkerCommand.StartInfo, r.GetValue(rerun)));
             if (markdown is null) return (CliErrors.RunError, true);
             Console.WriteLine(ReportSummary.TableOf(markdown));
             Console.WriteLine($"report: {Path.Combine(comparison.Output, "report.md")}" + (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));

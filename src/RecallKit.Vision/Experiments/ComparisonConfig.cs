@@ -39,6 +39,30 @@ public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, J
         }
     }
 
+    /// <summary>
+    /// Applies command-line overrides: <c>output=DIR</c> moves the whole comparison (every run and the report) to DIR; the
+    /// others are returned to be applied to every variant. <c>seed</c> is refused: a comparison's seeds are its <c>"seeds"</c>.
+    /// </summary>
+    /// <exception cref="ConfigException">An override is not <c>key=value</c>, or sets <c>seed</c>.</exception>
+    public (ComparisonConfig Comparison, string[] VariantOverrides) WithOverrides(IEnumerable<string> overrides)
+    {
+        var comparison = this;
+        var rest = new List<string>();
+        foreach (var o in overrides)
+        {
+            int equals = o.IndexOf('=');
+            if (equals <= 0) throw new ConfigException($"--set {o}: expected key=value.");
+            var key = o[..equals].Trim();
+            if (key == "output")
+                comparison = comparison with { Output = o[(equals + 1)..].Trim() };
+            else if (key == "seed")
+                throw new ConfigException($"--set {o}: a comparison trains every seed in its \"seeds\" list ({string.Join(", ", Seeds)}); change that list instead.");
+            else
+                rest.Add(o);
+        }
+        return (comparison, rest.ToArray());
+    }
+
     /// <summary>Where a variant's run for <paramref name="seed"/> goes.</summary>
     public string RunDirectory(ComparisonVariant variant, int seed) => Path.Combine(Output, variant.Name, $"seed-{seed}");
 

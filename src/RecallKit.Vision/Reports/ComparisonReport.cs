@@ -17,10 +17,12 @@ public static class ComparisonReport
     public const string FiguresDirectory = "figures";
 
     /// <summary>Writes the report into <paramref name="resultsDirectory"/> and returns the Markdown.</summary>
-    public static string Write(string resultsDirectory)
+    /// <param name="resultsDirectory">The comparison's output directory.</param>
+    /// <param name="runs">The run directories of the comparison; others found there are left out with a note (null: every run).</param>
+    public static string Write(string resultsDirectory, IReadOnlyCollection<string>? runs = null)
     {
         var notes = new List<string>();
-        var variants = VariantResults.LoadAll(resultsDirectory, notes);
+        var variants = VariantResults.LoadAll(resultsDirectory, notes, runs);
         if (variants.Count == 0) throw new InvalidDataException($"{resultsDirectory} holds no finished run (no */metrics.json).");
         var figures = Path.Combine(resultsDirectory, FiguresDirectory);
         Directory.CreateDirectory(figures);

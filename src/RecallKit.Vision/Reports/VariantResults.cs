@@ -20,10 +20,12 @@ public sealed record VariantResults(string Name, IReadOnlyList<RunResults> Runs)
 
     /// <summary>
     /// Reads a results directory: each subdirectory is a variant, holding either a run (metrics.json) or one run per seed
-    /// in sub-subdirectories. Variants are ordered by name; unfinished runs are skipped with a note.
+    /// in sub-subdirectories. Variants are ordered by name; unfinished runs are skipped with a note, and so are runs outside
+    /// <paramref name="only"/> when it is given (e.g. a variant or seed removed from the comparison since).
     /// </summary>
-    public static IReadOnlyList<VariantResults> LoadAll(string resultsDirectory, ICollection<string>? notes = null)
+    public static IReadOnlyList<VariantResults> LoadAll(string resultsDirectory, ICollection<string>? notes = null, IReadOnlyCollection<string>? only = null)
     {
+        var wanted = only?.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
         if (!Directory.Exists(resultsDirectory)) throw new DirectoryNotFoundException($"results directory {resultsDirectory} does not exist.");
         var variants = new List<VariantResults>();
         foreach (var dir in Directory.GetDirectories(resultsDirectory).Order(StringComparer.Ordinal))
@@ -32,6 +34,14 @@ public sealed record VariantResults(string Name, IReadOnlyList<RunResults> Runs)
             var runDirs = File.Exists(Path.Combine(dir, "metrics.json"))
                 ? [dir]
                 : Directory.GetDirectories(dir).Where(d => File.Exists(Path.Combine(d, "metrics.json"))).Order(StringComparer.Ordinal).ToArray();
+            if (wanted is not null)
+            {
+                var outside = runDirs.Where(d => !wanted.Contains(Path.GetFullPath(d))).ToArray();
+                if (outside.Length > 0)
+                    notes?.Add($"{string.Join(", ", outside.Select(d => Path.GetRelativePath(resultsDirectory, d)))}: not part of this comparison, left out");
+                if (outside.Length == runDirs.Length) continue;
+                runDirs = runDirs.Except(outside).ToArray();
+            }
             if (runDirs.Length == 0)
             {
                 notes?.Add($"{Path.GetFileName(dir)}: no finished run, skipped");

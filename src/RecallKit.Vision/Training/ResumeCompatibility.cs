@@ -20,19 +20,31 @@ public static class ResumeCompatibility
         "threads", "device", "output", "data.prefetch", "data.eval_batch_size",
     };
 
+    /// <summary>
+    /// Keys that may differ between a finished run and a request to reuse it: those that change neither the weights nor the
+    /// metrics it recorded (a different length or evaluation cadence would have given other results).
+    /// </summary>
+    public static IReadOnlySet<string> MayDifferWhenFinished { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "schedule.log_every", "schedule.checkpoint_every", "threads", "device", "output", "data.prefetch", "data.eval_batch_size",
+    };
+
     /// <summary>Every key whose value differs, as <c>key: old → new</c> (values in JSON), in key order; allowed keys excluded.</summary>
-    public static IReadOnlyList<string> Differences(TrainConfig saved, TrainConfig requested)
+    public static IReadOnlyList<string> Differences(TrainConfig saved, TrainConfig requested) => Differences(saved, requested, MayChange);
+
+    /// <summary>Every key outside <paramref name="allowed"/> whose value differs, as <c>key: old → new</c>, in key order.</summary>
+    public static IReadOnlyList<string> Differences(TrainConfig saved, TrainConfig requested, IReadOnlySet<string> allowed)
     {
         var before = ConfigApplicability.Flatten(saved);
         var after = ConfigApplicability.Flatten(requested);
-        return before.Keys.Union(after.Keys).Where(k => !MayChange.Contains(k)).Order(StringComparer.Ordinal)
+        return before.Keys.Union(after.Keys).Where(k => !allowed.Contains(k)).Order(StringComparer.Ordinal)
             .Select(k => (Key: k, Old: before.GetValueOrDefault(k, "(absent)"), New: after.GetValueOrDefault(k, "(absent)")))
             .Where(d => d.Old != d.New)
             .Select(d => $"{d.Key}: {d.Old} → {d.New}")
             .ToArray();
     }
 
-    /// <summary>Throws when <see cref="Differences"/> is not empty, naming the checkpoint and listing each change.</summary>
+    /// <summary>Throws when <see cref="Differences(TrainConfig, TrainConfig)"/> is not empty, naming the checkpoint and listing each change.</summary>
     /// <exception cref="InvalidDataException">The config differs in a key outside <see cref="MayChange"/>.</exception>
     public static void ThrowIfIncompatible(string checkpoint, TrainConfig saved, TrainConfig requested)
     {

@@ -1,0 +1,55 @@
+using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Training;
+
+namespace RecallKit.Vision.Experiments;
+
+/// <summary>
+/// A run a comparison finds already in its output directory whose recorded config differs from the one the comparison now
+/// builds for it: reusing it (a finished run) or resuming it (a stopped one) would report results of other settings.
+/// </summary>
+/// <param name="Name">The run as <c>variant/seed-k</c>.</param>
+/// <param name="Directory">The run directory.</param>
+/// <param name="Finished">Whether it had finished (metrics.json) or stopped at a checkpoint.</param>
+/// <param name="Differences">Each differing key as <c>key: old → new</c>.</param>
+public sealed record EarlierRun(string Name, string Directory, bool Finished, IReadOnlyList<string> Differences)
+{
+    /// <summary>
+    /// The conflict between the run in <paramref name="directory"/> and <paramref name="requested"/>, or null when there is
+    /// nothing to reuse or it was trained with the same settings. A finished run may differ only in keys that change neither
+    /// weights nor metrics (<see cref="ResumeCompatibility.MayDifferWhenFinished"/>); a stopped one in those a resume allows.
+    /// </summary>
+    public static EarlierRun? Conflict(string name, string directory, TrainConfig requested)
+    {
+        var run = new RunDirectory(directory);
+        bool finished = File.Exists(run.Metrics);
+        if (!finished && !File.Exists(run.LastCheckpoint)) return null;
+        var saved = SavedConfig(run);
+        if (saved is null)
+            return new EarlierRun(name, run.Root, finished, [$"{run.Config} is missing: the settings it was trained with are unknown"]);
+        var differences = ResumeCompatibility.Differences(saved, requested,
+            finished ? ResumeCompatibility.MayDifferWhenFinished : ResumeCompatibility.MayChange);
+        return differences.Count == 0 ? null : new EarlierRun(name, run.Root, finished, differences);
+    }
+
+    /// <summary>The error listing every conflicting run and what to do.</summary>
+    public static string Describe(string output, IReadOnlyList<EarlierRun> conflicts)
+    {
+        var lines = new List<string> { $"{output} already holds runs trained with other settings than this comparison now asks for:" };
+        foreach (var c in conflicts)
+        {
+            lines.Add($"  {c.Name} ({(c.Finished ? "finished" : "stopped at a checkpoint")}):");
+            lines.AddRange(c.Differences.Select(d => $"    {d}"));
+        }
+        lines.Add("Their results would be reported as if trained with the new settings. Write to a new output (--set output=DIR, or " +
+                  "\"output\" in the comparison file), or pass --rerun to delete these runs and train them again.");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static TrainConfig? SavedConfig(RunDirectory run)
+    {
+        if (File.Exists(run.Config)) return ConfigLoader.FromJson(File.ReadAllText(run.Config));
+        if (!File.Exists(run.LastCheckpoint)) return null;
+        using var checkpoint = Checkpoint.Load(run.LastCheckpoint);
+        return ConfigLoader.FromJson(checkpoint.GetText("config"));
+    }
+}
