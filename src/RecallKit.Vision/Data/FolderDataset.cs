@@ -1,35 +1,43 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using RecallKit.Vision.Data.Masks;
 
 namespace RecallKit.Vision.Data;
 
 /// <summary>
-/// The generic layout for users' own data (and the synthetic scenes):
-/// <c>root/dataset.json</c> (<c>{"classes": [{"name": "road", "color": [128,64,128]}, …], "ignore_index": 255}</c>),
-/// <c>root/images/&lt;split&gt;/*.png|jpg</c> and <c>root/labels/&lt;split&gt;/&lt;same name&gt;.png</c> (8-bit train ids).
+/// The generic layout for users' own data (and the synthetic scenes): <c>root/dataset.json</c> (or a CamVid-style
+/// <c>class_dict.csv</c>; see <see cref="DatasetDescription"/>), <c>root/images/&lt;split&gt;/*.png|jpg</c> and
+/// <c>root/labels/&lt;split&gt;/&lt;same name&gt;.png</c>: 8- or 16-bit greyscale ids, palette indices, or RGB class colours.
 /// </summary>
 public sealed class FolderDataset : PairedFileDataset
 {
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
+    private readonly MaskDecoder decoder;
 
     /// <param name="root">Dataset root.</param>
     /// <param name="split">Split name (a subdirectory of images/ and labels/).</param>
-    public FolderDataset(string root, string split) : base(FindPairs(root, split), ReadDescription(root), root)
+    public FolderDataset(string root, string split) : this(root, split, DatasetDescription.Read(root, Layout))
+    {
+    }
+
+    private FolderDataset(string root, string split, DatasetDescription description) : base(FindPairs(root, split), description.Classes, root)
     {
         Split = split;
+        Description = description;
+        decoder = new MaskDecoder(description.Classes, description.Masks);
     }
 
     /// <summary>The expected directory tree, for messages.</summary>
-    public const string Layout = "  <root>/dataset.json\n  <root>/images/<split>/<name>.png|jpg\n  <root>/labels/<split>/<name>.png  (8-bit train ids)";
+    public const string Layout = "  <root>/dataset.json (or class_dict.csv)\n  <root>/images/<split>/<name>.png|jpg\n  <root>/labels/<split>/<name>.png  (greyscale ids, palette indices or RGB class colours)";
 
     /// <summary>Split name.</summary>
     public string Split { get; }
 
+    /// <summary>Classes and label encoding.</summary>
+    public DatasetDescription Description { get; }
+
     private static List<(string, string)> FindPairs(string root, string split)
     {
-        ReadDescription(root);
         var imageDir = Path.Combine(root, "images", split);
         var labelDir = Path.Combine(root, "labels", split);
         if (!Directory.Exists(imageDir) || !Directory.Exists(labelDir))
@@ -48,50 +56,17 @@ public sealed class FolderDataset : PairedFileDataset
     }
 
     /// <inheritdoc />
+    protected override string LabelSettings => File.Exists(Description.Source) ? File.ReadAllText(Description.Source) : "";
+
+    /// <inheritdoc />
     protected override (int[] labels, int width, int height) DecodeLabels(string path)
     {
-        var (raw, width, height) = LabelFiles.ReadEightBit(path);
-        var ids = new int[raw.Length];
-        for (int i = 0; i < raw.Length; i++)
-        {
-            int v = raw[i];
-            if (v >= Classes.Count && v != Classes.IgnoreIndex)
-                throw new InvalidDataException(
-                    $"label {path} has value {v} at pixel ({i % width},{i / width}); expected 0–{Classes.Count - 1} or the ignore id {Classes.IgnoreIndex}.");
-            ids[i] = v;
-        }
-        return (ids, width, height);
+        var mask = MaskFiles.Read(path);
+        return (decoder.Decode(mask, path), mask.Width, mask.Height);
     }
 
-    /// <summary>Reads <c>root/dataset.json</c>.</summary>
-    public static DatasetClasses ReadDescription(string root)
-    {
-        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"dataset directory {root} does not exist. Expected layout:\n{Layout}");
-        var path = Path.Combine(root, "dataset.json");
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing. Expected layout:\n{Layout}", path);
-        try
-        {
-            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            var classes = json["classes"]?.AsArray() ?? throw new InvalidDataException($"{path}: missing \"classes\" array.");
-            var names = new List<string>();
-            var palette = new List<(byte, byte, byte)>();
-            foreach (var c in classes)
-            {
-                names.Add((string?)c?["name"] ?? throw new InvalidDataException($"{path}: class {names.Count} has no \"name\"."));
-                var colour = c!["color"]?.AsArray().Select(v => (byte)(int)v!).ToArray() ?? [(byte)(37 * names.Count), (byte)(91 * names.Count), (byte)(53 * names.Count)];
-                if (colour.Length != 3) throw new InvalidDataException($"{path}: class '{names[^1]}' color must be [r,g,b].");
-                palette.Add((colour[0], colour[1], colour[2]));
-            }
-            if (names.Count is 0 or > 255) throw new InvalidDataException($"{path}: needs 1–255 classes, has {names.Count}.");
-            int ignore = (int?)json["ignore_index"] ?? 255;
-            return new DatasetClasses(names, palette, ignore);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
-    }
-
+    /// <summary>Reads the classes of <c>root/dataset.json</c> (or <c>class_dict.csv</c>).</summary>
+    public static DatasetClasses ReadDescription(string root) => DatasetDescription.Read(root, Layout).Classes;
     /// <summary>Writes <c>root/dataset.json</c>.</summary>
     public static void WriteDescription(string root, DatasetClasses classes)
     {

@@ -28,6 +28,27 @@ public abstract class PairedFileDataset : ISegmentationDataset
     public string Describe(int index) => $"{pairs[index].image} + {pairs[index].label}";
 
     /// <inheritdoc />
+    public string LabelFingerprint
+    {
+        get
+        {
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            void Add(string text) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+            Add(GetType().Name);
+            Add(LabelSettings);
+            foreach (var (_, label) in pairs)
+            {
+                var file = new FileInfo(label);
+                Add(file.Exists ? $"{Path.GetRelativePath(Root, label)}|{file.Length}|{file.LastWriteTimeUtc.Ticks}" : $"{label}|missing");
+            }
+            return Convert.ToHexString(hash.GetHashAndReset());
+        }
+    }
+
+    /// <summary>What else decides the train ids of a label file (e.g. the dataset description's text).</summary>
+    protected virtual string LabelSettings => "";
+
+    /// <inheritdoc />
     public LabeledImage Load(int index)
     {
         var (imagePath, labelPath) = pairs[index];

@@ -4,8 +4,9 @@ namespace RecallKit.Vision.Data;
 
 /// <summary>
 /// Pixels per class over a training split, for the frequency-based losses. Computed once and cached as
-/// <c>class_counts_&lt;split&gt;.json</c> next to the data, keyed by the split's sample count and description of its first
-/// and last files; recomputed when those change. Never computed from validation data.
+/// <c>class_counts_&lt;split&gt;.json</c> next to the data, keyed by the split's sample count, first and last files and its
+/// label fingerprint (every label file's name, size and time, and the dataset description); recomputed when any of them
+/// changes. Never computed from validation data.
 /// </summary>
 public static class TrainingSplitCounts
 {
@@ -15,7 +16,7 @@ public static class TrainingSplitCounts
     public static long[] Get(ISegmentationDataset dataset, string cacheDirectory, string split)
     {
         var path = Path.Combine(cacheDirectory, $"class_counts_{split}.json");
-        var fingerprint = $"{dataset.Count}|{dataset.Describe(0)}|{dataset.Describe(dataset.Count - 1)}|{dataset.Classes.Count}";
+        var fingerprint = $"{dataset.Count}|{dataset.Describe(0)}|{dataset.Describe(dataset.Count - 1)}|{dataset.Classes.Count}|{dataset.LabelFingerprint}";
         if (File.Exists(path))
         {
             try

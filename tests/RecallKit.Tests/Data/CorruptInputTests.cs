@@ -62,28 +62,33 @@ public sealed class CorruptInputTests : IDisposable
     }
 
     [Fact]
-    public void ASixteenBitLabelIsRefusedInsteadOfBeingScaledToZero()
+    public void ASixteenBitLabelIsReadAsIdsInsteadOfBeingScaledToZero()
     {
         WriteDataset();
         using (var label = Image.LoadPixelData<L16>(new ushort[] { 0, 1, 2, 1, 1, 0, 2, 1 }.Select(v => new L16(v)).ToArray(), 4, 2)) label.SaveAsPng(LabelPath);
-        Assert.Contains("16-bit greyscale", LoadFails().Message);
+        Assert.Equal([0, 1, 2, 1, 1, 0, 2, 1], new FolderDataset(dir, "train").Load(0).Labels);
     }
 
     [Fact]
-    public void APaletteLabelIsRefusedInsteadOfBeingReadAsLuminance()
+    public void APaletteLabelIsReadAsItsIndicesNotAsLuminance()
     {
         WriteDataset();
+        // one colour, (4,5,6) = class b's colour, at palette index 0: index 0 is class a (ids are indices, not colours)
         using (var label = Image.LoadPixelData<Rgb24>(Enumerable.Repeat(new Rgb24(4, 5, 6), 8).ToArray(), 4, 2))
             label.SaveAsPng(LabelPath, new PngEncoder { ColorType = PngColorType.Palette });
-        Assert.Contains("palette", LoadFails().Message);
+        Assert.Equal(new int[8], new FolderDataset(dir, "train").Load(0).Labels);
     }
 
     [Fact]
-    public void AColourLabelIsRefused()
+    public void AColourThatIsNoClassIsAnErrorNamingPixelColourAndNearestClass()
     {
         WriteDataset();
-        using (var label = Image.LoadPixelData<Rgb24>(Enumerable.Repeat(new Rgb24(1, 1, 1), 8).ToArray(), 4, 2)) label.SaveAsPng(LabelPath);
-        Assert.Contains("RGB", LoadFails().Message);
+        var pixels = Enumerable.Repeat(new Rgb24(4, 5, 6), 8).ToArray();
+        pixels[6] = new Rgb24(2, 2, 2);
+        using (var label = Image.LoadPixelData<Rgb24>(pixels, 4, 2)) label.SaveAsPng(LabelPath);
+        var message = LoadFails().Message;
+        Assert.Contains("colour (2,2,2) at pixel (2,1)", message);
+        Assert.Contains("nearest class colour: 'a' (1,2,3)", message);
     }
 
     [Fact]

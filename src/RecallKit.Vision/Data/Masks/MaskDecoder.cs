@@ -1,0 +1,99 @@
+namespace RecallKit.Vision.Data.Masks;
+
+/// <summary>
+/// Turns the raw values of a label file into train ids for one dataset: ids as they are (or reduced by one, ADE20K), colours
+/// through the classes' colours. A value or colour that is no class and not the ignore value is an error naming the file,
+/// the pixel and the value (for a colour, also the nearest class colour).
+/// </summary>
+public sealed class MaskDecoder
+{
+    private readonly DatasetClasses classes;
+    private readonly MaskOptions options;
+    private readonly Dictionary<int, int> idOfColour = [];
+    private readonly string? colourProblem;
+
+    /// <param name="classes">Classes, colours and ignore id.</param>
+    /// <param name="options">Zero-label reduction and the ignore colour.</param>
+    /// <exception cref="InvalidDataException">Two classes (or a class and the ignore colour) share a colour.</exception>
+    public MaskDecoder(DatasetClasses classes, MaskOptions options)
+    {
+        this.classes = classes;
+        this.options = options;
+        if (!options.HasClassColours)
+        {
+            colourProblem = "the dataset description gives no colour for some classes, so colour-coded labels cannot be mapped to classes; give every class a \"color\": [r, g, b]";
+            return;
+        }
+        for (int c = 0; c < classes.Count; c++)
+        {
+            var (r, g, b) = classes.Palette[c];
+            if (!idOfColour.TryAdd(Pack(r, g, b), c))
+                throw new InvalidDataException($"classes '{classes.Names[idOfColour[Pack(r, g, b)]]}' and '{classes.Names[c]}' have the same colour ({r},{g},{b}); colour-coded labels need a colour per class.");
+        }
+        if (options.IgnoreColor is var (ir, ig, ib))
+            if (!idOfColour.TryAdd(Pack(ir, ig, ib), classes.IgnoreIndex))
+                throw new InvalidDataException($"ignore_color ({ir},{ig},{ib}) is also the colour of class '{classes.Names[idOfColour[Pack(ir, ig, ib)]]}'.");
+    }
+
+    /// <summary>Train ids (the ignore id where unlabelled) of <paramref name="mask"/>, read from <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidDataException">A value or colour that is no class.</exception>
+    public int[] Decode(LabelMask mask, string path) => mask.Encoding == MaskEncoding.Rgb ? FromColours(mask, path) : FromIds(mask, path);
+
+    private int[] FromIds(LabelMask mask, string path)
+    {
+        var ids = new int[mask.Values.Length];
+        int ignore = classes.IgnoreIndex;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int v = mask.Values[i];
+            int id = v == ignore ? ignore : options.ReduceZeroLabel ? (v == 0 ? ignore : v - 1) : v;
+            if (id != ignore && (id < 0 || id >= classes.Count))
+                throw new InvalidDataException(
+                    $"label {path} has value {v} at pixel ({i % mask.Width},{i / mask.Width}); expected " +
+                    (options.ReduceZeroLabel
+                        ? $"1–{classes.Count} (classes, reduce_zero_label: value v is class v − 1), 0 or {ignore} (ignored)."
+                        : $"0–{classes.Count - 1} or the ignore id {ignore}."));
+            ids[i] = id;
+        }
+        return ids;
+    }
+
+    private int[] FromColours(LabelMask mask, string path)
+    {
+        if (colourProblem is not null) throw new InvalidDataException($"label {path} is colour-coded (RGB), but {colourProblem}.");
+        var ids = new int[mask.Values.Length];
+        int lastColour = -1, lastId = 0;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int colour = mask.Values[i];
+            if (colour != lastColour)
+            {
+                if (!idOfColour.TryGetValue(colour, out lastId))
+                    throw new InvalidDataException(
+                        $"label {path} has colour ({colour >> 16},{(colour >> 8) & 255},{colour & 255}) at pixel ({i % mask.Width},{i / mask.Width}), which is no class colour" +
+                        $"{(options.IgnoreColor is null ? "" : " and not the ignore_color")}; nearest class colour: {Nearest(colour)}. " +
+                        "Add the colour to a class, or name it as \"ignore_color\" in dataset.json.");
+                lastColour = colour;
+            }
+            ids[i] = lastId;
+        }
+        return ids;
+    }
+
+    private string Nearest(int colour)
+    {
+        int best = 0;
+        long bestDistance = long.MaxValue;
+        for (int c = 0; c < classes.Count; c++)
+        {
+            var (r, g, b) = classes.Palette[c];
+            long dr = r - (colour >> 16), dg = g - ((colour >> 8) & 255), db = b - (colour & 255);
+            long distance = dr * dr + dg * dg + db * db;
+            if (distance < bestDistance) (best, bestDistance) = (c, distance);
+        }
+        var (br, bg, bb) = classes.Palette[best];
+        return $"'{classes.Names[best]}' ({br},{bg},{bb})";
+    }
+
+    private static int Pack(byte r, byte g, byte b) => (r << 16) | (g << 8) | b;
+}
