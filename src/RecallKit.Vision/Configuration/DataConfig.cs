@@ -83,6 +83,10 @@ public sealed record DataConfig
     [JsonPropertyOrder(20)]
     public SamplerKind Sampler { get; init; } = SamplerKind.Uniform;
 
+    /// <summary>The folder layout's directories and suffixes (mmsegmentation's custom-dataset options).</summary>
+    [JsonFlatten]
+    public FolderLayoutOptions FolderLayout { get; init; } = new();
+
     /// <summary>Classification datasets of image files.</summary>
     [JsonFlatten]
     public ImageFileOptions ImageFiles { get; init; } = new();

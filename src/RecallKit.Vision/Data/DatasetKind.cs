@@ -9,6 +9,15 @@ public enum DatasetKind
     Synthetic,
     /// <summary>The generic folder layout: dataset.json, images/&lt;split&gt;, labels/&lt;split&gt;.</summary>
     Folder,
+    /// <summary>Pascal VOC 2012 (and SBD-augmented, CVAT/Datumaro VOC exports): JPEGImages, SegmentationClass, ImageSets/Segmentation lists.</summary>
+    [JsonStringEnumMemberName("voc")]
+    Voc,
+    /// <summary>ADE20K (ADEChallengeData2016): images/ and annotations/ {training, validation}, reduce_zero_label.</summary>
+    [JsonStringEnumMemberName("ade20k")]
+    Ade20k,
+    /// <summary>CamVid: &lt;split&gt;/ and &lt;split&gt;_labels/ with class_dict.csv (RGB labels).</summary>
+    [JsonStringEnumMemberName("camvid")]
+    Camvid,
     /// <summary>Cityscapes leftImg8bit + gtFine.</summary>
     Cityscapes,
     /// <summary>SYNTHIA SEQS (RGB + 16-bit GT/LABELS).</summary>

@@ -8,23 +8,22 @@ namespace RecallKit.Vision.Data;
 /// The generic layout for users' own data (and the synthetic scenes): <c>root/dataset.json</c> (or a CamVid-style
 /// <c>class_dict.csv</c>; see <see cref="DatasetDescription"/>), <c>root/images/&lt;split&gt;/*.png|jpg</c> and
 /// <c>root/labels/&lt;split&gt;/&lt;same name&gt;.png</c>: 8- or 16-bit greyscale ids, palette indices, or RGB class colours.
+/// Directories and suffixes can be changed as in mmsegmentation's custom dataset (<see cref="FolderLayout"/>).
 /// </summary>
-public sealed class FolderDataset : PairedFileDataset
+public sealed class FolderDataset : MaskedPairDataset
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
-    private readonly MaskDecoder decoder;
-
     /// <param name="root">Dataset root.</param>
-    /// <param name="split">Split name (a subdirectory of images/ and labels/).</param>
-    public FolderDataset(string root, string split) : this(root, split, DatasetDescription.Read(root, Layout))
+    /// <param name="split">Split name (a subdirectory of images/ and labels/), or a <c>.txt</c> list of images.</param>
+    /// <param name="layout">Directories and suffixes (default: images/, labels/, any image suffix, .png labels).</param>
+    public FolderDataset(string root, string split, FolderLayout? layout = null)
+        : this(root, split, layout ?? FolderLayout.Default, DatasetDescription.Read(root, Layout))
     {
     }
 
-    private FolderDataset(string root, string split, DatasetDescription description) : base(FindPairs(root, split), description.Classes, root)
+    private FolderDataset(string root, string split, FolderLayout layout, DatasetDescription description)
+        : base(FindPairs(root, split, layout), description, root)
     {
         Split = split;
-        Description = description;
-        decoder = new MaskDecoder(description.Classes, description.Masks);
     }
 
     /// <summary>The expected directory tree, for messages.</summary>
@@ -33,37 +32,34 @@ public sealed class FolderDataset : PairedFileDataset
     /// <summary>Split name.</summary>
     public string Split { get; }
 
-    /// <summary>Classes and label encoding.</summary>
-    public DatasetDescription Description { get; }
-
-    private static List<(string, string)> FindPairs(string root, string split)
+    private static List<(string, string)> FindPairs(string root, string split, FolderLayout layout)
     {
-        var imageDir = Path.Combine(root, "images", split);
-        var labelDir = Path.Combine(root, "labels", split);
+        bool listed = split.EndsWith(".txt", StringComparison.OrdinalIgnoreCase);
+        var imageDir = listed ? Path.Combine(root, layout.ImageDir) : Path.Combine(root, layout.ImageDir, split);
+        var labelDir = listed ? Path.Combine(root, layout.LabelDir) : Path.Combine(root, layout.LabelDir, split);
         if (!Directory.Exists(imageDir) || !Directory.Exists(labelDir))
-            throw new DirectoryNotFoundException($"{root}: split '{split}' not found. Expected layout:\n{Layout}");
-        var images = Directory.GetFiles(imageDir).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Order(StringComparer.Ordinal).ToArray();
-        if (images.Length == 0) throw new InvalidDataException($"{imageDir} holds no .png or .jpg image (split '{split}' is empty).");
+            throw new DirectoryNotFoundException(
+                $"{root}: split '{split}' not found ({(Directory.Exists(imageDir) ? labelDir : imageDir)} does not exist). Expected layout:\n" +
+                (layout == FolderLayout.Default ? Layout : $"  <root>/dataset.json\n  <root>/{layout.ImageDir}/<split>/<name>{string.Join("|", layout.ImageSuffixes)}\n  <root>/{layout.LabelDir}/<split>/<name>{layout.LabelSuffix}"));
+        var images = listed ? Listed(Path.IsPathRooted(split) ? split : Path.Combine(root, split), imageDir, layout) : FilesEndingWith(imageDir, layout.ImageSuffixes);
+        if (images.Length == 0) throw new InvalidDataException($"{imageDir} holds no image ending in {string.Join(", ", layout.ImageSuffixes)} (split '{split}' is empty).");
         var pairs = new List<(string, string)>();
         foreach (var image in images)
         {
-            var label = Path.Combine(labelDir, Path.GetFileNameWithoutExtension(image) + ".png");
+            var relative = Path.GetRelativePath(imageDir, image);
+            var suffix = layout.ImageSuffixes.First(s => relative.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+            var label = Path.Combine(labelDir, relative[..^suffix.Length] + layout.LabelSuffix);
             if (!File.Exists(label)) throw new FileNotFoundException($"label {label} for image {image} does not exist.", label);
             pairs.Add((image, label));
         }
         return pairs;
     }
 
-    /// <inheritdoc />
-    protected override string LabelSettings => File.Exists(Description.Source) ? File.ReadAllText(Description.Source) : "";
-
-    /// <inheritdoc />
-    protected override (int[] labels, int width, int height) DecodeLabels(string path)
-    {
-        var mask = MaskFiles.Read(path);
-        return (decoder.Decode(mask, path), mask.Width, mask.Height);
-    }
+    private static string[] Listed(string list, string imageDir, FolderLayout layout) =>
+        ReadList(list).Select(stem =>
+            layout.ImageSuffixes.Select(s => Path.Combine(imageDir, stem + s)).FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"{list}: image '{stem}' not found in {imageDir} (looked for {string.Join(", ", layout.ImageSuffixes.Select(s => stem + s))}).",
+                Path.Combine(imageDir, stem + layout.ImageSuffixes[0]))).ToArray();
 
     /// <summary>Reads the classes of <c>root/dataset.json</c> (or <c>class_dict.csv</c>).</summary>
     public static DatasetClasses ReadDescription(string root) => DatasetDescription.Read(root, Layout).Classes;

@@ -1,3 +1,4 @@
+using RecallKit.Vision.Data.Layouts;
 using RecallKit.Vision.Data.Synthetic;
 
 namespace RecallKit.Vision.Data;
@@ -13,9 +14,15 @@ public static class SegmentationDatasets
     /// <param name="root">Dataset root directory.</param>
     /// <param name="split">Split name.</param>
     /// <param name="synthia_void">SYNTHIA: ignore the void class or train it as a class.</param>
-    public static ISegmentationDataset Open(DatasetKind kind, string root, string split, SynthiaVoid synthia_void = SynthiaVoid.Ignore) => kind switch
+    /// <param name="folder_layout">The folder layout's directories and suffixes (default: images/, labels/).</param>
+    public static ISegmentationDataset Open(DatasetKind kind, string root, string split, SynthiaVoid synthia_void = SynthiaVoid.Ignore,
+        FolderLayout? folder_layout = null) => kind switch
     {
-        DatasetKind.Synthetic or DatasetKind.Folder => new FolderDataset(root, split),
+        DatasetKind.Synthetic => new FolderDataset(root, split),
+        DatasetKind.Folder => new FolderDataset(root, split, folder_layout),
+        DatasetKind.Voc => new VocDataset(root, split),
+        DatasetKind.Ade20k => new Ade20kDataset(root, split),
+        DatasetKind.Camvid => new CamVidDataset(root, split),
         DatasetKind.Cityscapes => new CityscapesDataset(root, split),
         DatasetKind.Synthia => new SynthiaDataset(root, split, synthia_void),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown dataset kind."),

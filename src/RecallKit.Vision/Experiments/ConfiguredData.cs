@@ -16,7 +16,7 @@ public static class ConfiguredData
             SegmentationDatasets.EnsureSynthetic(config.Root, synthetic.Train, synthetic.Val, config.Segmentation.CropWidth,
                 config.Segmentation.CropHeight, synthetic.Seed, synthetic.Confusability, log);
         }
-        return SegmentationDatasets.Open(config.Kind, config.Root, split, config.Synthia.Void);
+        return SegmentationDatasets.Open(config.Kind, config.Root, split, config.Synthia.Void, config.FolderLayout.ToLayout());
     }
 
     /// <summary>Input size, padding and normalisation of <paramref name="config"/>'s classification dataset (needs no file).</summary>

@@ -105,7 +105,7 @@ public sealed class ConfigOptionsTests
 
     [Theory]
     [InlineData("loss.tversky_gamma=1", "unknown key 'loss.tversky_gamma'. Valid keys in 'loss': aux_weight, beta, drw_start, ema_alpha, focal_alpha, gamma, keep, kind")]
-    [InlineData("data.synthetic_size=1", "unknown key 'data.synthetic_size'. Valid keys in 'data': batch_size, color_jitter, crop_height, crop_width, eval_batch_size")]
+    [InlineData("data.synthetic_size=1", "unknown key 'data.synthetic_size'. Valid keys in 'data': ann_dir, batch_size, color_jitter, crop_height, crop_width, eval_batch_size")]
     [InlineData("loss.focal.gamma=1", "unknown key 'loss.focal'.")]
     [InlineData("data.synthetic={\"train\":5}", "unknown key 'data.synthetic'.")]
     [InlineData("loss.metric=null", "unknown key 'loss.metric'.")]
@@ -118,7 +118,7 @@ public sealed class ConfigOptionsTests
         Assert.Equal([LossKind.Recall, LossKind.Precision, LossKind.Dice, LossKind.Jaccard, LossKind.Tversky],
             Enum.GetValues<LossKind>().Where(new MetricLossOptions().IsReadBy));
         Assert.Equal([LossKind.Ldam], Enum.GetValues<LossKind>().Where(new LdamOptions().IsReadBy));
-        Assert.Equal([DatasetKind.Synthetic, DatasetKind.Folder, DatasetKind.Cityscapes, DatasetKind.Synthia],
+        Assert.Equal([DatasetKind.Synthetic, DatasetKind.Folder, DatasetKind.Voc, DatasetKind.Ade20k, DatasetKind.Camvid, DatasetKind.Cityscapes, DatasetKind.Synthia],
             Enum.GetValues<DatasetKind>().Where(new SegmentationAugmentationOptions().IsReadBy));
         var rule = Assert.Single(ConfigApplicability.Rules, r => r.Key == "loss.drw_start");
         Assert.Equal(new LdamOptions().Condition(), rule.When);

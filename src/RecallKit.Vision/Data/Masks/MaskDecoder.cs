@@ -14,7 +14,7 @@ public sealed class MaskDecoder
 
     /// <param name="classes">Classes, colours and ignore id.</param>
     /// <param name="options">Zero-label reduction and the ignore colour.</param>
-    /// <exception cref="InvalidDataException">Two classes (or a class and the ignore colour) share a colour.</exception>
+    /// <remarks>Two classes (or a class and the ignore colour) with one colour are an error only once a colour-coded label is read.</remarks>
     public MaskDecoder(DatasetClasses classes, MaskOptions options)
     {
         this.classes = classes;
@@ -28,11 +28,10 @@ public sealed class MaskDecoder
         {
             var (r, g, b) = classes.Palette[c];
             if (!idOfColour.TryAdd(Pack(r, g, b), c))
-                throw new InvalidDataException($"classes '{classes.Names[idOfColour[Pack(r, g, b)]]}' and '{classes.Names[c]}' have the same colour ({r},{g},{b}); colour-coded labels need a colour per class.");
+                colourProblem ??= $"classes '{classes.Names[idOfColour[Pack(r, g, b)]]}' and '{classes.Names[c]}' have the same colour ({r},{g},{b}), and colour-coded labels need a colour per class";
         }
-        if (options.IgnoreColor is var (ir, ig, ib))
-            if (!idOfColour.TryAdd(Pack(ir, ig, ib), classes.IgnoreIndex))
-                throw new InvalidDataException($"ignore_color ({ir},{ig},{ib}) is also the colour of class '{classes.Names[idOfColour[Pack(ir, ig, ib)]]}'.");
+        if (options.IgnoreColor is var (ir, ig, ib) && !idOfColour.TryAdd(Pack(ir, ig, ib), classes.IgnoreIndex))
+            colourProblem ??= $"ignore_color ({ir},{ig},{ib}) is also the colour of class '{classes.Names[idOfColour[Pack(ir, ig, ib)]]}'";
     }
 
     /// <summary>Train ids (the ignore id where unlabelled) of <paramref name="mask"/>, read from <paramref name="path"/>.</summary>
