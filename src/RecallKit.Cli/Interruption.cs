@@ -18,11 +18,18 @@ internal sealed class Interruption : IDisposable
             sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {
                 context.Cancel = true;
+                if (!source.IsCancellationRequested) ExitCode = 143;
                 Request("SIGTERM");
             });
     }
 
     public CancellationToken Token => source.Token;
+
+    /// <summary>
+    /// The exit code of a run that stopped cleanly on this interruption, by the shell's convention (128 + signal): 130 after
+    /// Ctrl+C (SIGINT), 143 after SIGTERM; 1 when no signal came (e.g. another MPI rank stopped the run).
+    /// </summary>
+    public int ExitCode { get; private set; } = CliErrors.RunError;
 
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
@@ -33,6 +40,7 @@ internal sealed class Interruption : IDisposable
             return;
         }
         e.Cancel = true;
+        ExitCode = 130;
         Request("Ctrl+C");
     }
 

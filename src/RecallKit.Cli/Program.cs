@@ -1,8 +1,10 @@
 using System.CommandLine;
 using RecallKit.Cli.Commands;
+using RecallKit.Cli;
 using RecallKit.Runtime;
 
 NativeAllocator.RetainFreedMemory();
+CommandName.UseToolName();
 var root = new RootCommand("RecallKit: recall loss for imbalanced classification and segmentation, with the baselines it is compared against.")
 {
     DemoCommand.Create(),

@@ -21,10 +21,10 @@ internal static class CompareCommand
             if (distributed.Rank != 0)
             {
                 bool cancelled = ComparisonRunner.Run(comparison, TextWriter.Null, overrides, interruption.Token, null, DataWorkerCommand.StartInfo, r.GetValue(rerun)) is null;
-                return (cancelled ? CliErrors.RunError : 0, cancelled);
+                return (cancelled ? interruption.ExitCode : 0, cancelled);
             }
             var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, overrides, interruption.Token, progress, DataWorkerCommand.StartInfo, r.GetValue(rerun)));
-            if (markdown is null) return (CliErrors.RunError, true);
+            if (markdown is null) return (interruption.ExitCode, true);
             Console.WriteLine(ReportSummary.TableOf(markdown));
             Console.WriteLine($"report: {Path.Combine(comparison.Output, "report.md")}" + (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
             return (0, false);

@@ -23,7 +23,7 @@ internal static class DemoCommand
             using var interruption = new Interruption();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, cancellation: interruption.Token, progress: progress, data_worker: DataWorkerCommand.StartInfo));
-            if (markdown is null) return CliErrors.RunError;
+            if (markdown is null) return interruption.ExitCode;
             Console.WriteLine();
             Console.WriteLine(ReportSummary.TableOf(markdown));
             Console.WriteLine($"\n{watch.Elapsed:mm\\:ss} — report with figures: {Path.Combine(comparison.Output, "report.md")}");

@@ -21,10 +21,10 @@ internal static class TrainCommand
             if (distributed.Rank != 0)
             {
                 var rankResult = Experiment.Train(loaded, r.GetValue(resume), TextWriter.Null, interruption.Token, null, DataWorkerCommand.StartInfo);
-                return (rankResult.Completed ? 0 : CliErrors.RunError, !rankResult.Completed);
+                return (rankResult.Completed ? 0 : interruption.ExitCode, !rankResult.Completed);
             }
             var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo));
-            if (!result.Completed) return (CliErrors.RunError, true);
+            if (!result.Completed) return (interruption.ExitCode, true);
             Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
                 $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, "metrics.json")}" +
                 (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));

@@ -113,16 +113,51 @@ public static class ConfigLoader
                     $"{source}: unknown key '{prefix}{key}'. Valid keys{(prefix.Length > 0 ? $" in '{prefix.TrimEnd('.')}'" : "")}: {string.Join(", ", properties.Keys.Order())}.");
             if (value is JsonObject child && IsSection(property.PropertyType))
                 CheckKeys(child, property.PropertyType, source, prefix + key + ".");
+            else if ((Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) is { IsEnum: true } enumType)
+            {
+                var names = EnumNames(enumType);
+                bool valid = value is null ? Nullable.GetUnderlyingType(property.PropertyType) is not null
+                    : value.GetValueKind() == JsonValueKind.String && names.Contains((string)value!);
+                if (!valid)
+                    throw new ConfigException(
+                        $"{source}: {prefix}{key} = {value?.ToJsonString() ?? "null"} is not valid; it must be one of: {string.Join(", ", names)}" +
+                        (Nullable.GetUnderlyingType(property.PropertyType) is not null ? " (or null)." : "."));
+            }
         }
+    }
+
+    /// <summary>The config-file spellings of every value of <paramref name="enumType"/>, in declaration order.</summary>
+    public static IReadOnlyList<string> EnumNames(Type enumType) =>
+        Enum.GetValues(enumType).Cast<object>().Select(v => JsonSerializer.Serialize(v, enumType, Options).Trim('"')).ToArray();
+
+    /// <summary>The type a dotted config key holds, or null when there is no such key.</summary>
+    private static Type? TypeAt(string dotted)
+    {
+        Type type = typeof(TrainConfig);
+        foreach (var part in dotted.Split('.'))
+        {
+            var property = Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == part);
+            if (property is null) return null;
+            type = property.PropertyType;
+        }
+        return type;
     }
 
     private static bool IsSection(Type type) => type.IsClass && type != typeof(string) && type.Namespace == typeof(TrainConfig).Namespace;
 
     private static string Describe(JsonException e)
     {
-        var where = string.IsNullOrEmpty(e.Path) ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
-        var inner = e.InnerException?.Message ?? e.Message;
-        return $"value{where} has the wrong type or an unknown name ({inner.Split('.')[0]}). Enum values are snake_case, e.g. cross_entropy, recall, soft_iou, lite_seg, deeplabv3plus_resnet18.";
+        var key = string.IsNullOrEmpty(e.Path) ? null : e.Path.TrimStart('$', '.');
+        var type = key is null ? null : TypeAt(key);
+        var underlying = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        var expected = underlying is null ? "another type"
+            : underlying == typeof(int) || underlying == typeof(long) ? "a whole number"
+            : underlying == typeof(double) || underlying == typeof(float) ? "a number"
+            : underlying == typeof(bool) ? "true or false"
+            : underlying == typeof(string) ? "a string"
+            : underlying.IsEnum ? $"one of: {string.Join(", ", EnumNames(underlying))}"
+            : underlying.IsArray || underlying.IsGenericType ? "a list" : "an object";
+        return $"the value at '{key ?? "(top level)"}' has the wrong type; expected {expected}{(type is not null && Nullable.GetUnderlyingType(type) is not null ? " (or null)" : "")}.";
     }
 
     /// <summary>The config-file spelling of an enum value (e.g. <c>fashion_mnist_lt</c>, <c>deeplabv3plus_resnet18</c>).</summary>

@@ -136,4 +136,18 @@ public sealed class ConfigLoaderTests : IDisposable
         var ok = ConfigLoader.Load(Write("""{"data": {"kind": "places_lt", "sampler": "class_balanced"}, "model": {"architecture": "resnet10", "head": "sdn"}, "loss": {"kind": "ldam", "drw_start": 0.5}}"""));
         Assert.Equal((SamplerKind.ClassBalanced, HeadKind.Sdn, LossKind.Ldam, 0.5), (ok.Data.Sampler, ok.Model.Head, ok.Loss.Kind, ok.Loss.Ldam.DrwStart));
     }
+
+    [Theory]
+    [InlineData("data.kind=vocc", "data.kind = \"vocc\" is not valid; it must be one of: synthetic, folder, voc, ade20k, camvid, cityscapes, synthia, fashion_mnist_lt,")]
+    [InlineData("loss.kind=3", "loss.kind = 3 is not valid; it must be one of: cross_entropy, recall,")]
+    [InlineData("loss.plus_kind=dicey", "(or null).")]
+    [InlineData("schedule.iterations=many", "the value at 'schedule.iterations' has the wrong type; expected a whole number.")]
+    [InlineData("data.flip=maybe", "the value at 'data.flip' has the wrong type; expected true or false.")]
+    public void AWrongValueNamesTheKeyAndWhatItMayBeWithoutInternalText(string assignment, string expected)
+    {
+        var message = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null, [assignment])).Message;
+        Assert.Contains(expected, message);
+        Assert.DoesNotContain("could not be converted", message);
+        Assert.DoesNotContain("RecallKit.", message);
+    }
 }
