@@ -5,6 +5,7 @@ using RecallKit.Runtime;
 
 NativeAllocator.RetainFreedMemory();
 CommandName.UseToolName();
+if (args.Length > 0 && args[0] is "train" or "eval" or "predict" or "demo" or "compare" or "export") Nnpack.Disable(); // not for help, reports, data tools
 var root = new RootCommand("RecallKit: recall loss for imbalanced classification and segmentation, with the baselines it is compared against.")
 {
     DemoCommand.Create(),
