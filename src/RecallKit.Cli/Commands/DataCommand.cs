@@ -11,7 +11,7 @@ namespace RecallKit.Cli.Commands;
 /// </summary>
 internal static class DataCommand
 {
-    public static Command Create() => new("data", "Dataset tools.") { Synth(), FashionScenes() };
+    public static Command Create() => new("data", "Dataset tools.") { DataCheckCommand.Create(), Synth(), FashionScenes() };
 
     private static Command Synth()
     {

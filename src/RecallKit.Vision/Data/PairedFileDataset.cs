@@ -24,6 +24,9 @@ public abstract class PairedFileDataset : ISegmentationDataset
     /// <inheritdoc />
     public int Count => pairs.Length;
 
+    /// <summary>The label file of sample <paramref name="index"/>.</summary>
+    public string LabelPath(int index) => pairs[index].label;
+
     /// <inheritdoc />
     public string Describe(int index) => $"{pairs[index].image} + {pairs[index].label}";
 

@@ -71,7 +71,7 @@ public sealed class MaskDecoder
                     throw new InvalidDataException(
                         $"label {path} has colour ({colour >> 16},{(colour >> 8) & 255},{colour & 255}) at pixel ({i % mask.Width},{i / mask.Width}), which is no class colour" +
                         $"{(options.IgnoreColor is null ? "" : " and not the ignore_color")}; nearest class colour: {Nearest(colour)}. " +
-                        "Add the colour to a class, or name it as \"ignore_color\" in dataset.json.");
+                        "Add the colour to a class, or declare it as the colour of unlabelled pixels (\"ignore_color\" in dataset.json; a class named void in class_dict.csv).");
                 lastColour = colour;
             }
             ids[i] = lastId;

@@ -61,6 +61,10 @@ public static class MaskFiles
         }
     }
 
+    /// <summary>The encoding of a label file in words (e.g. <c>palette (indexed, 8-bit)</c>), from its header alone.</summary>
+    /// <exception cref="InvalidDataException">Not a PNG, or not an image.</exception>
+    public static string Detect(string path) => Describe(Identify(path));
+
     /// <summary>The PNG header of a label file.</summary>
     private static PngMetadata Identify(string path)
     {
