@@ -17,6 +17,7 @@ var root = new RootCommand("RecallKit: recall loss for imbalanced classification
     ReportCommand.Create(),
     SweepCommand.Create(),
     DataCommand.Create(),
+    ConfigCommand.Create(),
     InfoCommand.Create(),
     DataWorkerCommand.Create(),
 };

@@ -9,7 +9,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "Training config (JSON, snake_case keys); defaults when omitted." };
+        var config = new Option<string?>("--config") { Description = "Training config (JSON, snake_case keys); defaults when omitted. Start one with: recallkit config init --data voc --root DIR > my.json; every key and default: recallkit config show." };
         var set = new Option<string[]>("--set") { Description = "Override a config key, e.g. --set loss.kind=recall (repeatable).", AllowMultipleArgumentsPerToken = true };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in the output directory from its last complete checkpoint." };
         var command = new Command("train", "Train a segmentation model or an image classifier (chosen by data.kind).") { config, set, resume };
