@@ -20,13 +20,26 @@ internal static class DataCommand
         {
             Description = "Probability in [0, 1] that a pedestrian, bicycle or sign is painted in its background's colour (default 0: the built-in scenes).",
         };
-        var synth = new Command("synth", "Generate the synthetic driving scenes (generic folder layout) and print class frequencies.")
-            { output, train, val, size, seed, confusability };
+        var layout = new Option<string>("--layout")
+        {
+            Description = "folder (default: dataset.json, images/, labels/) or voc (JPEGImages/, palette SegmentationClass/, ImageSets/Segmentation lists, labelmap.txt).",
+            DefaultValueFactory = _ => "folder",
+        };
+        layout.AcceptOnlyFromAmong("folder", "voc");
+        var synth = new Command("synth", "Generate the synthetic driving scenes and print class frequencies.")
+            { output, train, val, size, seed, confusability, layout };
         synth.SetAction(r => CliErrors.Run(() =>
         {
             var (w, h) = ParseSize(r.GetValue(size)!);
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var frequencies = SyntheticScenes.Generate(r.GetValue(output)!, r.GetValue(train), r.GetValue(val), w, h, r.GetValue(seed), r.GetValue(confusability));
+            bool voc = r.GetValue(layout) == "voc";
+            var folder = voc ? Path.Combine(r.GetValue(output)!, ".folder-layout") : r.GetValue(output)!;
+            var frequencies = SyntheticScenes.Generate(folder, r.GetValue(train), r.GetValue(val), w, h, r.GetValue(seed), r.GetValue(confusability));
+            if (voc)
+            {
+                Vision.Data.Layouts.VocExport.Write(folder, r.GetValue(output)!, ["train", "val"]);
+                Directory.Delete(folder, recursive: true);
+            }
             File.WriteAllText(Path.Combine(r.GetValue(output)!, "frequencies.md"), frequencies.ToTable());
             Console.WriteLine(frequencies.ToTable());
             Console.WriteLine($"wrote {r.GetValue(train)} + {r.GetValue(val)} scenes to {r.GetValue(output)} in {watch.Elapsed.TotalSeconds:F1} s");

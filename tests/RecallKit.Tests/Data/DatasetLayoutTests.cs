@@ -177,4 +177,22 @@ public sealed class DatasetLayoutTests : IDisposable
         Assert.Contains("data.img_dir", e.Message);
         Assert.Contains("folder", e.Message);
     }
+
+    [Fact]
+    public void AFolderDatasetExportedAsVocReadsBackTheSameLabels()
+    {
+        var folder = Path.Combine(dir, "folder");
+        RecallKit.Vision.Data.Synthetic.SyntheticScenes.Generate(folder, 4, 2, 64, 32, seed: 3);
+        var voc = Path.Combine(dir, "exported");
+        VocExport.Write(folder, voc, ["train", "val"]);
+        foreach (var split in new[] { "train", "val" })
+        {
+            var original = new FolderDataset(folder, split);
+            var exported = new VocDataset(voc, split);
+            Assert.Equal(original.Classes.Names, exported.Classes.Names);
+            Assert.Equal(original.Classes.Palette, exported.Classes.Palette);
+            for (int i = 0; i < original.Count; i++) Assert.Equal(original.Load(i).Labels, exported.Load(i).Labels);
+            Assert.Equal(TrainingSplitCounts.Compute(original), TrainingSplitCounts.Compute(exported));
+        }
+    }
 }

@@ -135,4 +135,20 @@ public sealed class MaskFormatTests : IDisposable
         Assert.Equal(TrainingSplitCounts.Compute(new FolderDataset(root, "train")), reduced);
         Assert.Equal(0, reduced[2]); // values 0, 1, 2 now mean unlabelled, road, person: no pixel is a car
     }
+
+    [Fact]
+    public async Task PalettePngsWeWriteReadInPilAsTheirIndices()
+    {
+        var indices = Enumerable.Range(0, 7 * 3).Select(i => (byte)(i == 5 ? 255 : i % 4)).ToArray();
+        var path = Path.Combine(dir, "written.png");
+        PalettePng.Write(path, indices, 7, 3, [(0, 0, 0), (200, 0, 0), (0, 0, 0), (9, 9, 9)]); // index 2 repeats index 0's colour
+        var pil = await Support.PythonPil.RunAsync("""
+            import sys
+            from PIL import Image
+            im = Image.open(sys.argv[1])
+            print(im.mode, im.size[0], im.size[1], " ".join(str(v) for v in im.getdata()))
+            """, path);
+        Assert.Equal($"P 7 3 {string.Join(" ", indices)}", pil.Trim());
+        Assert.Equal(indices.Select(b => (int)b), MaskFiles.Read(path).Values);
+    }
 }
