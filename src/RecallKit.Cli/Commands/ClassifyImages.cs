@@ -17,12 +17,12 @@ internal static class ClassifyImages
     public static void Run(TrainedModel model, IReadOnlyList<string> files, string outDir, int top, Device device)
     {
         var augmentation = ConfiguredData.Augmentation(model.Config.Data);
-        bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ImageFiles.ResizeShorter > 0;
+        bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ImageFiles.ResizeShorterOrDefault() > 0;
         int k = Math.Clamp(top, 1, model.Classes.Count);
         var csv = new List<string> { "file," + string.Join(',', Enumerable.Range(1, k).Select(i => $"class{i},probability{i}")) };
         foreach (var file in files)
         {
-            var image = Decode(file, augmentation, fileDataset ? model.Config.Data.ImageFiles.ResizeShorter : 0);
+            var image = Decode(file, augmentation, fileDataset ? model.Config.Data.ImageFiles.ResizeShorterOrDefault() : 0);
             var input = ClassificationTransforms.Eval(image, augmentation);
             (float[] probabilities, long[] classes) best;
             using (var scope = NewDisposeScope())

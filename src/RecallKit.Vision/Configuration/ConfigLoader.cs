@@ -61,6 +61,7 @@ public static class ConfigLoader
         {
             throw new ConfigException($"{path ?? "config"}: {Describe(e)}");
         }
+        config = Normalized(config);
         ConfigValidation.ThrowIfInvalid(config, shared);
         return config;
     }
@@ -70,7 +71,28 @@ public static class ConfigLoader
 
     /// <summary>Parses JSON text written by <see cref="ToJson"/>.</summary>
     public static TrainConfig FromJson(string json) =>
-        JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON.");
+        Normalized(JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON."));
+
+    /// <summary>
+    /// One spelling per meaning, so that configs compare equal when they train the same: an input size equal to the dataset's
+    /// own and a resize_shorter of 256 become null (their defaults). Configs written before image_size applied to Fashion-MNIST
+    /// and CIFAR (2026-12) recorded image_size 224 and resize_shorter 256 for every dataset, where they had no effect: for those
+    /// datasets that pair means "not set".
+    /// </summary>
+    internal static TrainConfig Normalized(TrainConfig config)
+    {
+        var d = config.Data;
+        bool fixedSize = d.Kind is Data.DatasetKind.FashionMnistLt or Data.DatasetKind.Cifar10Lt or Data.DatasetKind.Cifar100Lt;
+        int? size = d.ClassificationInput.ImageSize, shorter = d.ImageFiles.ResizeShorter;
+        if (fixedSize && size == 224 && shorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter) size = null;
+        if (size == Data.Classification.ClassificationDatasets.NativeSize(d.Kind)) size = null;
+        if (shorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter) shorter = null;
+        if (size == d.ClassificationInput.ImageSize && shorter == d.ImageFiles.ResizeShorter) return config;
+        return config with
+        {
+            Data = d with { ClassificationInput = d.ClassificationInput with { ImageSize = size }, ImageFiles = d.ImageFiles with { ResizeShorter = shorter } },
+        };
+    }
 
     private static void ApplyOverride(JsonObject root, string assignment)
     {

@@ -43,8 +43,8 @@ public static class ConfigValidation
             "not tau_norm on a cosine classifier (its rows are normalised already: every τ gives the same logits)");
         Require(m.Tau is null || m.Tau >= 0, "model.tau", m.Tau, "≥ 0, or null to sweep 0 … 2");
         Require(d.LongTail.ImbalanceRatio >= 1, "data.imbalance_ratio", d.LongTail.ImbalanceRatio, "≥ 1");
-        Require(!classification || d.ImageFiles.ImageSize >= 8, "data.image_size", d.ImageFiles.ImageSize, "≥ 8");
-        Require(d.ImageFiles.ResizeShorter >= 0, "data.resize_shorter", d.ImageFiles.ResizeShorter, "≥ 0 (0 = no resize)");
+        Require(d.ClassificationInput.ImageSize is null or >= 8, "data.image_size", d.ClassificationInput.ImageSize, "≥ 8, or null for the dataset's own size");
+        Require(d.ImageFiles.ResizeShorter is null or >= 0, "data.resize_shorter", d.ImageFiles.ResizeShorter, "≥ 0 (0 = no resize), or null for 256");
 
         var l = config.Loss;
         var ema = l.Metric.EmaAlpha;

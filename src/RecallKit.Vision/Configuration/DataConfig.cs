@@ -87,6 +87,10 @@ public sealed record DataConfig
     [JsonFlatten]
     public FolderLayoutOptions FolderLayout { get; init; } = new();
 
+    /// <summary>Classification: the network's input size.</summary>
+    [JsonFlatten]
+    public ClassificationInputOptions ClassificationInput { get; init; } = new();
+
     /// <summary>Classification datasets of image files.</summary>
     [JsonFlatten]
     public ImageFileOptions ImageFiles { get; init; } = new();

@@ -43,7 +43,9 @@ public static class StarterConfig
         if (!classification)
             sb.AppendLine($"    \"crop_width\": {d.Segmentation.CropWidth}, \"crop_height\": {d.Segmentation.CropHeight},  // training crops (pixels); evaluation reads whole images");
         else if (kind is DatasetKind.ImageFolder or DatasetKind.PlacesLt or DatasetKind.INaturalist)
-            sb.AppendLine($"    \"image_size\": {d.ImageFiles.ImageSize}, \"resize_shorter\": {d.ImageFiles.ResizeShorter},  // network input side; shorter side resized to this first (0: no resize)");
+            sb.AppendLine($"    \"image_size\": {d.ClassificationInput.ImageSizeFor(kind)}, \"resize_shorter\": {d.ImageFiles.ResizeShorterOrDefault()},  // network input side; shorter side resized to this first (0: no resize)");
+        else
+            sb.AppendLine($"    \"image_size\": null,  // the network input side; null: the images' own {d.ClassificationInput.ImageSizeFor(kind)}, another value resizes them");
         sb.AppendLine($"    \"batch_size\": {d.BatchSize}");
         sb.AppendLine("  },");
         sb.AppendLine($"  \"model\": {{ \"architecture\": {J(ConfigLoader.Name(config.Model.Architecture))} }},  // " +

@@ -21,10 +21,10 @@ public static class ConfiguredData
 
     /// <summary>Input size, padding and normalisation of <paramref name="config"/>'s classification dataset (needs no file).</summary>
     public static ClassificationAugmentation Augmentation(DataConfig config) =>
-        ClassificationDatasets.Augmentation(config.Kind, config.Flip, config.ImageFiles.ImageSize);
+        ClassificationDatasets.Augmentation(config.Kind, config.Flip, config.ClassificationInput.ImageSize);
 
     /// <summary>Both splits of <paramref name="config"/>'s classification dataset.</summary>
     public static ClassificationData Classification(DataConfig config) =>
         ClassificationDatasets.Open(config.Kind, config.Root, config.TrainSplit, config.ValSplit, Augmentation(config),
-            config.LongTail.ImbalanceRatio, config.ImageFiles.ResizeShorter);
+            config.LongTail.ImbalanceRatio, config.ImageFiles.ResizeShorterOrDefault());
 }

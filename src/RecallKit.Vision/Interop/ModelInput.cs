@@ -18,8 +18,8 @@ internal sealed record ModelInput(int Channels, float[] Mean, float[] Std, int? 
     {
         if (config.Model.Architecture.Task() == TaskKind.Segmentation)
             return new(3, [.. SegmentationTransforms.Mean], [.. SegmentationTransforms.Std], null, 0);
-        var input = ClassificationDatasets.Augmentation(config.Data.Kind, config.Data.Flip, config.Data.ImageFiles.ImageSize);
+        var input = ClassificationDatasets.Augmentation(config.Data.Kind, config.Data.Flip, config.Data.ClassificationInput.ImageSize);
         return new(ClassificationDatasets.Channels(config.Data.Kind), [.. input.Mean], [.. input.Std], input.Size,
-            input.Padding == 0 && config.Data.ImageFiles.ResizeShorter > 0 ? config.Data.ImageFiles.ResizeShorter : 0);
+            input.Padding == 0 && config.Data.ImageFiles.ResizeShorterOrDefault() > 0 ? config.Data.ImageFiles.ResizeShorterOrDefault() : 0);
     }
 }

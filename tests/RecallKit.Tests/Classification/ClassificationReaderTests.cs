@@ -30,7 +30,7 @@ public sealed class ClassificationReaderTests : IDisposable
         File.WriteAllLines(Path.Combine(dir, "Places_LT_train.txt"), ["/a/airfield/00000001.jpg 0", "", "/b/bakery/shop/00000002.jpg 2"]);
         File.WriteAllLines(Path.Combine(dir, "Places_LT_val.txt"), ["/b/bakery/shop/00000002.jpg 2"]);
 
-        var data = ConfiguredData.Classification(new DataConfig { Kind = DatasetKind.PlacesLt, Root = dir, ImageFiles = new() { ImageSize = 16, ResizeShorter = 16 } });
+        var data = ConfiguredData.Classification(new DataConfig { Kind = DatasetKind.PlacesLt, Root = dir, ClassificationInput = new() { ImageSize = 16 }, ImageFiles = new() { ResizeShorter = 16 } });
         Assert.Equal(["airfield", "class_1", "bakery/shop"], data.Train.ClassNames);
         Assert.Equal([0, 2], data.Train.Labels);
         Assert.Equal([1L, 0, 1], data.Train.BatchConfusionCounts());
@@ -81,7 +81,7 @@ public sealed class ClassificationReaderTests : IDisposable
         WriteImage("train/cat/2.jpg", 8, 8, 30);
         File.WriteAllText(Path.Combine(dir, "train/cat/notes.txt"), "not an image");
         WriteImage("val/dog/1.png", 8, 8, 40);
-        var config = new DataConfig { Kind = DatasetKind.ImageFolder, Root = dir, ImageFiles = new() { ImageSize = 8, ResizeShorter = 0 } };
+        var config = new DataConfig { Kind = DatasetKind.ImageFolder, Root = dir, ClassificationInput = new() { ImageSize = 8 }, ImageFiles = new() { ResizeShorter = 0 } };
         var data = ConfiguredData.Classification(config);
         Assert.Equal(["cat", "dog"], data.Train.ClassNames);
         Assert.Equal([0, 0, 1], data.Train.Labels);

@@ -90,7 +90,7 @@ public sealed class ClassificationTrainingTests : IDisposable
 
     private TrainConfig Config(string root, string output, int iterations = 12) => new()
     {
-        Data = new DataConfig { Kind = DatasetKind.ImageFolder, Root = root, ImageFiles = new() { ImageSize = 12, ResizeShorter = 0 }, BatchSize = 8, EvalBatchSize = 6 },
+        Data = new DataConfig { Kind = DatasetKind.ImageFolder, Root = root, ClassificationInput = new() { ImageSize = 12 }, ImageFiles = new() { ResizeShorter = 0 }, BatchSize = 8, EvalBatchSize = 6 },
         Model = new ModelConfig { Architecture = Architecture.SmallCnn },
         Optimizer = new OptimizerConfig { Kind = OptimizerKind.Adam, LearningRate = 0.01 },
         Schedule = new ScheduleConfig { Iterations = iterations, EvalEvery = iterations, LogEvery = 4, CheckpointEvery = iterations },

@@ -27,7 +27,7 @@ public sealed class ConfigApplicabilityTests
     [InlineData("data.synthia_void=train_as_class", "", "data.kind=synthia")]
     [InlineData("data.imbalance_ratio=10", "", Fashion)]
     [InlineData("data.sampler=class_balanced", "", Fashion)]
-    [InlineData("data.image_size=32", Fashion, "data.kind=image_folder;model.architecture=small_cnn")]
+    [InlineData("data.resize_shorter=128", Fashion, "data.kind=image_folder;model.architecture=small_cnn")]
     [InlineData("data.resize_shorter=64", Fashion, "data.kind=places_lt;model.architecture=resnet10")]
     [InlineData("model.output_stride=8", "", "model.architecture=deeplabv3plus_resnet18")]
     [InlineData("model.backbone_weights=w.pth", "", "model.architecture=deeplabv3plus_resnet18")]

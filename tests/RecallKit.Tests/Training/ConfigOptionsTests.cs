@@ -48,7 +48,8 @@ public sealed class ConfigOptionsTests
         Assert.Equal(new SyntheticDataOptions { Train = 5, Val = 6, Seed = 8, Confusability = 0.9 }, data.Synthetic);
         Assert.Equal(new SynthiaOptions { Void = SynthiaVoid.TrainAsClass }, data.Synthia);
         Assert.Equal(new LongTailOptions { ImbalanceRatio = 10 }, data.LongTail);
-        Assert.Equal(new ImageFileOptions { ImageSize = 32, ResizeShorter = 40 }, data.ImageFiles);
+        Assert.Equal(new ClassificationInputOptions { ImageSize = 32 }, data.ClassificationInput);
+        Assert.Equal(new ImageFileOptions { ResizeShorter = 40 }, data.ImageFiles);
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class ConfigOptionsTests
     [InlineData("loss.kind=focal;loss.beta=0.5", "loss.beta = 0.5 has no effect here: it is read only with loss.kind (or loss.plus_kind) = class_balanced, or model.head = sdn with model.stage = joint")]
     [InlineData("data.kind=folder;data.synthia_void=train_as_class", "data.synthia_void = \"train_as_class\" has no effect here: it is read only with data.kind = synthia.")]
     [InlineData("data.imbalance_ratio=10", "data.imbalance_ratio = 10 has no effect here: it is read only with data.kind = fashion_mnist_lt, cifar10_lt or cifar100_lt.")]
-    [InlineData("data.image_size=64", "data.image_size = 64 has no effect here: it is read only with data.kind = image_folder, places_lt or inaturalist.")]
+    [InlineData("data.image_size=64", "data.image_size = 64 has no effect here: it is read only for classification datasets.")]
     [InlineData("data.kind=cifar10_lt;model.architecture=resnet32_cifar;data.scale_max=2", "data.scale_max = 2 has no effect here: it is read only for segmentation datasets.")]
     [InlineData("data.kind=cityscapes;data.synthetic_confusability=0.5", "data.synthetic_confusability = 0.5 has no effect here: it is read only with data.kind = synthetic.")]
     public void AnOptionKeyOfAnotherLossOrDatasetIsAnErrorNamingTheKeyAndWhenItIsRead(string overrides, string expected) =>

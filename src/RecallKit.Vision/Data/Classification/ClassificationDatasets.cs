@@ -36,13 +36,25 @@ public static class ClassificationDatasets
     /// <summary>Input size, padding and normalisation of a <paramref name="kind"/> dataset (needs no file).</summary>
     /// <param name="kind">Dataset kind.</param>
     /// <param name="flip">Random horizontal flips.</param>
-    /// <param name="image_size">Side of the square crop of datasets of image files (Fashion-MNIST and CIFAR have fixed sizes).</param>
-    public static ClassificationAugmentation Augmentation(DatasetKind kind, bool flip, int image_size) => kind switch
+    /// <param name="image_size">Side of the square network input; null: the kind's <see cref="NativeSize"/>. Fashion-MNIST and
+    /// CIFAR images are resized to it when it differs from their own size.</param>
+    public static ClassificationAugmentation Augmentation(DatasetKind kind, bool flip, int? image_size) => kind switch
     {
-        DatasetKind.FashionMnistLt => new ClassificationAugmentation(28, 2, flip, [0.2860f], [0.3530f]),
-        DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => new ClassificationAugmentation(32, 4, flip, [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
-        _ => new ClassificationAugmentation(image_size, 0, flip, ImageNetMean, ImageNetStd),
+        DatasetKind.FashionMnistLt => new ClassificationAugmentation(image_size ?? 28, 2, flip, [0.2860f], [0.3530f]),
+        DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => new ClassificationAugmentation(image_size ?? 32, 4, flip, [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
+        _ => new ClassificationAugmentation(image_size ?? NativeSize(kind), 0, flip, ImageNetMean, ImageNetStd),
     };
+
+    /// <summary>The input side when <c>data.image_size</c> is not set: 28 (Fashion-MNIST), 32 (CIFAR), 224 (image files).</summary>
+    public static int NativeSize(DatasetKind kind) => kind switch
+    {
+        DatasetKind.FashionMnistLt => 28,
+        DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => 32,
+        _ => 224,
+    };
+
+    /// <summary>The shorter side image files are resized to when <c>data.resize_shorter</c> is not set.</summary>
+    public const int DefaultResizeShorter = 256;
 
     /// <summary>Both splits of a <paramref name="kind"/> dataset.</summary>
     /// <param name="kind">Dataset kind (a classification one).</param>
@@ -61,14 +73,14 @@ public static class ClassificationDatasets
             {
                 var train = FashionMnist.Load(root, train: true).LongTailed(imbalance_ratio);
                 var test = FashionMnist.Load(root, train: false);
-                return new(new InMemoryDataset(train, "Fashion-MNIST-LT train"), new InMemoryDataset(test, "Fashion-MNIST test"), augmentation);
+                return Sized(new(new InMemoryDataset(train, "Fashion-MNIST-LT train"), new InMemoryDataset(test, "Fashion-MNIST test"), augmentation), kind);
             }
             case DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt:
             {
                 int classes = kind == DatasetKind.Cifar10Lt ? 10 : 100;
                 var train = CifarBinary.Load(root, classes, train: true).LongTailed(imbalance_ratio);
                 var test = CifarBinary.Load(root, classes, train: false);
-                return new(new InMemoryDataset(train, $"CIFAR-{classes}-LT train"), new InMemoryDataset(test, $"CIFAR-{classes} test"), augmentation);
+                return Sized(new(new InMemoryDataset(train, $"CIFAR-{classes}-LT train"), new InMemoryDataset(test, $"CIFAR-{classes} test"), augmentation), kind);
             }
             case DatasetKind.ImageFolder:
             {
@@ -105,4 +117,9 @@ public static class ClassificationDatasets
         var direct = Path.Combine(root, split);
         return File.Exists(direct) ? direct : Path.Combine(root, string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, split));
     }
+
+    /// <summary>Fashion-MNIST and CIFAR at an input size other than their own: both splits resized when loaded.</summary>
+    private static ClassificationData Sized(ClassificationData data, DatasetKind kind) =>
+        data.Augmentation.Size == NativeSize(kind) ? data
+            : data with { Train = new ResizedDataset(data.Train, data.Augmentation.Size), Val = new ResizedDataset(data.Val, data.Augmentation.Size) };
 }
