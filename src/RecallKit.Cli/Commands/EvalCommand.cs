@@ -72,6 +72,6 @@ internal static class EvalCommand
         if (!data.Train.ClassNames.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset has {data.Train.ClassNames.Count} classes, the model {model.Classes.Count}; evaluate on the dataset the model was trained on.");
         var batches = new ClassificationBatches(data.Val, dataConfig.EvalBatchSize, data.Augmentation, training: false);
-        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, device, model.TrainingCounts ?? data.Train.BatchConfusionCounts()), dataConfig.ValSplit);
+        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, device, model.TrainingCounts ?? data.Train.SamplesPerClass()), dataConfig.ValSplit);
     }
 }

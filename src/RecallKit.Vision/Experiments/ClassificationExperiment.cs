@@ -23,7 +23,7 @@ public static class ClassificationExperiment
     {
         var data = ConfiguredData.Classification(config.Data);
         var classes = ClassificationDatasets.Describe(data.Train.ClassNames);
-        var counts = data.Train.BatchConfusionCounts();
+        var counts = data.Train.SamplesPerClass();
         log.WriteLine($"{config.Data.Kind}: {data.Train.Count} training images in {classes.Count} classes (largest {counts.Max()}, smallest {counts.Min()}), {data.Val.Count} validation images");
 
         manual_seed(config.Seed);

@@ -51,7 +51,7 @@ public static class ComparisonRunner
         }
         foreach (var (variant, seed, config, runDir) in runs)
         {
-            if (File.Exists(Path.Combine(runDir, "metrics.json")))
+            if (File.Exists(Path.Combine(runDir, RunDirectory.MetricsFile)))
             {
                 log.WriteLine($"[{variant.Name} seed {seed}] finished earlier, skipped");
                 continue;

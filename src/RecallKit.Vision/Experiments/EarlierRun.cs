@@ -50,6 +50,6 @@ public sealed record EarlierRun(string Name, string Directory, bool Finished, IR
         if (File.Exists(run.Config)) return ConfigLoader.FromJson(File.ReadAllText(run.Config));
         if (!File.Exists(run.LastCheckpoint)) return null;
         using var checkpoint = Checkpoint.Load(run.LastCheckpoint);
-        return ConfigLoader.FromJson(checkpoint.GetText("config"));
+        return ConfigLoader.FromJson(checkpoint.GetText(RunCheckpoint.Config));
     }
 }

@@ -56,15 +56,15 @@ public sealed record RunResults(
             return File.Exists(path) ? path : throw new FileNotFoundException($"{directory} is not a finished run: {name} is missing.", path);
         }
 
-        var config = ConfigLoader.FromJson(File.ReadAllText(PathOf("config.json")));
-        var metrics = MetricsRecord.Read(PathOf("metrics.json"));
-        var bestPath = Path.Combine(directory, "best_metrics.json");
+        var config = ConfigLoader.FromJson(File.ReadAllText(PathOf(RunDirectory.ConfigFile)));
+        var metrics = MetricsRecord.Read(PathOf(RunDirectory.MetricsFile));
+        var bestPath = Path.Combine(directory, RunDirectory.BestMetricsFile);
         var best = File.Exists(bestPath) ? MetricsRecord.Read(bestPath) : metrics;
         // F1 (β = 1) is Dice: metrics.json files written before 2026-12 hold mmsegmentation's F-score, NaN for a class never
         // predicted, so the recorded Dice is read as the F-score to report every run with today's definition.
         var classes = metrics.Classes.Select(c => new ClassResult(c.Name, N(c.Accuracy), N(c.Precision), N(c.Iou), c.Pixels, c.TrainingSamples ?? -1, N(c.Dice), N(c.Dice))).ToArray();
-        var train = CsvTable.Read(PathOf("train_log.csv"));
-        var eval = CsvTable.Read(PathOf("eval_log.csv"));
+        var train = CsvTable.Read(PathOf(RunDirectory.TrainLogFile));
+        var eval = CsvTable.Read(PathOf(RunDirectory.EvalLogFile));
         return new RunResults(directory, config, N(metrics.MeanAccuracy), N(metrics.MeanIou), N(metrics.OverallAccuracy),
             N(best.MeanAccuracy), N(best.MeanIou), classes, train, eval)
         {

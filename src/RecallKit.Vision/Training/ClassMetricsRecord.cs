@@ -16,11 +16,3 @@ public sealed record ClassMetricsRecord(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TrainingSamples = null,
     double? Dice = null,
     double? Fscore = null);
-
-/// <summary>Metrics as JSON: summary numbers and a per-class table (NaN written as null).</summary>
-public static class MetricsJson
-{
-    /// <summary>Serialises <paramref name="evaluation"/> of step <paramref name="iteration"/> as a <see cref="MetricsRecord"/>.</summary>
-    public static string Serialize(int iteration, DatasetClasses classes, Evaluation evaluation) =>
-        MetricsRecord.From(iteration, classes, evaluation).ToJson();
-}

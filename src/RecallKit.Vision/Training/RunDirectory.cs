@@ -14,29 +14,36 @@ public sealed class RunDirectory : IDisposable
         Root = System.IO.Path.GetFullPath(path);
     }
 
+    /// <summary>File names of a run directory: the one place they are spelled.</summary>
+    public const string LastCheckpointFile = "last.ckpt", BestCheckpointFile = "best.ckpt", TrainLogFile = "train_log.csv", EvalLogFile = "eval_log.csv",
+        MetricsFile = "metrics.json", BestMetricsFile = "best_metrics.json", ConfigFile = "config.json", TensorBoardDirectory = "tensorboard";
+
     /// <summary>Absolute path of the directory.</summary>
     public string Root { get; }
 
     /// <summary>The most recent complete checkpoint.</summary>
-    public string LastCheckpoint => Combine("last.ckpt");
+    public string LastCheckpoint => Combine(LastCheckpointFile);
 
     /// <summary>The checkpoint with the best validation metric.</summary>
-    public string BestCheckpoint => Combine("best.ckpt");
+    public string BestCheckpoint => Combine(BestCheckpointFile);
 
     /// <summary>Per-step training log.</summary>
-    public string TrainLog => Combine("train_log.csv");
+    public string TrainLog => Combine(TrainLogFile);
 
     /// <summary>Per-evaluation log.</summary>
-    public string EvalLog => Combine("eval_log.csv");
+    public string EvalLog => Combine(EvalLogFile);
 
     /// <summary>Final and best metrics.</summary>
-    public string Metrics => Combine("metrics.json");
+    public string Metrics => Combine(MetricsFile);
+
+    /// <summary>The metrics of the best evaluation.</summary>
+    public string BestMetrics => Combine(BestMetricsFile);
 
     /// <summary>The resolved config of the run.</summary>
-    public string Config => Combine("config.json");
+    public string Config => Combine(ConfigFile);
 
     /// <summary>TensorBoard event files.</summary>
-    public string TensorBoard => Combine("tensorboard");
+    public string TensorBoard => Combine(TensorBoardDirectory);
 
     /// <summary>A file inside the run directory.</summary>
     public string Combine(string name) => System.IO.Path.Combine(Root, name);

@@ -63,7 +63,7 @@ public static class TauNormalization
         checkpoint.Save(run.LastCheckpoint);
         checkpoint.Save(run.BestCheckpoint);
         var json = MetricsJson.Serialize(0, classes, best);
-        File.WriteAllText(run.Combine("best_metrics.json"), json);
+        File.WriteAllText(run.BestMetrics, json);
         File.WriteAllText(run.Metrics, json);
         return new TrainingResult(run.Root, 0, true, best, best.Selection, 0);
     }

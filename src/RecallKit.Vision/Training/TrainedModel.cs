@@ -37,8 +37,8 @@ public sealed class TrainedModel : IDisposable
     public static TrainedModel Load(string checkpointPath)
     {
         using var checkpoint = Checkpoint.Load(checkpointPath);
-        var config = ConfigLoader.FromJson(checkpoint.GetText("config"));
-        var classes = ClassesJson.Parse(checkpoint.GetText("classes"));
+        var config = ConfigLoader.FromJson(checkpoint.GetText(RunCheckpoint.Config));
+        var classes = ClassesJson.Parse(checkpoint.GetText(RunCheckpoint.Classes));
         nn.Module<Tensor, Tensor> network = config.Model.Architecture.Task() == TaskKind.Segmentation
             ? SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride, config.Model.AuxHead)
             : ClassificationModels.Create(config.Model.Architecture, classes.Count, ClassificationDatasets.Channels(config.Data.Kind), config.Model.Head == HeadKind.Sdn,
@@ -47,7 +47,7 @@ public sealed class TrainedModel : IDisposable
         {
             ModelKeys.Check(checkpointPath, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, network,
                 $"{config.Model.Architecture} with {classes.Count} classes");
-            checkpoint.Read("model", r => network.load(r));
+            checkpoint.Read(RunCheckpoint.Model, r => network.load(r));
         }
         catch (InvalidDataException)
         {
@@ -60,7 +60,7 @@ public sealed class TrainedModel : IDisposable
             throw new InvalidDataException($"{checkpointPath}: the weights do not fit {config.Model.Architecture} with {classes.Count} classes ({e.Message}).", e);
         }
         network.eval();
-        return new TrainedModel(config, classes, network) { TrainingCounts = ClassesJson.TrainingCounts(checkpoint.GetText("classes")) };
+        return new TrainedModel(config, classes, network) { TrainingCounts = ClassesJson.TrainingCounts(checkpoint.GetText(RunCheckpoint.Classes)) };
     }
 
     /// <summary>

@@ -40,8 +40,8 @@ internal sealed class TrainingCheckpoints(TrainConfig config, ITrainingTask task
     public TrainingProgress Load(string path)
     {
         using var checkpoint = Checkpoint.Load(path);
-        var saved = ConfigLoader.FromJson(checkpoint.GetText("config"));
-        var savedClasses = ClassesJson.Parse(checkpoint.GetText("classes"));
+        var saved = ConfigLoader.FromJson(checkpoint.GetText(RunCheckpoint.Config));
+        var savedClasses = ClassesJson.Parse(checkpoint.GetText(RunCheckpoint.Classes));
         if (saved.Model.Architecture != config.Model.Architecture || saved.Model.OutputStride != config.Model.OutputStride)
             throw new InvalidDataException(
                 $"{path} holds a {saved.Model.Architecture} (output stride {saved.Model.OutputStride}) but the config asks for {config.Model.Architecture} (output stride {config.Model.OutputStride}).");
@@ -56,9 +56,9 @@ internal sealed class TrainingCheckpoints(TrainConfig config, ITrainingTask task
         ResumeCompatibility.ThrowIfIncompatible(path, saved, config);
         ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
             $"{config.Model.Architecture} with {classes.Count} classes");
-        checkpoint.Read("model", r => model.load(r));
-        checkpoint.Read("loss", r => LossState.Load(loss, r, path));
-        checkpoint.Read("optimizer", r => optimizer.load_state_dict(r));
-        return TrainingProgress.FromJson(checkpoint.GetText("progress"));
+        checkpoint.Read(RunCheckpoint.Model, r => model.load(r));
+        checkpoint.Read(RunCheckpoint.Loss, r => LossState.Load(loss, r, path));
+        checkpoint.Read(RunCheckpoint.Optimizer, r => optimizer.load_state_dict(r));
+        return TrainingProgress.FromJson(checkpoint.GetText(RunCheckpoint.Progress));
     }
 }

@@ -33,7 +33,7 @@ public sealed class ClassificationReaderTests : IDisposable
         var data = ConfiguredData.Classification(new DataConfig { Kind = DatasetKind.PlacesLt, Root = dir, ClassificationInput = new() { ImageSize = 16 }, ImageFiles = new() { ResizeShorter = 16 } });
         Assert.Equal(["airfield", "class_1", "bakery/shop"], data.Train.ClassNames);
         Assert.Equal([0, 2], data.Train.Labels);
-        Assert.Equal([1L, 0, 1], data.Train.BatchConfusionCounts());
+        Assert.Equal([1L, 0, 1], data.Train.SamplesPerClass());
         Assert.Equal(Path.Combine(dir, "a/airfield/00000001.jpg"), data.Train.Describe(0));
         var image = data.Train.Load(0); // 40×20 resized so the shorter side is 16
         Assert.Equal((3, 16, 32), (image.Channels, image.Height, image.Width));

@@ -23,7 +23,7 @@ public interface IClassificationDataset
 public static class ClassificationDatasetExtensions
 {
     /// <summary>How many samples of each class the split holds.</summary>
-    public static long[] BatchConfusionCounts(this IClassificationDataset dataset)
+    public static long[] SamplesPerClass(this IClassificationDataset dataset)
     {
         var counts = new long[dataset.ClassNames.Count];
         foreach (var label in dataset.Labels) counts[label]++;

@@ -42,6 +42,6 @@ public sealed class BestCheckpointHook : ITrainingHook
         BestMetric = result.Selection;
         BestIteration = evaluation.Iteration;
         checkpoints.Save(run.BestCheckpoint, ProgressAt(evaluation.Iteration));
-        File.WriteAllText(run.Combine("best_metrics.json"), MetricsJson.Serialize(evaluation.Iteration, classes, result));
+        File.WriteAllText(run.BestMetrics, MetricsJson.Serialize(evaluation.Iteration, classes, result));
     }
 }
