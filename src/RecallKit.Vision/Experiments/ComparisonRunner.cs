@@ -37,8 +37,16 @@ public static class ComparisonRunner
         var runs = (from seed in comparison.Seeds
                     from variant in comparison.Variants
                     select (Variant: variant, Seed: seed, Config: comparison.For(variant, seed, overrides), Directory: comparison.RunDirectory(variant, seed))).ToArray();
-        var conflicts = runs.Select(r => EarlierRun.Conflict($"{r.Variant.Name}/seed-{r.Seed}", r.Directory, r.Config)).OfType<EarlierRun>().ToArray();
-        if (conflicts.Length > 0)
+        var conflicts = runs.Select(r => EarlierRun.Conflict($"{r.Variant.Name}/seed-{r.Seed}", r.Directory, r.Config)).OfType<EarlierRun>().ToList();
+        for (int added = conflicts.Count; added > 0;) // runs that start from a retrained run's checkpoint are retrained too
+        {
+            var dependents = EarlierRun.Dependents(conflicts, runs.Select(r => ($"{r.Variant.Name}/seed-{r.Seed}", r.Directory, r.Config))).ToArray();
+            conflicts.AddRange(dependents);
+            added = dependents.Length;
+        }
+        // Every rank has read the run directories before rank 0 deletes any (and deleted before any trains).
+        if (distributed.Size > 1) distributed.Barrier();
+        if (conflicts.Count > 0)
         {
             if (!rerun) throw new ConfigException(EarlierRun.Describe(comparison.Output, conflicts));
             if (root)
@@ -47,8 +55,8 @@ public static class ComparisonRunner
                     log.WriteLine($"[{c.Name}] trained with other settings ({string.Join("; ", c.Differences)}): deleted, training again");
                     Directory.Delete(c.Directory, recursive: true);
                 }
-            if (distributed.Size > 1) distributed.Barrier();
         }
+        if (distributed.Size > 1) distributed.Barrier();
         foreach (var (variant, seed, config, runDir) in runs)
         {
             if (File.Exists(Path.Combine(runDir, RunDirectory.MetricsFile)))

@@ -15,8 +15,10 @@ public sealed record EarlierRun(string Name, string Directory, bool Finished, IR
 {
     /// <summary>
     /// The conflict between the run in <paramref name="directory"/> and <paramref name="requested"/>, or null when there is
-    /// nothing to reuse or it was trained with the same settings. A finished run may differ only in keys that change neither
-    /// weights nor metrics (<see cref="ResumeCompatibility.MayDifferWhenFinished"/>); a stopped one in those a resume allows.
+    /// nothing to reuse or it was trained with the same settings. Finished or stopped, a run may differ only in keys that
+    /// change neither weights nor metrics (<see cref="ResumeCompatibility.MayDifferWhenFinished"/>): a stopped run resumed
+    /// with another length would have trained its first part on another schedule than the comparison's fresh runs. A run that
+    /// starts from another run's checkpoint (<c>model.init_from</c>) conflicts when that checkpoint was rewritten after it began.
     /// </summary>
     public static EarlierRun? Conflict(string name, string directory, TrainConfig requested)
     {
@@ -26,9 +28,28 @@ public sealed record EarlierRun(string Name, string Directory, bool Finished, IR
         var saved = SavedConfig(run);
         if (saved is null)
             return new EarlierRun(name, run.Root, finished, [$"{run.Config} is missing: the settings it was trained with are unknown"]);
-        var differences = ResumeCompatibility.Differences(saved, requested,
-            finished ? ResumeCompatibility.MayDifferWhenFinished : ResumeCompatibility.MayChange);
+        // τ-normalisation records the τ its sweep chose; a request that leaves τ to the sweep asks for the same run.
+        if (requested.Model.Stage == TrainingStage.TauNorm && requested.Model.Tau is null)
+            saved = saved with { Model = saved.Model with { Tau = null } };
+        var differences = ResumeCompatibility.Differences(saved, requested, ResumeCompatibility.MayDifferWhenFinished).ToList();
+        if (requested.Model.InitFrom is { } start && File.Exists(start) && File.Exists(run.Config)
+            && File.GetLastWriteTimeUtc(start) > File.GetLastWriteTimeUtc(run.Config))
+            differences.Add($"model.init_from: {start} was written after this run started (it would come from an older checkpoint)");
         return differences.Count == 0 ? null : new EarlierRun(name, run.Root, finished, differences);
+    }
+
+    /// <summary>The runs of <paramref name="all"/> that start from a checkpoint inside one of <paramref name="conflicts"/>' directories.</summary>
+    public static IEnumerable<EarlierRun> Dependents(IReadOnlyList<EarlierRun> conflicts, IEnumerable<(string Name, string Directory, TrainConfig Config)> all)
+    {
+        var retrained = conflicts.Select(c => Path.GetFullPath(c.Directory) + Path.DirectorySeparatorChar).ToArray();
+        foreach (var (name, directory, config) in all)
+        {
+            if (config.Model.InitFrom is not { } start || conflicts.Any(c => Path.GetFullPath(c.Directory) == Path.GetFullPath(directory))) continue;
+            var from = retrained.FirstOrDefault(r => Path.GetFullPath(start).StartsWith(r, StringComparison.Ordinal));
+            var run = new RunDirectory(directory);
+            if (from is not null && (File.Exists(run.Metrics) || File.Exists(run.LastCheckpoint)))
+                yield return new EarlierRun(name, run.Root, File.Exists(run.Metrics), [$"model.init_from: starts from {start}, whose run is trained again"]);
+        }
     }
 
     /// <summary>The error listing every conflicting run and what to do.</summary>
