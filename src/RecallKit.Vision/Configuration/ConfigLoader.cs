@@ -61,9 +61,15 @@ public static class ConfigLoader
         {
             throw new ConfigException($"{path ?? "config"}: {Describe(e)}");
         }
-        config = Normalized(config);
+        // Validated as written (an explicit resize_shorter on CIFAR is an error even at 256), then spelled one way.
+        if (config.Data.Kind is Data.DatasetKind.FashionMnistLt or Data.DatasetKind.Cifar10Lt or Data.DatasetKind.Cifar100Lt
+            && config.Data.ClassificationInput.ImageSize == 224 && config.Data.ImageFiles.ResizeShorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter)
+            throw new ConfigException(
+                $"{path ?? "config"}: data.image_size = 224 with data.resize_shorter = 256 on {Name(config.Data.Kind)} is what run records written before 2026-12 " +
+                $"hold for every dataset, where the pair had no effect (the images stayed {Data.Classification.ClassificationDatasets.NativeSize(config.Data.Kind)} pixels); " +
+                "today image_size resizes these images. Remove both keys to keep their own size, or keep image_size alone to resize them.");
         ConfigValidation.ThrowIfInvalid(config, shared);
-        return config;
+        return Normalized(config, recordedBefore2026_12: false);
     }
 
     /// <summary>The config as indented JSON (what a run records next to its checkpoints).</summary>
@@ -71,20 +77,21 @@ public static class ConfigLoader
 
     /// <summary>Parses JSON text written by <see cref="ToJson"/>.</summary>
     public static TrainConfig FromJson(string json) =>
-        Normalized(JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON."));
+        Normalized(JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON."), recordedBefore2026_12: true);
 
     /// <summary>
     /// One spelling per meaning, so that configs compare equal when they train the same: an input size equal to the dataset's
-    /// own and a resize_shorter of 256 become null (their defaults). Configs written before image_size applied to Fashion-MNIST
-    /// and CIFAR (2026-12) recorded image_size 224 and resize_shorter 256 for every dataset, where they had no effect: for those
-    /// datasets that pair means "not set".
+    /// own and a resize_shorter of 256 become null (their defaults). Run records (config.json, checkpoints) written before
+    /// image_size applied to Fashion-MNIST and CIFAR (2026-12) hold image_size 224 and resize_shorter 256 for every dataset,
+    /// where they had no effect: read as a record (<paramref name="recordedBefore2026_12"/>), that pair means "not set" for those
+    /// datasets. A config a user loads is never read so: resize_shorter there is refused by validation for these datasets.
     /// </summary>
-    internal static TrainConfig Normalized(TrainConfig config)
+    internal static TrainConfig Normalized(TrainConfig config, bool recordedBefore2026_12)
     {
         var d = config.Data;
         bool fixedSize = d.Kind is Data.DatasetKind.FashionMnistLt or Data.DatasetKind.Cifar10Lt or Data.DatasetKind.Cifar100Lt;
         int? size = d.ClassificationInput.ImageSize, shorter = d.ImageFiles.ResizeShorter;
-        if (fixedSize && size == 224 && shorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter) size = null;
+        if (recordedBefore2026_12 && fixedSize && size == 224 && shorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter) size = null;
         if (size == Data.Classification.ClassificationDatasets.NativeSize(d.Kind)) size = null;
         if (shorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter) shorter = null;
         if (size == d.ClassificationInput.ImageSize && shorter == d.ImageFiles.ResizeShorter) return config;

@@ -71,6 +71,7 @@ public sealed record DatasetDescription(DatasetClasses Classes, MaskOptions Mask
         var names = new List<string>();
         var palette = new List<(byte, byte, byte)>();
         (byte, byte, byte)? ignoreColour = null;
+        int voidRow = -1;
         var lines = File.ReadAllLines(path);
         for (int i = 1; i < lines.Length; i++)
         {
@@ -78,14 +79,22 @@ public sealed record DatasetDescription(DatasetClasses Classes, MaskOptions Mask
             var fields = lines[i].Split(',').Select(f => f.Trim()).ToArray();
             if (fields.Length != 4 || !byte.TryParse(fields[1], out var r) || !byte.TryParse(fields[2], out var g) || !byte.TryParse(fields[3], out var b))
                 throw new InvalidDataException($"{path}:{i + 1}: expected \"name,r,g,b\" with r, g, b in 0–255, got \"{lines[i]}\".");
-            if (fields[0].Equals("void", StringComparison.OrdinalIgnoreCase)) ignoreColour = (r, g, b);
+            if (fields[0].Equals("void", StringComparison.OrdinalIgnoreCase))
+            {
+                ignoreColour = (r, g, b);
+                voidRow = names.Count;
+            }
             else
             {
                 names.Add(fields[0]);
                 palette.Add((r, g, b));
             }
         }
-        return Checked(new DatasetClasses(names, palette, 255), new MaskOptions(false, ignoreColour, true), path);
+        // Leaving void out renumbers the classes after it: right for colour-coded labels, wrong for labels holding ids.
+        var idProblem = voidRow >= 0 && voidRow < names.Count
+            ? $"{path} lists void before other classes ({names[voidRow]} …), so their ids in it are one less than in labels that count void; use RGB labels, or a dataset.json"
+            : null;
+        return Checked(new DatasetClasses(names, palette, 255), new MaskOptions(false, ignoreColour, true, idProblem), path);
     }
 
     private static DatasetDescription Checked(DatasetClasses classes, MaskOptions masks, string path)

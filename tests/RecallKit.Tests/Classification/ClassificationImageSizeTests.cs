@@ -18,6 +18,17 @@ public sealed class ClassificationImageSizeTests
         var old = ConfigLoader.ToJson(ConfigLoader.Load(null, ["data.kind=fashion_mnist_lt", "model.architecture=small_cnn"]))
             .Replace("\"image_size\": null", "\"image_size\": 224").Replace("\"resize_shorter\": null", "\"resize_shorter\": 256");
         Assert.Contains("\"image_size\": 224", old);
+        var oldFile = Path.Combine(Path.GetTempPath(), $"recallkit-old-{Guid.NewGuid():N}.json");
+        File.WriteAllText(oldFile, old);
+        try
+        {
+            // train --config <old run>/config.json: the pair is named, not read either way without a word
+            Assert.Contains("before 2026-12", Assert.Throws<ConfigException>(() => ConfigLoader.Load(oldFile)).Message);
+        }
+        finally
+        {
+            File.Delete(oldFile);
+        }
         var read = ConfigLoader.FromJson(old);
         Assert.Null(read.Data.ClassificationInput.ImageSize);
         Assert.Equal(28, ConfiguredData.Augmentation(read.Data).Size);
@@ -36,6 +47,12 @@ public sealed class ClassificationImageSizeTests
         Assert.Equal(56, again.Data.ClassificationInput.ImageSize);
         Assert.Equal(56, ConfiguredData.Augmentation(again.Data).Size);
         Assert.Null(ConfigLoader.Load(null, ["data.kind=fashion_mnist_lt", "model.architecture=small_cnn", "data.image_size=28"]).Data.ClassificationInput.ImageSize);
+        // an image_folder config copied to CIFAR: its resize_shorter is refused, not taken as the old record's "not set"
+        var copied = Assert.Throws<ConfigException>(() => ConfigLoader.Load(null,
+            ["data.kind=cifar10_lt", "model.architecture=resnet32_cifar", "data.image_size=224", "data.resize_shorter=256"]));
+        Assert.Contains("is what run records written before 2026-12 hold for every dataset", copied.Message);
+        Assert.Contains("Remove both keys to keep their own size", copied.Message);
+        Assert.Equal(224, ConfigLoader.Load(null, ["data.kind=cifar10_lt", "model.architecture=resnet32_cifar", "data.image_size=224"]).Data.ClassificationInput.ImageSize);
     }
 
     [Fact]

@@ -70,13 +70,16 @@ public sealed class CorruptInputTests : IDisposable
     }
 
     [Fact]
-    public void APaletteLabelIsReadAsItsIndicesNotAsLuminance()
+    public void APaletteWhoseIndexHasAnotherClassesColourIsAnErrorNotASwap()
     {
         WriteDataset();
-        // one colour, (4,5,6) = class b's colour, at palette index 0: index 0 is class a (ids are indices, not colours)
+        // A colour-coded label quantised to a palette: one colour, (4,5,6) = class b's, at index 0 = class a's id.
+        // Read by index it would silently be class a; by colour class b.
         using (var label = Image.LoadPixelData<Rgb24>(Enumerable.Repeat(new Rgb24(4, 5, 6), 8).ToArray(), 4, 2))
             label.SaveAsPng(LabelPath, new PngEncoder { ColorType = PngColorType.Palette });
-        Assert.Equal(new int[8], new FolderDataset(dir, "train").Load(0).Labels);
+        var message = LoadFails().Message;
+        Assert.Contains("index 0 (first at pixel (0,0)) has the colour (4,5,6) of class 1 'b'", message);
+        Assert.Contains("(class 0 'a'): its classes would be swapped", message);
     }
 
     [Fact]

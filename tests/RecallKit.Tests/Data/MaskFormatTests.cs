@@ -151,4 +151,29 @@ public sealed class MaskFormatTests : IDisposable
         Assert.Equal($"P 7 3 {string.Join(" ", indices)}", pil.Trim());
         Assert.Equal(indices.Select(b => (int)b), MaskFiles.Read(path).Values);
     }
+
+    [Fact]
+    public async Task SixteenBitIdsAboveTheByteRangeAndAPaletteInTheClassColoursOfOtherIds()
+    {
+        var written = await Support.PythonPil.RunAsync("""
+            import sys
+            from PIL import Image
+            root = sys.argv[1]
+            im = Image.new("I;16", (3, 1)); im.putdata([300, 1, 65535]); im.save(f"{root}/wide.png")
+            # the classes' colours (road, person, car) in another order, as quantize() assigns them
+            q = Image.new("P", (3, 1)); q.putdata([0, 1, 2]); q.putpalette([0, 0, 142, 128, 64, 128, 220, 20, 60] + [0] * 759); q.save(f"{root}/quantised.png")
+            print("ok")
+            """, dir);
+        Assert.Equal("ok", written.Trim());
+        Assert.Equal([300, 1, 65535], MaskFiles.Read(Path.Combine(dir, "wide.png")).Values);
+
+        await WriteTrees();
+        var root = Path.Combine(dir, "palette");
+        File.Copy(Path.Combine(dir, "quantised.png"), Path.Combine(root, "labels", "train", "img0.png"), overwrite: true);
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(3, 1))
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, Path.Combine(root, "images", "train", "img0.png"));
+        File.Delete(Path.Combine(root, "images", "train", "img0.jpg"));
+        var e = Assert.Throws<InvalidDataException>(() => new FolderDataset(root, "train").Load(0));
+        Assert.Contains("has the colour (0,0,142) of class 2 'car', but palette indices are read as class ids (class 0 'road')", e.Message);
+    }
 }

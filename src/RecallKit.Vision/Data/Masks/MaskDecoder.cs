@@ -40,12 +40,19 @@ public sealed class MaskDecoder
 
     private int[] FromIds(LabelMask mask, string path)
     {
+        if (options.IdLabelsProblem is { } problem)
+            throw new InvalidDataException($"label {path} holds class ids ({LabelFiles.Describe(mask.Encoding)}), but {problem}.");
         var ids = new int[mask.Values.Length];
         int ignore = classes.IgnoreIndex;
+        var checkedIndices = mask.Palette is null || colourProblem is not null ? null : new HashSet<int>();
         for (int i = 0; i < ids.Length; i++)
         {
             int v = mask.Values[i];
+            if (checkedIndices is not null && checkedIndices.Add(v)) CheckPaletteColour(mask, v, i, path);
             int id = v == ignore ? ignore : options.ReduceZeroLabel ? (v == 0 ? ignore : v - 1) : v;
+            if (options.ReduceZeroLabel && v != ignore && v != 0 && id == ignore)
+                throw new InvalidDataException(
+                    $"label {path} has value {v} at pixel ({i % mask.Width},{i / mask.Width}): with reduce_zero_label it would become the ignore id {ignore}; expected 1–{classes.Count}, 0 or {ignore}.");
             if (id != ignore && (id < 0 || id >= classes.Count))
                 throw new InvalidDataException(
                     $"label {path} has value {v} at pixel ({i % mask.Width},{i / mask.Width}); expected " +
@@ -55,6 +62,23 @@ public sealed class MaskDecoder
             ids[i] = id;
         }
         return ids;
+    }
+
+    /// <summary>
+    /// A palette whose colours are the classes' colours at other indices (e.g. a colour-coded label quantised to a palette, whose
+    /// indices follow the order colours were met) would be read with classes swapped: an error. A palette whose colours are not
+    /// the classes' at all (VOC-style display palettes, PIL's defaults) is read by index.
+    /// </summary>
+    private void CheckPaletteColour(LabelMask mask, int index, int pixel, string path)
+    {
+        if (index >= mask.Palette!.Length || !idOfColour.TryGetValue(mask.Palette[index], out var byColour)) return;
+        int byIndex = index == classes.IgnoreIndex ? classes.IgnoreIndex : options.ReduceZeroLabel ? index - 1 : index;
+        if (byColour == byIndex || (options.ReduceZeroLabel && index == 0)) return;
+        int colour = mask.Palette[index];
+        string Name(int id) => id == classes.IgnoreIndex || id < 0 || id >= classes.Count ? $"the ignore id {classes.IgnoreIndex}" : $"class {id} '{classes.Names[id]}'";
+        throw new InvalidDataException(
+            $"label {path} is a palette PNG whose index {index} (first at pixel ({pixel % mask.Width},{pixel / mask.Width})) has the colour ({colour >> 16},{(colour >> 8) & 255},{colour & 255}) of {Name(byColour)}, " +
+            $"but palette indices are read as class ids ({Name(byIndex)}): its classes would be swapped. Save the label with indices equal to class ids, or as RGB (read through the colours).");
     }
 
     private int[] FromColours(LabelMask mask, string path)

@@ -18,4 +18,5 @@ public enum MaskEncoding
 /// <param name="Width">Width in pixels.</param>
 /// <param name="Height">Height in pixels.</param>
 /// <param name="Encoding">How the values encode classes.</param>
-public sealed record LabelMask(int[] Values, int Width, int Height, MaskEncoding Encoding);
+/// <param name="Palette">Palette PNGs: the colour (0xRRGGBB) of each index; null otherwise.</param>
+public sealed record LabelMask(int[] Values, int Width, int Height, MaskEncoding Encoding, int[]? Palette = null);

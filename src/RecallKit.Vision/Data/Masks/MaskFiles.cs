@@ -36,8 +36,8 @@ public static class MaskFiles
             }
             case (PngColorType.Palette, _):
             {
-                var (indices, width, height) = PngPaletteIndices.Read(path);
-                return new LabelMask(indices, width, height, MaskEncoding.Palette);
+                var (indices, width, height, palette) = PngPaletteIndices.Read(path);
+                return new LabelMask(indices, width, height, MaskEncoding.Palette, palette);
             }
             case (PngColorType.Rgb or PngColorType.RgbWithAlpha, PngBitDepth.Bit8):
             {

@@ -4,4 +4,6 @@ namespace RecallKit.Vision.Data.Masks;
 /// <param name="ReduceZeroLabel">ADE20K's convention for id masks: value 0 is ignored and every other value v is class v − 1.</param>
 /// <param name="IgnoreColor">RGB masks: the colour of unlabelled pixels (they get the ignore id).</param>
 /// <param name="HasClassColours">Whether every class has a colour of its own in the description (RGB masks need it).</param>
-public sealed record MaskOptions(bool ReduceZeroLabel = false, (byte R, byte G, byte B)? IgnoreColor = null, bool HasClassColours = true);
+/// <param name="IdLabelsProblem">Why labels holding ids (greyscale, palette) cannot be read with this description, or null.</param>
+public sealed record MaskOptions(bool ReduceZeroLabel = false, (byte R, byte G, byte B)? IgnoreColor = null, bool HasClassColours = true,
+    string? IdLabelsProblem = null);

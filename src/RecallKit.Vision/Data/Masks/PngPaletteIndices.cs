@@ -11,14 +11,18 @@ internal static class PngPaletteIndices
 {
     private static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
 
-    /// <summary>Indices of a non-interlaced palette PNG of 1, 2, 4 or 8 bits, row-major.</summary>
-    /// <exception cref="InvalidDataException">Not such a PNG, truncated or corrupt.</exception>
-    public static (int[] indices, int width, int height) Read(string path)
+    /// <summary>Largest label read, in pixels (a 16k × 16k image).</summary>
+    private const long MaxPixels = 1L << 28;
+
+    /// <summary>Indices of a non-interlaced palette PNG of 1, 2, 4 or 8 bits, row-major, and its palette's colours (0xRRGGBB).</summary>
+    /// <exception cref="InvalidDataException">Not such a PNG, too large, truncated or corrupt.</exception>
+    public static (int[] indices, int width, int height, int[] palette) Read(string path)
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 8 || !bytes.AsSpan(0, 8).SequenceEqual(Signature)) throw Corrupt(path, "not a PNG file");
         int width = 0, height = 0, depth = 0;
         bool header = false;
+        int[] palette = [];
         using var compressed = new MemoryStream();
         for (int at = 8; ;)
         {
@@ -37,15 +41,21 @@ internal static class PngPaletteIndices
                 if (data[12] != 0)
                     throw new InvalidDataException($"label {path} is an interlaced palette PNG; re-save it without interlacing (PIL's image.save(path) does).");
                 if (depth is not (1 or 2 or 4 or 8)) throw Corrupt(path, $"bit depth {depth} is not valid for a palette PNG");
-                if (width <= 0 || height <= 0 || (long)width * height > 1L << 30) throw Corrupt(path, $"size {width}×{height} is not valid");
+                if (width <= 0 || height <= 0 || (long)width * height > MaxPixels)
+                    throw Corrupt(path, $"size {width}×{height} is not valid (at most {MaxPixels:N0} pixels)");
                 header = true;
+            }
+            else if (type == "PLTE")
+            {
+                palette = new int[length / 3];
+                for (int i = 0; i < palette.Length; i++) palette[i] = (data[3 * i] << 16) | (data[3 * i + 1] << 8) | data[3 * i + 2];
             }
             else if (type == "IDAT") compressed.Write(data);
             else if (type == "IEND") break;
             at += 12 + length;
         }
         if (!header) throw Corrupt(path, "no IHDR chunk");
-        int stride = (width * depth + 7) / 8;
+        int stride = (int)(((long)width * depth + 7) / 8);
         var raw = new byte[(long)(stride + 1) * height];
         try
         {
@@ -57,7 +67,7 @@ internal static class PngPaletteIndices
         {
             throw Corrupt(path, "its image data is truncated or corrupt");
         }
-        return (Unpack(Unfilter(raw, stride, height, path), stride, width, height, depth), width, height);
+        return (Unpack(Unfilter(raw, stride, height, path), stride, width, height, depth), width, height, palette);
     }
 
     /// <summary>Reverses the PNG scanline filters (one byte per pixel unit for palette images).</summary>
