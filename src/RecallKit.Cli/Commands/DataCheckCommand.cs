@@ -88,7 +88,7 @@ internal static class DataCheckCommand
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape($"reading '{split}'"), maxValue: Math.Max(1, total));
-                result = check(new Progress<int>(done => task.Value = done));
+                result = check(new Progress<int>(done => task.Value = Math.Max(task.Value, done))); // reports may arrive out of order
             });
         return result;
     }

@@ -49,6 +49,7 @@ public sealed class FolderDataset : MaskedPairDataset
             var relative = Path.GetRelativePath(imageDir, image);
             var suffix = layout.ImageSuffixes.First(s => relative.EndsWith(s, StringComparison.OrdinalIgnoreCase));
             var label = Path.Combine(labelDir, relative[..^suffix.Length] + layout.LabelSuffix);
+            if (Path.GetFullPath(label) == Path.GetFullPath(image)) continue; // img_dir = ann_dir: a label file is not an image of its own
             if (!File.Exists(label)) throw new FileNotFoundException($"label {label} for image {image} does not exist.", label);
             pairs.Add((image, label));
         }

@@ -13,10 +13,14 @@ public static class TrainingSplitCounts
     private sealed record Cache(string Fingerprint, long[] Counts);
 
     /// <summary>The counts of <paramref name="dataset"/>, from the cache in <paramref name="cacheDirectory"/> when valid.</summary>
-    public static long[] Get(ISegmentationDataset dataset, string cacheDirectory, string split)
+    /// <param name="dataset">The training split.</param>
+    /// <param name="cacheDirectory">Where <c>class_counts_&lt;split&gt;.json</c> is kept.</param>
+    /// <param name="split">The split's name.</param>
+    /// <param name="skip_bad_files">Leave out samples that cannot be read, as training does with <c>data.skip_bad_files</c>.</param>
+    public static long[] Get(ISegmentationDataset dataset, string cacheDirectory, string split, bool skip_bad_files = false)
     {
         var path = Path.Combine(cacheDirectory, $"class_counts_{split}.json");
-        var fingerprint = $"{dataset.Count}|{dataset.Describe(0)}|{dataset.Describe(dataset.Count - 1)}|{dataset.Classes.Count}|{dataset.LabelFingerprint}";
+        var fingerprint = $"{dataset.Count}|{dataset.Describe(0)}|{dataset.Describe(dataset.Count - 1)}|{dataset.Classes.Count}|{dataset.LabelFingerprint}|skip={skip_bad_files}";
         if (File.Exists(path))
         {
             try
@@ -29,7 +33,7 @@ public static class TrainingSplitCounts
                 // a damaged cache is recomputed
             }
         }
-        var counts = Compute(dataset);
+        var counts = Compute(dataset, skip_bad_files);
         try
         {
             File.WriteAllText(path, JsonSerializer.Serialize(new Cache(fingerprint, counts)));
@@ -42,12 +46,23 @@ public static class TrainingSplitCounts
     }
 
     /// <summary>Counts labelled pixels per class by decoding every label of the split.</summary>
-    public static long[] Compute(ISegmentationDataset dataset)
+    /// <param name="dataset">The split.</param>
+    /// <param name="skip_bad_files">Leave out samples that cannot be read instead of stopping at the first.</param>
+    public static long[] Compute(ISegmentationDataset dataset, bool skip_bad_files = false)
     {
         var total = new long[dataset.Classes.Count];
         OrderedParallel.For(dataset.Count, new ParallelOptions(), () => new long[total.Length], (i, local) =>
         {
-            foreach (var label in dataset.Load(i).Labels)
+            LabeledImage sample;
+            try
+            {
+                sample = dataset.Load(i);
+            }
+            catch (Exception e) when (skip_bad_files && e is InvalidDataException or FileNotFoundException)
+            {
+                return local;
+            }
+            foreach (var label in sample.Labels)
                 if (label >= 0 && label < local.Length) local[label]++;
             return local;
         }, local =>

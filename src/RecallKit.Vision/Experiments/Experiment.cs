@@ -44,7 +44,7 @@ public static class Experiment
         }
         var trainSet = ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log);
         ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, log);
-        if (LossFactory.NeedsClassCounts(config.Loss)) TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit);
+        if (LossFactory.NeedsClassCounts(config.Loss)) TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit, config.Data.SkipBadFiles);
     }
 
     /// <summary>The data worker's side: serves the training batches of <paramref name="config"/> (see <see cref="WorkerBatches"/>).</summary>

@@ -26,7 +26,7 @@ public static class SegmentationExperiment
         var valSet = ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, log);
         var classes = trainSet.Classes;
         long[]? counts = LossFactory.NeedsClassCounts(config.Loss)
-            ? TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit)
+            ? TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit, config.Data.SkipBadFiles)
             : null;
 
         manual_seed(config.Seed);

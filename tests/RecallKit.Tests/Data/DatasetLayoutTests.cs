@@ -195,4 +195,19 @@ public sealed class DatasetLayoutTests : IDisposable
             Assert.Equal(TrainingSplitCounts.Compute(original), TrainingSplitCounts.Compute(exported));
         }
     }
+
+    [Fact]
+    public void ImagesAndLabelsInOneDirectoryPairUpWithoutALabelBecomingAnImage()
+    {
+        var root = Path.Combine(dir, "together");
+        Directory.CreateDirectory(Path.Combine(root, "all", "train"));
+        FolderDataset.WriteDescription(root, new DatasetClasses(["a", "b"], [(0, 0, 0), (9, 9, 9)], 255));
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(4, 2))
+            SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, Path.Combine(root, "all", "train", "x.jpg"));
+        using (var label = SixLabors.ImageSharp.Image.LoadPixelData<SixLabors.ImageSharp.PixelFormats.L8>(new byte[] { 0, 1, 1, 0, 1, 1, 0, 0 }, 4, 2))
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(label, Path.Combine(root, "all", "train", "x.png"));
+        var dataset = new FolderDataset(root, "train", new FolderLayout("all", "all"));
+        Assert.Equal(1, dataset.Count); // x.png is x.jpg's label, not a second image paired with itself
+        Assert.Equal([0, 1, 1, 0, 1, 1, 0, 0], dataset.Load(0).Labels);
+    }
 }

@@ -95,4 +95,15 @@ public sealed class ParallelFileErrorTests : IDisposable
         OrderedParallel.For(100, new ParallelOptions(), () => 0L, (i, local) => local + i, local => sum += local);
         Assert.Equal(4950, sum);
     }
+
+    [Fact]
+    public void WithSkipBadFilesTheClassCountsLeaveOutTheBadLabelsAsTrainingDoes()
+    {
+        WriteDataset(11, 40);
+        var all = TrainingSplitCounts.Compute(new FolderDataset(dir, "val"));
+        Assert.Equal(2 * 128, all.Sum()); // 2 good 16×8 validation labels, every pixel labelled
+        var counts = TrainingSplitCounts.Compute(new FolderDataset(dir, "train"), skip_bad_files: true);
+        Assert.Equal((Count - 2) * 128, counts.Sum()); // two unreadable labels left out, as training leaves them out
+        Assert.Throws<InvalidDataException>(() => TrainingSplitCounts.Compute(new FolderDataset(dir, "train")));
+    }
 }

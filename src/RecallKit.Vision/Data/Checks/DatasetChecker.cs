@@ -34,9 +34,9 @@ public static class DatasetChecker
                     if (label == ignore) local.Item2++;
                     else local.Item1[label]++;
             }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                problems.Add(i, e.Message);
+                problems.Add(i, Message(e, dataset.Describe(i))); // whatever a sample throws is reported with its file, never ends the check
             }
             progress?.Report(Interlocked.Increment(ref done));
             return local;
@@ -68,9 +68,9 @@ public static class DatasetChecker
                 sizes[i] = (image.Width, image.Height);
                 readable[i] = true;
             }
-            catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                problems.Add(i, e.Message);
+                problems.Add(i, Message(e, dataset.Describe(i)));
             }
             progress?.Report(Interlocked.Increment(ref done));
         });
@@ -84,6 +84,9 @@ public static class DatasetChecker
         return new SplitCheck(split, samples, new SortedDictionary<string, int>(encodings.ToDictionary(), StringComparer.Ordinal),
             read.Select(s => s.W).Order().ToArray(), read.Select(s => s.H).Order().ToArray(), counts, ignored, problems.ToList());
     }
+
+    /// <summary>The data errors name their file; anything else gets the sample's files in front.</summary>
+    private static string Message(Exception e, string sample) => e is InvalidDataException or IOException ? e.Message : $"{sample}: {e.Message}";
 
     private static string Encoding(string labelPath)
     {
