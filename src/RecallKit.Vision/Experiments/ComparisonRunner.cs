@@ -37,7 +37,17 @@ public static class ComparisonRunner
         var runs = (from seed in comparison.Seeds
                     from variant in comparison.Variants
                     select (Variant: variant, Seed: seed, Config: comparison.For(variant, seed, overrides), Directory: comparison.RunDirectory(variant, seed))).ToArray();
-        var conflicts = runs.Select(r => EarlierRun.Conflict($"{r.Variant.Name}/seed-{r.Seed}", r.Directory, r.Config)).OfType<EarlierRun>().ToList();
+        var fingerprints = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? DataFingerprint(TrainConfig config)
+        {
+            if (Data.Classification.ClassificationDatasets.IsClassification(config.Data.Kind)) return null;
+            var key = ConfigLoader.ToJson(new TrainConfig { Data = config.Data });
+            if (!fingerprints.TryGetValue(key, out var fingerprint))
+                fingerprints[key] = fingerprint = SegmentationExperiment.DataFingerprint(
+                    ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit), ConfiguredData.Segmentation(config.Data, config.Data.ValSplit));
+            return fingerprint;
+        }
+        var conflicts = runs.Select(r => EarlierRun.Conflict($"{r.Variant.Name}/seed-{r.Seed}", r.Directory, r.Config, DataFingerprint)).OfType<EarlierRun>().ToList();
         for (int added = conflicts.Count; added > 0;) // runs that start from a retrained run's checkpoint are retrained too
         {
             var dependents = EarlierRun.Dependents(conflicts, runs.Select(r => ($"{r.Variant.Name}/seed-{r.Seed}", r.Directory, r.Config))).ToArray();

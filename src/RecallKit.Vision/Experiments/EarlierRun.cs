@@ -20,7 +20,11 @@ public sealed record EarlierRun(string Name, string Directory, bool Finished, IR
     /// with another length would have trained its first part on another schedule than the comparison's fresh runs. A run that
     /// starts from another run's checkpoint (<c>model.init_from</c>) conflicts when that checkpoint was rewritten after it began.
     /// </summary>
-    public static EarlierRun? Conflict(string name, string directory, TrainConfig requested)
+    /// <param name="name">The run as <c>variant/seed-k</c>.</param>
+    /// <param name="directory">Its directory.</param>
+    /// <param name="requested">The config the comparison builds for it.</param>
+    /// <param name="dataFingerprint">The data_fingerprint.txt text <paramref name="requested"/>'s splits have now (null: not checked).</param>
+    public static EarlierRun? Conflict(string name, string directory, TrainConfig requested, Func<TrainConfig, string?>? dataFingerprint = null)
     {
         var run = new RunDirectory(directory);
         bool finished = File.Exists(run.Metrics);
@@ -35,6 +39,9 @@ public sealed record EarlierRun(string Name, string Directory, bool Finished, IR
         if (requested.Model.InitFrom is { } start && File.Exists(start) && File.Exists(run.Config)
             && File.GetLastWriteTimeUtc(start) > File.GetLastWriteTimeUtc(run.Config))
             differences.Add($"model.init_from: {start} was written after this run started (it would come from an older checkpoint)");
+        if (differences.Count == 0 && dataFingerprint is not null && File.Exists(run.DataFingerprint) && dataFingerprint(requested) is { } now
+            && File.ReadAllText(run.DataFingerprint) != now)
+            differences.Add($"data: label files under {requested.Data.Root} (names, sizes or modification times) or their description changed since this run was trained");
         return differences.Count == 0 ? null : new EarlierRun(name, run.Root, finished, differences);
     }
 

@@ -25,6 +25,7 @@ public static class SegmentationExperiment
         var trainSet = ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log);
         var valSet = ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, log);
         var classes = trainSet.Classes;
+        RecordData(config, trainSet, valSet);
         long[]? counts = LossFactory.NeedsClassCounts(config.Loss)
             ? TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit, config.Data.SkipBadFiles)
             : null;
@@ -50,6 +51,23 @@ public static class SegmentationExperiment
             shard => new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles, shard),
             resume, log, cancellation, progress, data_worker);
     }
+
+    /// <summary>
+    /// What a run was trained on, recorded once when it starts (never overwritten): the label fingerprint of both splits, so
+    /// that a comparison reusing the run can tell whether the label files changed since (<see cref="EarlierRun"/>).
+    /// </summary>
+    private static void RecordData(TrainConfig config, ISegmentationDataset trainSet, ISegmentationDataset valSet)
+    {
+        if (Distributed.DistributedTensors.Current.Rank != 0) return;
+        var run = new RunDirectory(config.Output);
+        if (File.Exists(run.DataFingerprint)) return;
+        Directory.CreateDirectory(run.Root);
+        File.WriteAllText(run.DataFingerprint, DataFingerprint(trainSet, valSet));
+    }
+
+    /// <summary>The text recorded in a run's data_fingerprint.txt for these splits.</summary>
+    public static string DataFingerprint(ISegmentationDataset trainSet, ISegmentationDataset valSet) =>
+        $"train {trainSet.LabelFingerprint}\nval {valSet.LabelFingerprint}\n";
 
     /// <summary>The training batches of <paramref name="config"/> (order and augmentation seeded by the config).</summary>
     /// <param name="config">The run.</param>

@@ -16,7 +16,8 @@ public sealed class RunDirectory : IDisposable
 
     /// <summary>File names of a run directory: the one place they are spelled.</summary>
     public const string LastCheckpointFile = "last.ckpt", BestCheckpointFile = "best.ckpt", TrainLogFile = "train_log.csv", EvalLogFile = "eval_log.csv",
-        MetricsFile = "metrics.json", BestMetricsFile = "best_metrics.json", ConfigFile = "config.json", TensorBoardDirectory = "tensorboard";
+        MetricsFile = "metrics.json", BestMetricsFile = "best_metrics.json", ConfigFile = "config.json", TensorBoardDirectory = "tensorboard",
+        DataFingerprintFile = "data_fingerprint.txt";
 
     /// <summary>Absolute path of the directory.</summary>
     public string Root { get; }
@@ -38,6 +39,9 @@ public sealed class RunDirectory : IDisposable
 
     /// <summary>The metrics of the best evaluation.</summary>
     public string BestMetrics => Combine(BestMetricsFile);
+
+    /// <summary>The label fingerprints of the splits the run was trained and evaluated on (segmentation).</summary>
+    public string DataFingerprint => Combine(DataFingerprintFile);
 
     /// <summary>The resolved config of the run.</summary>
     public string Config => Combine(ConfigFile);

@@ -70,4 +70,22 @@ public sealed class EarlierRunTests : IDisposable
         Assert.Equal("crt/seed-0", dependent.Name);
         Assert.Contains("whose run is trained again", dependent.Differences[0]);
     }
+
+    [Fact]
+    public void AFinishedRunWhoseLabelFilesChangedSinceIsNotReused()
+    {
+        var data = Path.Combine(dir, "scenes");
+        RecallKit.Vision.Data.Synthetic.SyntheticScenes.Generate(data, 3, 2, 64, 32, seed: 1);
+        var config = ConfigLoader.Load(null, ["data.kind=folder", $"data.root={data}"]);
+        string? Fingerprint(TrainConfig c) => SegmentationExperiment.DataFingerprint(
+            ConfiguredData.Segmentation(c.Data, c.Data.TrainSplit), ConfiguredData.Segmentation(c.Data, c.Data.ValSplit));
+        var run = Run("ce/seed-0", config, finished: true);
+        File.WriteAllText(Path.Combine(run, "data_fingerprint.txt"), Fingerprint(config));
+        Assert.Null(EarlierRun.Conflict("ce/seed-0", run, config, Fingerprint));
+
+        var label = Directory.GetFiles(Path.Combine(data, "labels", "train")).Order().ElementAt(1); // neither first nor last
+        File.SetLastWriteTimeUtc(label, File.GetLastWriteTimeUtc(label).AddSeconds(30));
+        var conflict = EarlierRun.Conflict("ce/seed-0", run, config, Fingerprint);
+        Assert.Contains("data: label files under", Assert.Single(conflict!.Differences));
+    }
 }
