@@ -197,23 +197,31 @@ public sealed class Trainer
         while (iteration < config.Schedule.Iterations && !evaluationPending)
         {
             int epoch = iteration / train.BatchesPerEpoch;
-            foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, localCancellation))
+            try
             {
-                if (iteration >= config.Schedule.Iterations) break;
-                stopped = distributed.Any(cancellation.IsCancellationRequested);
-                if (stopped) break;
-                double lr = schedule.At(iteration);
-                float lossValue = Step(batch, optimizer, lr, iteration, nonFinite.Flag, logging: steps.Logs(iteration + 1));
-                iteration++;
-                var step = new StepContext(iteration, lossValue, lr, steps.Logs(iteration), steps.Evaluates(iteration), steps.Checkpoints(iteration),
-                    iteration - startIteration, clock.Elapsed);
-                hooks.AfterStep(step);
-                if (step.Evaluates && !EvaluateAndRecord(iteration))
+                foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, localCancellation))
                 {
-                    evaluationPending = true; // the checkpoint written on stopping keeps the step; a resumed run evaluates it first
-                    break;
+                    if (iteration >= config.Schedule.Iterations) break;
+                    stopped = distributed.Any(cancellation.IsCancellationRequested);
+                    if (stopped) break;
+                    double lr = schedule.At(iteration);
+                    float lossValue = Step(batch, optimizer, lr, iteration, nonFinite.Flag, logging: steps.Logs(iteration + 1));
+                    iteration++;
+                    var step = new StepContext(iteration, lossValue, lr, steps.Logs(iteration), steps.Evaluates(iteration), steps.Checkpoints(iteration),
+                        iteration - startIteration, clock.Elapsed);
+                    hooks.AfterStep(step);
+                    if (step.Evaluates && !EvaluateAndRecord(iteration))
+                    {
+                        evaluationPending = true; // the checkpoint written on stopping keeps the step; a resumed run evaluates it first
+                        break;
+                    }
+                    hooks.OnStepEnd(step);
                 }
-                hooks.OnStepEnd(step);
+            }
+            catch (OperationCanceledException) when (ranks == 1 && cancellation.IsCancellationRequested)
+            {
+                // The stop came while the next batch was being prepared: a step boundary, stopped there like any other.
+                stopped = true;
             }
             if (stopped || (ranks == 1 && cancellation.IsCancellationRequested)) break;
         }

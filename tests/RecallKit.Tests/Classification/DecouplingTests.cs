@@ -40,7 +40,7 @@ public sealed class DecouplingTests
     public void SdnRoutesBackboneGradientsFromGOnlyAndHLearnsFromItsOwnLossOnly()
     {
         using var scope = NewDisposeScope();
-        var x = randn(new long[] { 12, 4, 1, 1 }, ScalarType.Float64, generator: new Generator(3));
+        var x = randn(new long[] { 12, 4, 1, 1 }, ScalarType.Float64, generator: Support.Seeded.Generator(3));
         var y = tensor(new long[] { 0, 1, 2, 3, 4, 0, 0, 1, 2, 0, 1, 0 });
         var classes = ClassificationDatasets.Describe(["a", "b", "c", "d", "e"]);
 

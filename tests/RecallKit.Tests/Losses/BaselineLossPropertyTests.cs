@@ -46,7 +46,7 @@ public class BaselineLossPropertyTests
     public void AllIgnoredGivesZeroWithZeroGradient(string name)
     {
         using var loss = Create(name);
-        var input = randn(new long[] { 2, 4, 3, 3 }, dtype: ScalarType.Float64, generator: new Generator(1)).requires_grad_(true);
+        var input = randn(new long[] { 2, 4, 3, 3 }, dtype: ScalarType.Float64, generator: Support.Seeded.Generator(1)).requires_grad_(true);
         using var ignore = Ignore.ToScalar();
         var value = loss.call(input, full(new long[] { 2, 3, 3 }, ignore, dtype: ScalarType.Int64));
         Assert.Equal(0.0, value.sum().Scalar());

@@ -113,7 +113,7 @@ public class FunctionalFormTests
         Assert.Equal(expected.dtype, actual.dtype);
         Tensors.AllClose(expected.ToDoubles(), actual.ToDoubles(), 1e-12);
         // A fixed random cotangent, so that a None output's gradient is checked for every position.
-        var cotangent = rand(expected.shape, dtype: expected.dtype, generator: new Generator(3));
+        var cotangent = rand(expected.shape, dtype: expected.dtype, generator: Support.Seeded.Generator(3));
         (expected * cotangent).sum().backward();
         (actual * cotangent).sum().backward();
         Assert.Contains(input.grad!.ToDoubles(), g => g != 0);

@@ -207,7 +207,7 @@ public class FusedKernelTests
     public void AllEqualLogitsPredictClassZeroOnBothPaths()
     {
         var input = zeros(new long[] { 2, 5, 3, 11 }, requires_grad: true);
-        var target = randint(0, 5, new long[] { 2, 3, 11 }, dtype: ScalarType.Int64, generator: new Generator(3));
+        var target = randint(0, 5, new long[] { 2, 3, 11 }, dtype: ScalarType.Int64, generator: Support.Seeded.Generator(3));
         var op = Evaluate("precision", null, nn.Reduction.Mean, false, input, target);
         var fused = Evaluate("precision", null, nn.Reduction.Mean, true, input, target);
         AssertAgree(op, fused, ScalarType.Float32, "all equal");

@@ -41,7 +41,7 @@ public class NumericalSafetyTests
     {
         var target = zeros(new long[] { 1, 5, 5 }, dtype: ScalarType.Int64);
         target[0, 2, 3] = tensor(3L);
-        var input = randn(new long[] { 1, 4, 5, 5 }, dtype: ScalarType.Float64, generator: new Generator(2)).requires_grad_(true);
+        var input = randn(new long[] { 1, 4, 5, 5 }, dtype: ScalarType.Float64, generator: Support.Seeded.Generator(2)).requires_grad_(true);
         using var recall = new RecallCrossEntropy(4);
         var value = recall.call(input, target);
         Assert.True(double.IsFinite(value.Scalar()));

@@ -165,8 +165,8 @@ public class RecallCrossEntropyTests
         {
             using var scope = NewDisposeScope();
             // Integer-valued logits in {0,1,2} make ties frequent.
-            var input = randint(0, 3, shape, dtype: ScalarType.Float64, generator: new Generator((ulong)shape.Length));
-            var target = randint(0, 4, shape.Where((_, i) => i != 1).ToArray(), dtype: ScalarType.Int64, generator: new Generator(9));
+            var input = randint(0, 3, shape, dtype: ScalarType.Float64, generator: Support.Seeded.Generator((ulong)shape.Length));
+            var target = randint(0, 4, shape.Where((_, i) => i != 1).ToArray(), dtype: ScalarType.Int64, generator: Support.Seeded.Generator(9));
             var (rows, targets) = ReferenceLoss.Flatten(input, target);
             var expected = ReferenceLoss.BatchWeights(rows, targets, 4, 255, 0, 1);
             module.call(input, target);

@@ -17,7 +17,7 @@ public class AuxiliaryHeadTests
         using var _ = no_grad();
         using var model = new DeepLabV3Plus(5, ResNetDepth.ResNet18, auxiliary_head: true);
         model.eval();
-        var images = randn(2, 3, 40, 56, generator: new Generator(4));
+        var images = randn(2, 3, 40, 56, generator: Support.Seeded.Generator(4));
         var (logits, auxiliary) = model.ForwardWithAuxiliary(images);
         Assert.Equal([2L, 5, 40, 56], logits.shape);
         Assert.Equal([2L, 5, 40, 56], auxiliary.shape);

@@ -46,7 +46,7 @@ public class BilinearResizeTests
     public void NonContiguousInputIsResizedAsItsValues()
     {
         using var scope = NewDisposeScope();
-        var x = randn([2, 6, 9, 3], dtype: ScalarType.Float64, generator: new Generator(3)).permute(0, 1, 3, 2); // [2,6,3,9], not contiguous
+        var x = randn([2, 6, 9, 3], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(3)).permute(0, 1, 3, 2); // [2,6,3,9], not contiguous
         Assert.False(x.is_contiguous());
         var expected = nn.functional.interpolate(x, [7, 20], mode: InterpolationMode.Bilinear, align_corners: false);
         Tensors.AllClose(expected.ToDoubles(), BilinearResize.Resize(x, 7, 20).ToDoubles(), 1e-12);
@@ -56,7 +56,7 @@ public class BilinearResizeTests
     public void WithoutGradientTheResultTakesNoPartInAutograd()
     {
         using var scope = NewDisposeScope();
-        var x = randn([1, 2, 4, 4], dtype: ScalarType.Float64, generator: new Generator(4)).requires_grad_(true);
+        var x = randn([1, 2, 4, 4], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(4)).requires_grad_(true);
         using (no_grad())
         {
             var y = BilinearResize.Resize(x, 8, 8);
@@ -69,8 +69,8 @@ public class BilinearResizeTests
     public void GradientMatchesFiniteDifferences()
     {
         using var scope = NewDisposeScope();
-        var x = randn([1, 2, 3, 4], dtype: ScalarType.Float64, generator: new Generator(5));
-        var probe = randn([1, 2, 5, 7], dtype: ScalarType.Float64, generator: new Generator(6));
+        var x = randn([1, 2, 3, 4], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(5));
+        var probe = randn([1, 2, 5, 7], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(6));
         FiniteDifferences.Check(v => BilinearResize.Resize(v, 5, 7).mul(probe).sum(), x);
     }
 
@@ -78,7 +78,7 @@ public class BilinearResizeTests
     public void OtherDtypesGoThroughLibtorch()
     {
         using var scope = NewDisposeScope();
-        var x = randn([1, 2, 4, 6], generator: new Generator(7)).to_type(ScalarType.BFloat16);
+        var x = randn([1, 2, 4, 6], generator: Support.Seeded.Generator(7)).to_type(ScalarType.BFloat16);
         var expected = nn.functional.interpolate(x, [8, 3], mode: InterpolationMode.Bilinear, align_corners: false);
         var actual = BilinearResize.Resize(x, 8, 3);
         Assert.Equal(ScalarType.BFloat16, actual.dtype);
@@ -88,8 +88,8 @@ public class BilinearResizeTests
     private static void AssertMatchesInterpolate(long[] shape, long height, long width, ScalarType dtype, double tolerance)
     {
         using var scope = NewDisposeScope();
-        var x = randn(shape, dtype: dtype, generator: new Generator(1)).requires_grad_(true);
-        var grad = randn([shape[0], shape[1], height, width], dtype: dtype, generator: new Generator(2));
+        var x = randn(shape, dtype: dtype, generator: Support.Seeded.Generator(1)).requires_grad_(true);
+        var grad = randn([shape[0], shape[1], height, width], dtype: dtype, generator: Support.Seeded.Generator(2));
 
         var ours = BilinearResize.Resize(x, height, width);
         ours.backward([grad]);

@@ -19,8 +19,8 @@ public class ConvBnReluTests
         using var block = new ConvBnRelu(4, 3, kernel_size: 3, dilation: dilation);
         block.to(ScalarType.Float64);
         block.train();
-        var x = randn([2, 4, height, width], dtype: ScalarType.Float64, generator: new Generator(12)).requires_grad_(true);
-        var probe = randn([2, 3, height, width], dtype: ScalarType.Float64, generator: new Generator(13));
+        var x = randn([2, 4, height, width], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(12)).requires_grad_(true);
+        var probe = randn([2, 3, height, width], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(13));
         var parameters = block.named_parameters().ToDictionary(p => p.name, p => p.parameter);
 
         block.call(x).mul(probe).sum().backward();

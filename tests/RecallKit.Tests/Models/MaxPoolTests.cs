@@ -22,12 +22,12 @@ public class MaxPoolTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void Float64ValuesAndGradientEqualLibtorchs(long[] shape, long kernel, long stride, long padding) =>
-        AssertMatchesLibtorch(randn(shape, dtype: ScalarType.Float64, generator: new Generator(5)), nn.MaxPool2d(kernel, stride, padding));
+        AssertMatchesLibtorch(randn(shape, dtype: ScalarType.Float64, generator: Support.Seeded.Generator(5)), nn.MaxPool2d(kernel, stride, padding));
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Float32ValuesAndGradientEqualLibtorchs(long[] shape, long kernel, long stride, long padding) =>
-        AssertMatchesLibtorch(randn(shape, dtype: ScalarType.Float32, generator: new Generator(6)), nn.MaxPool2d(kernel, stride, padding));
+        AssertMatchesLibtorch(randn(shape, dtype: ScalarType.Float32, generator: Support.Seeded.Generator(6)), nn.MaxPool2d(kernel, stride, padding));
 
     /// <summary>Few distinct values: nearly every window has a tie, and the gradient must pick libtorch's element of it.</summary>
     [Theory]
@@ -39,7 +39,7 @@ public class MaxPoolTests
         using var scope = NewDisposeScope();
         foreach (long width in new long[] { 38, 31, 33 }) // odd widths: the stem path's padding column falls inside a vector
         {
-            var values = randint(0, 2, [2, 3, 10, width], generator: new Generator(7));
+            var values = randint(0, 2, [2, 3, 10, width], generator: Support.Seeded.Generator(7));
             AssertMatchesLibtorch(values.to_type(ScalarType.Float64), nn.MaxPool2d(kernel, stride, padding));
             AssertMatchesLibtorch(values.to_type(ScalarType.Float32), nn.MaxPool2d(kernel, stride, padding)); // the vectorised path
         }
@@ -54,7 +54,7 @@ public class MaxPoolTests
     {
         using var scope = NewDisposeScope();
         // The vectorised paths (8 or 16 lanes) and their scalar tails both see NaNs and −∞.
-        var values = randn([1, 2, 8, width], dtype: ScalarType.Float64, generator: new Generator(8)).ToDoubles();
+        var values = randn([1, 2, 8, width], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(8)).ToDoubles();
         var random = new Random(8);
         for (int i = 0; i < values.Length; i++)
         {
@@ -73,7 +73,7 @@ public class MaxPoolTests
     public void NonContiguousInputIsPooledAsItsValues()
     {
         using var scope = NewDisposeScope();
-        var x = randn([2, 4, 12, 9], dtype: ScalarType.Float64, generator: new Generator(9)).permute(0, 1, 3, 2); // [2,4,9,12]
+        var x = randn([2, 4, 12, 9], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(9)).permute(0, 1, 3, 2); // [2,4,9,12]
         Assert.False(x.is_contiguous());
         AssertMatchesLibtorch(x, nn.MaxPool2d(3, 2, 1));
     }
@@ -82,7 +82,7 @@ public class MaxPoolTests
     public void WithoutGradientTheResultEqualsLibtorchsAndTakesNoPartInAutograd()
     {
         using var scope = NewDisposeScope();
-        var x = randn([1, 3, 10, 10], dtype: ScalarType.Float64, generator: new Generator(10)).requires_grad_(true);
+        var x = randn([1, 3, 10, 10], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(10)).requires_grad_(true);
         var pool = nn.MaxPool2d(3, 2, 1);
         using (no_grad())
         {
@@ -90,7 +90,7 @@ public class MaxPoolTests
             Assert.False(y.requires_grad);
             Assert.Equal(pool.call(x).ToDoubles(), y.ToDoubles());
         }
-        var plain = randn([1, 3, 10, 10], dtype: ScalarType.Float64, generator: new Generator(10)); // no grad wanted
+        var plain = randn([1, 3, 10, 10], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(10)); // no grad wanted
         Assert.False(MaxPool.Pool(plain, pool).requires_grad);
     }
 
@@ -99,7 +99,7 @@ public class MaxPoolTests
     public void OtherConfigurationsAndDtypesUseLibtorchsOperator()
     {
         using var scope = NewDisposeScope();
-        var x = randn([1, 2, 9, 9], dtype: ScalarType.Float64, generator: new Generator(11));
+        var x = randn([1, 2, 9, 9], dtype: ScalarType.Float64, generator: Support.Seeded.Generator(11));
         foreach (var pool in new[] { nn.MaxPool2d(3, 2, 1, dilation: 2), nn.MaxPool2d(3, 2, 1, ceil_mode: true) })
             Assert.Equal(pool.call(x).ToDoubles(), MaxPool.Pool(x, pool).ToDoubles());
         var half = x.to_type(ScalarType.BFloat16);
@@ -120,7 +120,7 @@ public class MaxPoolTests
         var actual = MaxPool.Pool(ours, pool);
         var expected = pool.call(theirs);
         Assert.Equal(expected.shape, actual.shape);
-        var probe = randn(expected.shape, dtype: values.dtype, generator: new Generator(99));
+        var probe = randn(expected.shape, dtype: values.dtype, generator: Support.Seeded.Generator(99));
         actual.mul(probe).sum().backward();
         expected.mul(probe).sum().backward();
         AssertSame(expected.ToDoubles(), actual.ToDoubles(), "output");

@@ -19,7 +19,7 @@ public class SegmentationModelTests
         using var model = SegmentationModels.Create(architecture, 7, outputStride);
         model.eval();
         using var _ = no_grad();
-        var output = model.call(randn(2, 3, height, width, generator: new Generator(1)));
+        var output = model.call(randn(2, 3, height, width, generator: Support.Seeded.Generator(1)));
         Assert.Equal(new long[] { 2, 7, height, width }, output.shape);
         Assert.True(output.isfinite().all().item<bool>());
     }
@@ -57,7 +57,7 @@ public class SegmentationModelTests
     {
         // libtorch 2.10's CPU backward of a strided 1×1 convolution (512→1024 at 8×8) dies with SIGFPE; the shortcut avoids it.
         using var model = new DeepLabV3Plus(3, ResNetDepth.ResNet50);
-        var x = randn(new long[] { 2, 3, 128, 128 }, generator: new Generator(4)).requires_grad_(true);
+        var x = randn(new long[] { 2, 3, 128, 128 }, generator: Support.Seeded.Generator(4)).requires_grad_(true);
         model.call(x).sum().backward();
         Assert.True(x.grad!.isfinite().all().item<bool>());
         Assert.Contains("layer4.0.downsample.0.weight", model.Backbone.state_dict().Keys);
@@ -70,12 +70,12 @@ public class SegmentationModelTests
         using var model = new LiteSegNet(4);
         Assert.InRange(Parameters(model), 100_000, 300_000);
         // A learnable task: 8×8 blocks of one class, each class drawn in its own colour, plus noise.
-        var blocks = randint(0, 4, new long[] { 2, 4, 6 }, dtype: ScalarType.Int64, generator: new Generator(3));
+        var blocks = randint(0, 4, new long[] { 2, 4, 6 }, dtype: ScalarType.Int64, generator: Support.Seeded.Generator(3));
         var y = blocks.repeat_interleave(8, 1).repeat_interleave(8, 2);
         var palette = tensor(new float[] { 1, -1, -1, -1, 1, -1, -1, -1, 1, 1, 1, 1 }, new long[] { 4, 3 });
         using var noise = 0.3.ToScalar();
         var x = palette.index_select(0, y.flatten()).view(2, 32, 48, 3).permute(0, 3, 1, 2)
-            .add(randn(new long[] { 2, 3, 32, 48 }, generator: new Generator(2)).mul(noise), Scalars.One);
+            .add(randn(new long[] { 2, 3, 32, 48 }, generator: Support.Seeded.Generator(2)).mul(noise), Scalars.One);
         using var optimizer = optim.Adam(model.parameters(), 0.01);
         float first = 0, last = 0;
         for (int i = 0; i < 15; i++)

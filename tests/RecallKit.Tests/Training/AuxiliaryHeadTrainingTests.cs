@@ -63,7 +63,7 @@ public sealed class AuxiliaryHeadTrainingTests : IDisposable
         using var inference = TrainedModel.Load(exported);
         Assert.False(inference.Config.Model.AuxHead);
         Assert.DoesNotContain(inference.Network.state_dict().Keys, k => k.StartsWith("aux_head.", StringComparison.Ordinal));
-        var images = randn(1, 3, 32, 32, generator: new Generator(5));
+        var images = randn(1, 3, 32, 32, generator: Support.Seeded.Generator(5));
         Assert.True(trained.Network.call(images).equal(inference.Network.call(images)).all().item<bool>());
     }
 

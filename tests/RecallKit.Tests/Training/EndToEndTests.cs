@@ -69,7 +69,7 @@ public sealed class EndToEndTests : IDisposable
             new DatasetBatches(valSet, 4, null, 0, false), TextWriter.Null).Run(resume: false);
         Assert.Contains(trained.state_dict(), p => !p.Value.eq(untrained[p.Key]).all().item<bool>()); // training changed the weights
         using var a = TrainedModel.Load(Path.Combine(config.Output, "last.ckpt"));
-        var input = randn(1, 3, 32, 64, generator: new Generator(1));
+        var input = randn(1, 3, 32, 64, generator: Support.Seeded.Generator(1));
         using (no_grad())
         {
             trained.eval();

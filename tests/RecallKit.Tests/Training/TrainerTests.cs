@@ -208,6 +208,53 @@ public sealed class TrainerTests : IDisposable
         }
     }
 
+    /// <summary>Cancels while the next batch is being prepared and throws as a parallel decode does when its token is cancelled.</summary>
+    private sealed class CancelledWhilePreparing(IBatchSource inner, int batches, CancellationTokenSource cancel) : IBatchSource
+    {
+        private int served;
+
+        public int BatchesPerEpoch => inner.BatchesPerEpoch;
+
+        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
+        {
+            foreach (var batch in inner.Epoch(epoch, startBatch, CancellationToken.None))
+            {
+                if (served++ == batches)
+                {
+                    cancel.Cancel();
+                    cancellation.ThrowIfCancellationRequested();
+                }
+                yield return batch;
+            }
+        }
+    }
+
+    [Fact]
+    public void AStopThatComesWhileABatchIsPreparedIsAStepBoundaryWithACheckpoint()
+    {
+        var straight = Path.Combine(dir, "straight");
+        using var modelA = new PixelClassifier(3);
+        using var lossA = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        Trainer(straight, modelA, lossA).Run(resume: false);
+
+        var stopped = Path.Combine(dir, "stopped");
+        using var cancel = new CancellationTokenSource();
+        using (var modelB = new PixelClassifier(3))
+        using (var lossB = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
+        {
+            var source = new CancelledWhilePreparing(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 5, cancel);
+            var result = new Trainer(TinyTraining.Config(stopped), new SegmentationTask(modelB, lossB, ColourCodedBatches.ClassNames), source,
+                new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false, cancel.Token); // threw OperationCanceledException before
+            Assert.False(result.Completed);
+            Assert.Equal(5, result.Iterations);
+        }
+        Assert.Equal(5, Support.CheckpointFile.Step(Path.Combine(stopped, "last.ckpt")));
+        using var modelC = new PixelClassifier(42);
+        using var lossC = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
+        Trainer(stopped, modelC, lossC).Run(resume: true);
+        Assert.Equal(Weights(modelA), Weights(modelC));
+    }
+
     [Fact]
     public void StartingOverAnExistingRunWithoutResumeIsRefused()
     {
