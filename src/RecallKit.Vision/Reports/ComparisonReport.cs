@@ -57,7 +57,7 @@ public static class ComparisonReport
                                               && classNames.Any(n => v.Runs[0].TrainLog.Has(LogColumns.Weight(n)) && double.IsFinite(v.Runs[0].TrainLog.Column(LogColumns.Weight(n))[0]))))
         {
             var run = v.Runs[0];
-            var file = $"recall_weights_{v.Name}.png";
+            var file = $"class_weights_{v.Name}.png"; // fixed weights (class-balanced) and recall weights alike
             Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training (classes by {frequency})", "step", "weight",
                 order.Select(c => (orderedNames[Array.IndexOf(order, c)], run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])))).ToList());
             weightFigures.Add(file);

@@ -26,13 +26,13 @@ public sealed class ComparisonReportTests : IDisposable
 
         var markdown = ComparisonReport.Write(dir);
 
-        foreach (var png in new[] { "class_accuracy.png", "class_iou.png", "precision_recall.png", "training_loss.png", "validation_miou.png", "recall_weights_recall.png" })
+        foreach (var png in new[] { "class_accuracy.png", "class_iou.png", "precision_recall.png", "training_loss.png", "validation_miou.png", "class_weights_recall.png" })
         {
             using var image = Image.Load(Path.Combine(dir, "figures", png));
             Assert.True(image.Width >= 600 && image.Height >= 400, png);
             Assert.Contains($"figures/{png}", markdown);
         }
-        Assert.False(File.Exists(Path.Combine(dir, "figures", "recall_weights_ce.png")));
+        Assert.False(File.Exists(Path.Combine(dir, "figures", "class_weights_ce.png")));
         Assert.Contains("unfinished: no finished run, skipped", markdown);
         // A second report over the same directory does not take the first one's figures/ for a variant.
         Assert.DoesNotContain("figures: no finished run", ComparisonReport.Write(dir));
