@@ -62,8 +62,7 @@ public static class ConfigLoader
             throw new ConfigException($"{path ?? "config"}: {Describe(e)}");
         }
         // Validated as written (an explicit resize_shorter on CIFAR is an error even at 256), then spelled one way.
-        if (config.Data.Kind is Data.DatasetKind.FashionMnistLt or Data.DatasetKind.Cifar10Lt or Data.DatasetKind.Cifar100Lt
-            && config.Data.ClassificationInput.ImageSize == 224 && config.Data.ImageFiles.ResizeShorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter)
+        if (HoldsPre2026_12Pair(config.Data))
             throw new ConfigException(
                 $"{path ?? "config"}: data.image_size = 224 with data.resize_shorter = 256 on {Name(config.Data.Kind)} is what run records written before 2026-12 " +
                 $"hold for every dataset, where the pair had no effect (the images stayed {Data.Classification.ClassificationDatasets.NativeSize(config.Data.Kind)} pixels); " +
@@ -79,6 +78,11 @@ public static class ConfigLoader
     public static TrainConfig FromJson(string json) =>
         Normalized(JsonSerializer.Deserialize<TrainConfig>(json, Options) ?? throw new ConfigException("empty config JSON."), recordedBefore2026_12: true);
 
+    /// <summary>Fashion-MNIST or CIFAR with image_size 224 and resize_shorter 256: what every run record held before 2026-12.</summary>
+    private static bool HoldsPre2026_12Pair(DataConfig d) =>
+        d.Kind is Data.DatasetKind.FashionMnistLt or Data.DatasetKind.Cifar10Lt or Data.DatasetKind.Cifar100Lt
+        && d.ClassificationInput.ImageSize == 224 && d.ImageFiles.ResizeShorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter;
+
     /// <summary>
     /// One spelling per meaning, so that configs compare equal when they train the same: an input size equal to the dataset's
     /// own and a resize_shorter of 256 become null (their defaults). Run records (config.json, checkpoints) written before
@@ -89,9 +93,8 @@ public static class ConfigLoader
     internal static TrainConfig Normalized(TrainConfig config, bool recordedBefore2026_12)
     {
         var d = config.Data;
-        bool fixedSize = d.Kind is Data.DatasetKind.FashionMnistLt or Data.DatasetKind.Cifar10Lt or Data.DatasetKind.Cifar100Lt;
         int? size = d.ClassificationInput.ImageSize, shorter = d.ImageFiles.ResizeShorter;
-        if (recordedBefore2026_12 && fixedSize && size == 224 && shorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter) size = null;
+        if (recordedBefore2026_12 && HoldsPre2026_12Pair(d)) size = null;
         if (size == Data.Classification.ClassificationDatasets.NativeSize(d.Kind)) size = null;
         if (shorter == Data.Classification.ClassificationDatasets.DefaultResizeShorter) shorter = null;
         if (size == d.ClassificationInput.ImageSize && shorter == d.ImageFiles.ResizeShorter) return config;

@@ -37,17 +37,7 @@ public sealed class PredictCommandInferenceTests : IDisposable
         return path;
     }
 
-    private static async Task<(int code, string stdout, string stderr)> RecallKitAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(CliProcess.Assembly());
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> RecallKitAsync(params string[] arguments) => CliProcess.RunAsync(arguments);
 
     [Fact]
     public async Task SlidingWindowsWithFlipWriteLabelsAndSoftmaxProbabilities()

@@ -86,7 +86,14 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void CancellationStopsAtAStepBoundaryWithACheckpointAndResumeFinishesTheSameRun()
+    public void CancellationStopsAtAStepBoundaryWithACheckpointAndResumeFinishesTheSameRun() =>
+        StopsAtStepWithACheckpointAndResumesTheSameRun(7, cancel => new CancellingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 7, cancel));
+
+    /// <summary>
+    /// A run stopped through <paramref name="source"/>'s cancellation ends at step <paramref name="at"/> with a checkpoint
+    /// there, and resuming it ends with the weights of an uninterrupted run.
+    /// </summary>
+    private void StopsAtStepWithACheckpointAndResumesTheSameRun(int at, Func<CancellationTokenSource, IBatchSource> source)
     {
         var straight = Path.Combine(dir, "straight");
         using var modelA = new PixelClassifier(3);
@@ -98,13 +105,12 @@ public sealed class TrainerTests : IDisposable
         using (var modelB = new PixelClassifier(3))
         using (var lossB = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
         {
-            var source = new CancellingAfter(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 7, cancel);
-            var result = new Trainer(TinyTraining.Config(stopped), new SegmentationTask(modelB, lossB, ColourCodedBatches.ClassNames), source,
+            var result = new Trainer(TinyTraining.Config(stopped), new SegmentationTask(modelB, lossB, ColourCodedBatches.ClassNames), source(cancel),
                 new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false, cancel.Token);
             Assert.False(result.Completed);
-            Assert.Equal(7, result.Iterations);
+            Assert.Equal(at, result.Iterations);
         }
-        Assert.Equal(7, Support.CheckpointFile.Step(Path.Combine(stopped, "last.ckpt")));
+        Assert.Equal(at, Support.CheckpointFile.Step(Path.Combine(stopped, "last.ckpt")));
         using var modelC = new PixelClassifier(42);
         using var lossC = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
         Trainer(stopped, modelC, lossC).Run(resume: true);
@@ -230,30 +236,8 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void AStopThatComesWhileABatchIsPreparedIsAStepBoundaryWithACheckpoint()
-    {
-        var straight = Path.Combine(dir, "straight");
-        using var modelA = new PixelClassifier(3);
-        using var lossA = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
-        Trainer(straight, modelA, lossA).Run(resume: false);
-
-        var stopped = Path.Combine(dir, "stopped");
-        using var cancel = new CancellationTokenSource();
-        using (var modelB = new PixelClassifier(3))
-        using (var lossB = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255))
-        {
-            var source = new CancelledWhilePreparing(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 5, cancel);
-            var result = new Trainer(TinyTraining.Config(stopped), new SegmentationTask(modelB, lossB, ColourCodedBatches.ClassNames), source,
-                new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false, cancel.Token); // threw OperationCanceledException before
-            Assert.False(result.Completed);
-            Assert.Equal(5, result.Iterations);
-        }
-        Assert.Equal(5, Support.CheckpointFile.Step(Path.Combine(stopped, "last.ckpt")));
-        using var modelC = new PixelClassifier(42);
-        using var lossC = new RecallCrossEntropy(3, ema_alpha: 0.5, ignore_index: 255);
-        Trainer(stopped, modelC, lossC).Run(resume: true);
-        Assert.Equal(Weights(modelA), Weights(modelC));
-    }
+    public void AStopThatComesWhileABatchIsPreparedIsAStepBoundaryWithACheckpoint() => // threw OperationCanceledException before
+        StopsAtStepWithACheckpointAndResumesTheSameRun(5, cancel => new CancelledWhilePreparing(new ColourCodedBatches(24, 4, 6, 5, 1), batches: 5, cancel));
 
     [Fact]
     public void StartingOverAnExistingRunWithoutResumeIsRefused()

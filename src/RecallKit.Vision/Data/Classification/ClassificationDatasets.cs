@@ -40,8 +40,8 @@ public static class ClassificationDatasets
     /// CIFAR images are resized to it when it differs from their own size.</param>
     public static ClassificationAugmentation Augmentation(DatasetKind kind, bool flip, int? image_size) => kind switch
     {
-        DatasetKind.FashionMnistLt => new ClassificationAugmentation(image_size ?? 28, 2, flip, [0.2860f], [0.3530f]),
-        DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => new ClassificationAugmentation(image_size ?? 32, 4, flip, [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
+        DatasetKind.FashionMnistLt => new ClassificationAugmentation(image_size ?? NativeSize(kind), 2, flip, [0.2860f], [0.3530f]),
+        DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt => new ClassificationAugmentation(image_size ?? NativeSize(kind), 4, flip, [0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]),
         _ => new ClassificationAugmentation(image_size ?? NativeSize(kind), 0, flip, ImageNetMean, ImageNetStd),
     };
 
