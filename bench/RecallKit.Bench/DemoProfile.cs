@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Models;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
+using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;

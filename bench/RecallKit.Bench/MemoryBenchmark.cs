@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 using static TorchSharp.torch;
 
 namespace RecallKit.Bench;
@@ -55,7 +56,7 @@ internal static class MemoryBenchmark
             }
         });
         source.AfterBatch = () => progress(++seen);
-        using var matrix = RecallKit.Vision.Training.SegmentationEvaluator.Evaluate(model, source, 10, 255, CPU);
+        using var matrix = SegmentationEvaluator.Evaluate(model, source, 10, 255, CPU);
         progress(++seen);
         double at100 = samples.First(s => s.batch == 100).mb, last = samples[^1].mb;
         Console.WriteLine();

@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
-using RecallKit.Vision.Models;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
+using RecallKit.Vision;
 using static TorchSharp.torch;
 
 namespace RecallKit.Bench;

@@ -2,8 +2,10 @@ using System.Reflection;
 using Google.Protobuf;
 using RecallKit.Onnx.Export;
 using RecallKit.Onnx.Protos;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
+using RecallKit.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,9 +62,7 @@ public static class OnnxExport
         string logits;
         using (no_grad()) logits = new ModuleEmitter(graph).Network(network, images);
         var classes = Dim.Fixed(info.Classes.Length);
-        graph.Output(logits, OutputName, info.Task == TaskKind.Segmentation
-            ? TensorType(Dim.Named("batch"), classes, Dim.Named("height"), Dim.Named("width"))
-            : TensorType(Dim.Named("batch"), classes));
+        graph.Output(logits, OutputName, TensorType([.. VisionTasks.For(info.Task).LogitDimensions.Select(d => d == "classes" ? classes : Dim.Named(d))]));
 
         var model = new ModelProto
         {

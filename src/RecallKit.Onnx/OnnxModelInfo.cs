@@ -1,9 +1,10 @@
 using System.Text.Json;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
+using RecallKit.Vision;
 
 namespace RecallKit.Onnx;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using RecallKit.Vision.Models;
+using RecallKit.Vision;
 
 namespace RecallKit.Onnx;
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Checks;
-using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Reports;
 using Spectre.Console;
@@ -27,37 +25,7 @@ internal static class DataCheckCommand
             var loaded = ConfigLoader.Load(r.GetValue(config), r.GetValue(set) ?? []);
             var data = loaded.Data;
             Console.WriteLine($"data check: {ConfigLoader.Name(data.Kind)} dataset at {Path.GetFullPath(data.Root)}");
-            var checks = new List<SplitCheck>();
-            IReadOnlyList<string> names = [];
-            string unit;
-            var fatal = new List<string>();
-            if (ClassificationDatasets.IsClassification(data.Kind))
-            {
-                unit = "images";
-                var opened = ConfiguredData.Classification(data);
-                names = opened.Train.ClassNames;
-                checks.Add(WithProgress(data.TrainSplit, opened.Train.Count, p => DatasetChecker.Classification(opened.Train, data.TrainSplit, p)));
-                checks.Add(WithProgress(data.ValSplit, opened.Val.Count, p => DatasetChecker.Classification(opened.Val, data.ValSplit, p)));
-            }
-            else
-            {
-                unit = "pixels";
-                foreach (var split in new[] { data.TrainSplit, data.ValSplit })
-                {
-                    ISegmentationDataset dataset;
-                    try
-                    {
-                        dataset = ConfiguredData.Segmentation(data, split, Console.Out);
-                    }
-                    catch (Exception e) when (e is IOException or InvalidDataException)
-                    {
-                        fatal.Add($"split '{split}' cannot be opened: {e.Message}");
-                        continue;
-                    }
-                    names = dataset.Classes.Names;
-                    checks.Add(WithProgress(split, dataset.Count, p => DatasetChecker.Segmentation(dataset, split, p)));
-                }
-            }
+            var (names, unit, checks, fatal) = VisionTasks.For(loaded).CheckData(data, WithProgress, Console.Out);
             if (checks.Count > 0)
             {
                 Console.Write(DataCheckReport.Write(r.GetValue(output)!, names, unit, checks));

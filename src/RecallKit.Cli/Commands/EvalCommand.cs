@@ -1,13 +1,8 @@
 using System.CommandLine;
 using TorchSharp;
-using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
-using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Experiments;
-using RecallKit.Vision.Inference;
-using RecallKit.Vision.Models;
+using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
-using static TorchSharp.torch;
 
 namespace RecallKit.Cli.Commands;
 
@@ -30,11 +25,8 @@ internal static class EvalCommand
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
-            bool segmentation = model.Task == TaskKind.Segmentation;
-            if (!segmentation && !settings.IsPlain) throw new ArgumentException("--window, --stride and --flip apply to segmentation models only.");
-            var (evaluation, splitName) = segmentation
-                ? EvaluateSegmentation(model, settings, r.GetValue(data), r.GetValue(split), device)
-                : EvaluateClassification(model, r.GetValue(data), r.GetValue(split), device);
+            var (evaluation, splitName) = VisionTasks.For(model.Config.Model.Architecture)
+                .Evaluate(model, new EvaluationRequest(r.GetValue(data), r.GetValue(split), settings, device), Console.Out);
             var metrics = evaluation.Metrics;
             Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {"Dice",7} {"F1",7} {evaluation.CountedUnit,12}");
             for (int c = 0; c < model.Classes.Count; c++)
@@ -47,31 +39,5 @@ internal static class EvalCommand
             return 0;
         }));
         return command;
-    }
-
-    private static (Evaluation, string) EvaluateSegmentation(TrainedModel model, InferenceSettings settings, string? root, string? split, Device device)
-    {
-        var dataConfig = root is not null
-            ? model.Config.Data with { Root = root, Kind = model.Config.Data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : model.Config.Data.Kind }
-            : model.Config.Data;
-        var splitName = split ?? dataConfig.ValSplit;
-        var dataset = ConfiguredData.Segmentation(dataConfig, splitName, Console.Out);
-        if (!dataset.Classes.Names.SequenceEqual(model.Classes.Names))
-            throw new InvalidDataException($"the dataset's classes ({string.Join(", ", dataset.Classes.Names)}) differ from the model's ({string.Join(", ", model.Classes.Names)}).");
-        var batches = new DatasetBatches(dataset, dataConfig.EvalBatchSize, null, 0);
-        if (!settings.IsPlain) Console.WriteLine($"inference: {settings.Describe()}");
-        using var network = new TestTimeSegmentation(model.Network, settings);
-        using var matrix = SegmentationEvaluator.Evaluate(network, batches, model.Classes.Count, model.Classes.IgnoreIndex, device);
-        return (new SegmentationEvaluation(matrix.compute()), splitName);
-    }
-
-    private static (Evaluation, string) EvaluateClassification(TrainedModel model, string? root, string? split, Device device)
-    {
-        var dataConfig = model.Config.Data with { Root = root ?? model.Config.Data.Root, ValSplit = split ?? model.Config.Data.ValSplit };
-        var data = ConfiguredData.Classification(dataConfig);
-        if (!data.Train.ClassNames.SequenceEqual(model.Classes.Names))
-            throw new InvalidDataException($"the dataset has {data.Train.ClassNames.Count} classes, the model {model.Classes.Count}; evaluate on the dataset the model was trained on.");
-        var batches = new ClassificationBatches(data.Val, dataConfig.EvalBatchSize, data.Augmentation, training: false);
-        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, device, model.TrainingCounts ?? data.Train.SamplesPerClass()), dataConfig.ValSplit);
     }
 }

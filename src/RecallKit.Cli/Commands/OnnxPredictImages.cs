@@ -1,4 +1,5 @@
 using System.Globalization;
+using RecallKit.Vision.Classification;
 using RecallKit.Onnx;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
@@ -53,15 +54,15 @@ internal static class OnnxPredictImages
         var csv = new List<string> { "file," + string.Join(',', Enumerable.Range(1, k).Select(i => $"class{i},probability{i}")) };
         foreach (var file in files)
         {
-            var image = ClassifyImages.Decode(file, augmentation, info.ResizeShorter);
+            var image = ClassificationPrediction.Decode(file, augmentation, info.ResizeShorter);
             var input = ClassificationTransforms.Eval(image, augmentation);
             var (logits, _) = predictor.Run(input, [1, image.Channels, augmentation.Size, augmentation.Size]);
             var probabilities = Softmax(logits);
             var best = Enumerable.Range(0, probabilities.Length).OrderByDescending(c => probabilities[c]).Take(k).ToArray();
             Console.WriteLine(file);
             foreach (var c in best) Console.WriteLine($"  {100 * probabilities[c],6:F2} %  {info.Classes[c]}");
-            csv.Add(ClassifyImages.Csv(file) + "," + string.Join(',', best.Select(c =>
-                $"{ClassifyImages.Csv(info.Classes[c])},{probabilities[c].ToString("R", CultureInfo.InvariantCulture)}")));
+            csv.Add(ClassificationPrediction.Csv(file) + "," + string.Join(',', best.Select(c =>
+                $"{ClassificationPrediction.Csv(info.Classes[c])},{probabilities[c].ToString("R", CultureInfo.InvariantCulture)}")));
         }
         var path = Path.Combine(outDir, "predictions.csv");
         File.WriteAllLines(path, csv);

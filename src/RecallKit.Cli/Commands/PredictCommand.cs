@@ -1,9 +1,8 @@
 using System.CommandLine;
 using TorchSharp;
-using RecallKit.Vision.Data;
-using RecallKit.Vision.Inference;
+using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
-using static TorchSharp.torch;
 
 namespace RecallKit.Cli.Commands;
 
@@ -49,34 +48,8 @@ internal static class PredictCommand
             if (files.Length == 0) throw new InvalidDataException($"{source} holds no .png or .jpg image.");
             var outDir = r.GetValue(output)!;
             Directory.CreateDirectory(outDir);
-            if (model.Task == RecallKit.Vision.Models.TaskKind.Classification)
-            {
-                ClassifyImages.Run(model, files, outDir, r.GetValue(top), device);
-                return 0;
-            }
-            using var network = new TestTimeSegmentation(model.Network, settings);
-            network.eval();
-            foreach (var file in files)
-            {
-                using var image = ImageFiles.LoadRgb(file);
-                var rgb = new byte[image.Width * image.Height * 3];
-                image.CopyPixelDataTo(rgb);
-                var sample = new LabeledImage(file, image.Width, image.Height, rgb, new int[image.Width * image.Height]);
-                var (pixels, _) = SegmentationTransforms.Eval(sample, model.Classes.IgnoreIndex);
-                int[] labels;
-                var stem = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file));
-                using (var scope = NewDisposeScope())
-                using (no_grad())
-                {
-                    var logits = network.call(tensor(pixels, new long[] { 1, 3, image.Height, image.Width }).to(device));
-                    labels = logits.argmax(1).cpu().to_type(ScalarType.Int32).data<int>().ToArray();
-                    if (r.GetValue(saveProbs))
-                        NpyWriter.Write(stem + "_probs.npy", logits[0].softmax(0).to_type(ScalarType.Float32).cpu().data<float>().ToArray(), logits.shape[1..]);
-                }
-                PaletteImage.SaveLabels(stem + "_labels.png", labels, image.Width, image.Height, model.Classes);
-                PaletteImage.SaveOverlay(stem + "_overlay.png", rgb, labels, image.Width, image.Height, model.Classes);
-                Console.WriteLine($"{file} → {stem}_labels.png");
-            }
+            VisionTasks.For(model.Config.Model.Architecture).Predict(model, files,
+                new PredictionRequest(outDir, r.GetValue(top), r.GetValue(saveProbs), settings, device), Console.Out);
             return 0;
         }));
         return command;

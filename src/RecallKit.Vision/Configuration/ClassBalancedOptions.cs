@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RecallKit.Vision.Data;
 
 namespace RecallKit.Vision.Configuration;
 
@@ -19,5 +20,5 @@ public sealed record ClassBalancedOptions : LossOptions
     public override string Condition() => $"{base.Condition()}, or model.head = sdn with model.stage = joint (head h's class-balanced loss)";
 
     private static bool TrainsSdnHead(TrainConfig config) =>
-        Data.Classification.ClassificationDatasets.IsClassification(config.Data.Kind) && config.Model.Head == HeadKind.Sdn && config.Model.Stage == TrainingStage.Joint;
+        (config.Data.Kind.Task() == TaskKind.Classification) && config.Model.Head == HeadKind.Sdn && config.Model.Stage == TrainingStage.Joint;
 }

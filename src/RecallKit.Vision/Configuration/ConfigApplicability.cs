@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
 
 namespace RecallKit.Vision.Configuration;
@@ -13,7 +14,7 @@ public static class ConfigApplicability
     /// <summary>A rule: the key, when it is read, and that condition in words.</summary>
     public sealed record Rule(string Key, Func<TrainConfig, bool> Applies, string When);
 
-    private static bool Classification(TrainConfig c) => ClassificationDatasets.IsClassification(c.Data.Kind);
+    private static bool Classification(TrainConfig c) => c.Data.Kind.Task() == TaskKind.Classification;
     private static bool Always(TrainConfig c) => true;
 
     /// <summary>τ-normalisation rescales a trained classifier without training: nothing about optimisation is read.</summary>

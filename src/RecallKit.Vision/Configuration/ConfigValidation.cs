@@ -1,3 +1,6 @@
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Models;
+
 namespace RecallKit.Vision.Configuration;
 
 /// <summary>Range checks of hyper-parameters; every message names the key, the value and the allowed range.</summary>
@@ -29,9 +32,9 @@ public static class ConfigValidation
 
         var m = config.Model;
         Require(m.OutputStride is 8 or 16, "model.output_stride", m.OutputStride, "8 or 16");
-        bool classification = RecallKit.Vision.Data.Classification.ClassificationDatasets.IsClassification(d.Kind);
-        var task = classification ? Models.TaskKind.Classification : Models.TaskKind.Segmentation;
-        Require(Models.ArchitectureInfo.Task(m.Architecture) == task, "model.architecture", m.Architecture,
+        var task = d.Kind.Task();
+        bool classification = task == TaskKind.Classification;
+        Require(m.Architecture.Task() == task, "model.architecture", m.Architecture,
             $"a {task.ToString().ToLowerInvariant()} network for data.kind = {d.Kind}");
         Require(classification || (m.Head == HeadKind.Linear && m.Stage == TrainingStage.Joint && m.Classifier == ClassifierKind.Linear),
             "model.head / model.stage / model.classifier", $"{m.Head} / {m.Stage} / {m.Classifier}",

@@ -18,7 +18,7 @@ public sealed record ClassificationInputOptions : DataOptions
     public int ImageSizeFor(DatasetKind kind) => ImageSize ?? ClassificationDatasets.NativeSize(kind);
 
     /// <inheritdoc/>
-    public override bool IsReadBy(DatasetKind kind) => ClassificationDatasets.IsClassification(kind);
+    public override bool IsReadBy(DatasetKind kind) => kind.Task() == TaskKind.Classification;
 
     /// <inheritdoc/>
     public override string Condition() => "for classification datasets";

@@ -28,7 +28,7 @@ public sealed record SegmentationAugmentationOptions : DataOptions
     public bool ColorJitter { get; init; }
 
     /// <inheritdoc/>
-    public override bool IsReadBy(DatasetKind kind) => !ClassificationDatasets.IsClassification(kind);
+    public override bool IsReadBy(DatasetKind kind) => kind.Task() != TaskKind.Classification;
 
     /// <inheritdoc/>
     public override string Condition() => "for segmentation datasets";

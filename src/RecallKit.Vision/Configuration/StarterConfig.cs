@@ -17,7 +17,7 @@ public static class StarterConfig
     /// <exception cref="ConfigException">The combination does not validate (it always should: a test loads every kind's).</exception>
     public static string For(DatasetKind kind, string root)
     {
-        bool classification = ClassificationDatasets.IsClassification(kind);
+        bool classification = kind.Task() == TaskKind.Classification;
         var architecture = !classification ? Architecture.LiteSeg
             : kind == DatasetKind.FashionMnistLt ? Architecture.SmallCnn
             : kind is DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt ? Architecture.ResNet32Cifar

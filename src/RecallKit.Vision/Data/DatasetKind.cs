@@ -40,3 +40,14 @@ public enum DatasetKind
     [JsonStringEnumMemberName("inaturalist")]
     INaturalist,
 }
+
+/// <summary>Properties of <see cref="DatasetKind"/> values.</summary>
+public static class DatasetKinds
+{
+    /// <summary>What the labels of a <paramref name="kind"/> dataset are: a class per pixel or per image.</summary>
+    public static TaskKind Task(this DatasetKind kind) =>
+        kind is DatasetKind.FashionMnistLt or DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt or DatasetKind.ImageFolder
+            or DatasetKind.PlacesLt or DatasetKind.INaturalist
+            ? TaskKind.Classification
+            : TaskKind.Segmentation;
+}

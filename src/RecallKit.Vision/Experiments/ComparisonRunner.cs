@@ -40,11 +40,9 @@ public static class ComparisonRunner
         var fingerprints = new Dictionary<string, string?>(StringComparer.Ordinal);
         string? DataFingerprint(TrainConfig config)
         {
-            if (Data.Classification.ClassificationDatasets.IsClassification(config.Data.Kind)) return null;
             var key = ConfigLoader.ToJson(new TrainConfig { Data = config.Data });
             if (!fingerprints.TryGetValue(key, out var fingerprint))
-                fingerprints[key] = fingerprint = SegmentationExperiment.DataFingerprint(
-                    ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit), ConfiguredData.Segmentation(config.Data, config.Data.ValSplit));
+                fingerprints[key] = fingerprint = VisionTasks.For(config).DataFingerprint(config);
             return fingerprint;
         }
         var conflicts = runs.Select(r => EarlierRun.Conflict($"{r.Variant.Name}/seed-{r.Seed}", r.Directory, r.Config, DataFingerprint)).OfType<EarlierRun>().ToList();

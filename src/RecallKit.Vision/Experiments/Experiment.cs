@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Training;
-using RecallKit.Vision.Data;
-using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Distributed;
 
@@ -27,38 +25,13 @@ public static class Experiment
         if (distributed.Size > 1)
         {
             // Rank 0 prepares the data first (generated synthetic scenes, cached class counts), so that ranks never write the same files.
-            if (distributed.Rank == 0) PrepareData(config, log);
+            if (distributed.Rank == 0) VisionTasks.For(config).PrepareData(config, log);
             distributed.Barrier();
         }
-        return ClassificationDatasets.IsClassification(config.Data.Kind)
-            ? ClassificationExperiment.Train(config, resume, log, cancellation, progress, data_worker)
-            : SegmentationExperiment.Train(config, resume, log, cancellation, progress, data_worker);
-    }
-
-    private static void PrepareData(TrainConfig config, TextWriter log)
-    {
-        if (ClassificationDatasets.IsClassification(config.Data.Kind))
-        {
-            ConfiguredData.Classification(config.Data);
-            return;
-        }
-        var trainSet = ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log);
-        ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, log);
-        if (LossFactory.NeedsClassCounts(config.Loss)) TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit, config.Data.SkipBadFiles);
+        return VisionTasks.For(config).Train(config, resume, log, cancellation, progress, data_worker);
     }
 
     /// <summary>The data worker's side: serves the training batches of <paramref name="config"/> (see <see cref="WorkerBatches"/>).</summary>
-    public static void ServeTrainBatches(TrainConfig config, TextReader input, Stream output, TextWriter log)
-    {
-        if (ClassificationDatasets.IsClassification(config.Data.Kind))
-        {
-            var batches = ClassificationExperiment.TrainBatches(config, ConfiguredData.Classification(config.Data));
-            BatchWorker.Serve(batches, input, output, () => batches.SkippedFiles);
-        }
-        else
-        {
-            var batches = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log));
-            BatchWorker.Serve(batches, input, output, () => batches.SkippedFiles);
-        }
-    }
+    public static void ServeTrainBatches(TrainConfig config, TextReader input, Stream output, TextWriter log) =>
+        VisionTasks.For(config).ServeTrainBatches(config, input, output, log);
 }

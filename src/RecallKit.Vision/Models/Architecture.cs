@@ -38,22 +38,12 @@ public enum Architecture
     ResNet152,
 }
 
-/// <summary>What a network predicts.</summary>
-public enum TaskKind
-{
-    /// <summary>A class per pixel.</summary>
-    Segmentation,
-    /// <summary>A class per image.</summary>
-    Classification,
-}
-
 /// <summary>Properties of <see cref="Architecture"/> values.</summary>
 public static class ArchitectureInfo
 {
     /// <summary>The task the network solves.</summary>
     public static TaskKind Task(this Architecture architecture) =>
-        architecture is Architecture.LiteSeg or Architecture.DeepLabV3PlusResNet18 or Architecture.DeepLabV3PlusResNet34
-            or Architecture.DeepLabV3PlusResNet50 or Architecture.DeepLabV3PlusResNet101
+        SegmentationModels.Builds(architecture)
             ? TaskKind.Segmentation
             : TaskKind.Classification;
 }

@@ -3,9 +3,14 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Models;
 
-/// <summary>Creates the network a config names.</summary>
+/// <summary>Creates the segmentation networks.</summary>
 public static class SegmentationModels
 {
+    /// <summary>Whether <paramref name="architecture"/> is a segmentation network (built here).</summary>
+    public static bool Builds(Architecture architecture) =>
+        architecture is Architecture.LiteSeg or Architecture.DeepLabV3PlusResNet18 or Architecture.DeepLabV3PlusResNet34
+            or Architecture.DeepLabV3PlusResNet50 or Architecture.DeepLabV3PlusResNet101;
+
     /// <summary>A new, randomly initialised network for <paramref name="num_classes"/> classes.</summary>
     /// <param name="architecture">Which network.</param>
     /// <param name="num_classes">Output classes.</param>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using RecallKit.Vision.Configuration;
-
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Vision.Reports;

@@ -15,7 +15,7 @@ public static class PairedComparison
     public const string NotSignificant = "n.s.";
 
     /// <summary>The metrics compared, as (column name, CSV key, value in % points).</summary>
-    public static IReadOnlyList<(string Name, string Key, Func<RunResults, double> Metric)> Metrics(Models.TaskKind task) =>
+    public static IReadOnlyList<(string Name, string Key, Func<RunResults, double> Metric)> Metrics(TaskKind task) =>
         TaskReport.For(task).PairedMetrics;
 
     /// <summary>CSV column keys, the same for both tasks (empty where a metric does not apply).</summary>

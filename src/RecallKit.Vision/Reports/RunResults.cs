@@ -33,7 +33,7 @@ public sealed record RunResults(
     CsvTable EvalLog)
 {
     /// <summary>Segmentation or classification.</summary>
-    public Models.TaskKind Task => Models.ArchitectureInfo.Task(Config.Model.Architecture);
+    public TaskKind Task => Models.ArchitectureInfo.Task(Config.Model.Architecture);
 
     /// <summary>Classification summary numbers of the final evaluation (NaN for segmentation): top-1, top-5, many, medium, few.</summary>
     public (double Top1, double Top5, double Many, double Medium, double Few) Classification { get; init; } = (double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);

@@ -1,5 +1,7 @@
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 
 namespace RecallKit.Vision.Reports;
 
@@ -7,7 +9,7 @@ namespace RecallKit.Vision.Reports;
 /// What a comparison report shows differently per task, chosen once from the task of the runs: the paper-style table, the
 /// metrics compared with cross-entropy, the validation curves and the wording.
 /// </summary>
-internal abstract class TaskReport
+public abstract class TaskReport
 {
     private static readonly TaskReport SegmentationReport = new SegmentationReport();
     private static readonly TaskReport ClassificationReport = new ClassificationReport();

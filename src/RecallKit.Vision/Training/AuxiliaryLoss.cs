@@ -1,3 +1,4 @@
+using RecallKit.Losses;
 using RecallKit.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace RecallKit.Vision.Training;
 /// loss is its own instance of the configured loss, so stateful losses (recall counts, EMA) never mix the two heads'
 /// predictions. As a module it holds both (state keys <c>main.*</c>, <c>auxiliary.*</c>) for the checkpoint's loss section.
 /// </summary>
-public sealed class AuxiliaryLoss : nn.Module
+public sealed class AuxiliaryLoss : nn.Module, IShardedLoss
 {
     private readonly nn.Module<Tensor, Tensor, Tensor> main;
     private readonly nn.Module<Tensor, Tensor, Tensor> auxiliary;
@@ -30,6 +31,9 @@ public sealed class AuxiliaryLoss : nn.Module
 
     /// <summary>The main head's loss (its class weights are the ones logged).</summary>
     public nn.Module<Tensor, Tensor, Tensor> Main => main;
+
+    /// <summary>The heads' common combination (the same loss on the same labels: the main loss's).</summary>
+    public ShardCombination shard_combination => ShardCombinations.Common([main, auxiliary]);
 
     /// <summary>main(logits, labels) + weight · auxiliary(auxiliary_logits, labels).</summary>
     public Tensor Compute(Tensor logits, Tensor auxiliary_logits, Tensor labels)

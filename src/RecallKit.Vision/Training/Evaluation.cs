@@ -1,30 +1,23 @@
 using RecallKit.Metrics;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
 
 namespace RecallKit.Vision.Training;
 
 /// <summary>
 /// The result of evaluating a model on a split: the confusion-count metrics, and the named fields its task logs
-/// (<see cref="SegmentationEvaluation"/>, <see cref="ClassificationEvaluation"/>).
+/// (the segmentation and classification evaluations in their task folders).
 /// </summary>
 /// <param name="Metrics">Per-class accuracy, precision, IoU and their means (classification: with many/medium/few groups).</param>
 public abstract record Evaluation(ConfusionMetrics Metrics)
 {
-    /// <summary>Segmentation or classification.</summary>
-    public abstract TaskKind Task { get; }
-
     /// <summary>
-    /// The columns of the evaluation log for <paramref name="task"/> (known before any evaluation, for the log's header). New
-    /// columns go at the end: a log written before them is then a prefix (<see cref="CsvLog"/> keeps its rows on resume) and
-    /// readers look columns up by name.
+    /// The evaluation log's columns of this evaluation's task, the names of <see cref="Values"/>. New columns go at the end: a
+    /// log written before them is then a prefix (<see cref="CsvLog"/> keeps its rows on resume) and readers look columns up by name.
     /// </summary>
-    public static IReadOnlyList<string> Columns(TaskKind task) =>
-        task == TaskKind.Segmentation ? SegmentationEvaluation.ColumnNames : ClassificationEvaluation.ColumnNames;
-
-    /// <summary>The evaluation log's columns of this evaluation's task, the names of <see cref="Values"/>.</summary>
     public abstract IReadOnlyList<string> ValueNames { get; }
 
-    /// <summary>Values in the order of <see cref="Columns"/>.</summary>
+    /// <summary>Values in the order of <see cref="ValueNames"/>.</summary>
     public abstract double[] Values { get; }
 
     /// <summary>The metric that picks the best checkpoint: mIoU for segmentation, top-1 accuracy for classification.</summary>
@@ -41,4 +34,7 @@ public abstract record Evaluation(ConfusionMetrics Metrics)
 
     /// <summary>What the per-class ground-truth counts count: pixels or images.</summary>
     public abstract string CountedUnit { get; }
+
+    /// <summary>The metrics.json record of this evaluation after step <paramref name="step"/>; a task adds its own fields.</summary>
+    public virtual MetricsRecord ToRecord(int step, DatasetClasses classes) => MetricsRecord.Common(step, classes, this, training_counts: null);
 }

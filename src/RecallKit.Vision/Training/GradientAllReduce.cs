@@ -6,19 +6,6 @@ using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;
 
-/// <summary>How the summed per-rank gradients become the single-process gradient of the whole batch's loss.</summary>
-internal enum GradientScaling
-{
-    /// <summary>The loss already divides by the global count (metric-weighted losses with an all-reducing count reducer): sum.</summary>
-    GlobalMean,
-
-    /// <summary>Mean over valid positions (cross-entropy, focal): weight by the rank's valid positions, divide by the global count.</summary>
-    ValidPositions,
-
-    /// <summary>Anything else: the mean of the ranks' gradients (as PyTorch DDP); exact when every rank has as many valid positions.</summary>
-    RankAverage,
-}
-
 /// <summary>The gradient all-reduce of a data-parallel step: sums the gradients over the ranks in flat float32 buckets.</summary>
 /// <param name="distributed">The ranks.</param>
 /// <param name="parameters">The trainable parameters, in the same order on every rank.</param>
@@ -26,14 +13,6 @@ internal sealed class GradientAllReduce(IDistributed distributed, IReadOnlyList<
 {
     /// <summary>Bucket size of the gradient all-reduce: about 25 MB of float32.</summary>
     internal const long BucketElements = 25L * 1024 * 1024 / sizeof(float);
-
-    /// <summary>How the gradients of <paramref name="loss"/> are scaled after the sum.</summary>
-    public static GradientScaling ScalingOf(nn.Module loss) => loss switch
-    {
-        MetricWeightedCrossEntropy { count_reducer: not null } => GradientScaling.GlobalMean,
-        CrossEntropy or FocalLoss => GradientScaling.ValidPositions,
-        _ => GradientScaling.RankAverage,
-    };
 
     /// <summary>Sums the gradients over the ranks in a few flat float32 buffers of at most ~25 MB and divides them by <paramref name="divisor"/>.</summary>
     public void SumAndDivide(double divisor)

@@ -12,8 +12,8 @@ namespace RecallKit.Vision.Training;
 /// </summary>
 public interface ITrainingTask
 {
-    /// <summary>Segmentation or classification.</summary>
-    TaskKind Kind { get; }
+    /// <summary>The columns of eval_log.csv after the step: the names of <see cref="Evaluation.Values"/>.</summary>
+    IReadOnlyList<string> EvaluationColumns { get; }
 
     /// <summary>The network (checkpoint section "model").</summary>
     nn.Module Model { get; }

@@ -21,6 +21,6 @@ public static class LogColumns
     /// <summary>The header of train_log.csv for these classes.</summary>
     public static IReadOnlyList<string> TrainLog(IEnumerable<string> classNames) => [Step, Loss, LearningRate, .. classNames.Select(Weight)];
 
-    /// <summary>The header of eval_log.csv for a task: the step, then <see cref="Evaluation.Columns"/>.</summary>
-    public static IReadOnlyList<string> EvalLog(Models.TaskKind task) => [Step, .. Evaluation.Columns(task)];
+    /// <summary>The header of eval_log.csv: the step, then a task's evaluation columns (<see cref="Evaluation.ValueNames"/>).</summary>
+    public static IReadOnlyList<string> EvalLog(IReadOnlyList<string> evaluationColumns) => [Step, .. evaluationColumns];
 }

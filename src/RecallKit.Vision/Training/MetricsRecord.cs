@@ -31,19 +31,25 @@ public sealed record MetricsRecord(
         WriteIndented = true,
     };
 
-    /// <summary>The record of <paramref name="evaluation"/> after step <paramref name="step"/>.</summary>
-    public static MetricsRecord From(int step, DatasetClasses classes, Evaluation evaluation)
+    /// <summary>The record of <paramref name="evaluation"/> after step <paramref name="step"/> (with its task's fields).</summary>
+    public static MetricsRecord From(int step, DatasetClasses classes, Evaluation evaluation) => evaluation.ToRecord(step, classes);
+
+    /// <summary>The fields every task records; the task-specific ones (top-1, many/medium/few, …) null.</summary>
+    /// <param name="step">The step after which the evaluation ran.</param>
+    /// <param name="classes">The classes, in id order.</param>
+    /// <param name="evaluation">The evaluation.</param>
+    /// <param name="training_counts">Training samples per class, recorded per class when known.</param>
+    public static MetricsRecord Common(int step, DatasetClasses classes, Evaluation evaluation, IReadOnlyList<long>? training_counts)
     {
         var m = evaluation.Metrics;
-        static double? N(double v) => double.IsFinite(v) ? v : null;
-        var classification = evaluation as ClassificationEvaluation; // the classification fields are absent for segmentation
-        var perClass = classes.Names.Select((name, c) => new ClassMetricsRecord(name, N(m.ClassAccuracy[c]), N(m.ClassPrecision[c]), N(m.ClassIoU[c]),
-            m.GroundTruthCounts[c], classification?.TrainingCounts?[c], N(m.ClassDice[c]), N(m.ClassFscore[c]))).ToArray();
-        return new MetricsRecord(step, N(m.OverallAccuracy), N(m.MeanAccuracy), N(m.MeanIoU), N(m.MeanPrecision), N(m.FrequencyWeightedIoU),
-            classification is { } top1 ? N(top1.Top1) : null, classification is { } top5 ? N(top5.Top5) : null,
-            classification is { } many ? N(many.ManyShot) : null, classification is { } medium ? N(medium.MediumShot) : null,
-            classification is { } few ? N(few.FewShot) : null, perClass, N(m.MeanDice), N(m.MeanFscore));
+        var perClass = classes.Names.Select((name, c) => new ClassMetricsRecord(name, Defined(m.ClassAccuracy[c]), Defined(m.ClassPrecision[c]),
+            Defined(m.ClassIoU[c]), m.GroundTruthCounts[c], training_counts?[c], Defined(m.ClassDice[c]), Defined(m.ClassFscore[c]))).ToArray();
+        return new MetricsRecord(step, Defined(m.OverallAccuracy), Defined(m.MeanAccuracy), Defined(m.MeanIoU), Defined(m.MeanPrecision),
+            Defined(m.FrequencyWeightedIoU), null, null, null, null, null, perClass, Defined(m.MeanDice), Defined(m.MeanFscore));
     }
+
+    /// <summary>A metric as recorded: null when undefined (NaN).</summary>
+    public static double? Defined(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>Indented JSON with snake_case keys.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);

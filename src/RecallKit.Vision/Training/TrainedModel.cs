@@ -39,10 +39,8 @@ public sealed class TrainedModel : IDisposable
         using var checkpoint = Checkpoint.Load(checkpointPath);
         var config = ConfigLoader.FromJson(checkpoint.GetText(RunCheckpoint.Config));
         var classes = ClassesJson.Parse(checkpoint.GetText(RunCheckpoint.Classes));
-        nn.Module<Tensor, Tensor> network = config.Model.Architecture.Task() == TaskKind.Segmentation
-            ? SegmentationModels.Create(config.Model.Architecture, classes.Count, config.Model.OutputStride, config.Model.AuxHead)
-            : ClassificationModels.Create(config.Model.Architecture, classes.Count, ClassificationDatasets.Channels(config.Data.Kind), config.Model.Head == HeadKind.Sdn,
-                config.Model.Classifier == ClassifierKind.Cosine);
+        var network = Networks.Create(config.Model.Architecture, classes.Count, new NetworkOptions(ClassificationDatasets.Channels(config.Data.Kind),
+            config.Model.OutputStride, config.Model.AuxHead, config.Model.Head == HeadKind.Sdn, config.Model.Classifier == ClassifierKind.Cosine));
         try
         {
             ModelKeys.Check(checkpointPath, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, network,

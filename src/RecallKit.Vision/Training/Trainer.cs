@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RecallKit.Losses;
 using RecallKit.Runtime;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
@@ -12,7 +13,7 @@ using static TorchSharp.torch;
 namespace RecallKit.Vision.Training;
 
 /// <summary>
-/// Trains a model for a task (<see cref="SegmentationTask"/>, <see cref="ClassificationTask"/>): the optimisation loop,
+/// Trains a model for a task (<see cref="ITrainingTask"/>: segmentation or classification): the optimisation loop,
 /// poly learning rate, periodic evaluation, best and last checkpoints, CSV and TensorBoard logs, and exact resumption
 /// (same seed and config → same weights whether or not the run was interrupted).
 /// </summary>
@@ -125,7 +126,7 @@ public sealed class Trainer
         if (root) File.WriteAllText(run.Config, ConfigLoader.ToJson(config));
 
         using var trainLog = root ? new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names), progress.Iteration) : null;
-        using var evalLog = root ? new CsvLog(run.EvalLog, LogColumns.EvalLog(task.Kind), progress.Iteration) : null;
+        using var evalLog = root ? new CsvLog(run.EvalLog, LogColumns.EvalLog(task.EvaluationColumns), progress.Iteration) : null;
         if (root) TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
         var tensorboard = root ? torch.utils.tensorboard.SummaryWriter(run.TensorBoard) : null;
         using var nonFinite = new NonFiniteCheck(device, config.Output);
@@ -283,24 +284,24 @@ public sealed class Trainer
     /// <summary>
     /// One step of a data-parallel run: every rank back-propagates its shard's loss, the gradients are summed over the ranks in
     /// flat buckets and scaled so that they equal the gradient of the single-process loss of the whole batch (see
-    /// <see cref="GradientScaling"/>), then every rank takes the same optimiser step.
+    /// <see cref="ShardCombination"/>, which the loss declares), then every rank takes the same optimiser step.
     /// </summary>
     private float DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging)
     {
-        var scaling = GradientAllReduce.ScalingOf(loss);
+        var combination = ShardCombinations.Of(loss);
         // One host read for the local loss and, when the scaling needs it, the number of valid positions.
         var loss64 = value.detach().to_type(ScalarType.Float64).reshape(1);
         using var ignore = classes.IgnoreIndex.ToScalar();
-        var host = (scaling == GradientScaling.ValidPositions ? cat([loss64, labels.ne(ignore).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
+        var host = (combination == ShardCombination.ValidPositionMean ? cat([loss64, labels.ne(ignore).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
             .cpu().data<double>().ToArray();
         double local = host[0], weight = host.Length > 1 ? host[1] : 1;
         bool finite = double.IsFinite(local);
         Span<double> totals = [finite ? local * weight : 0, weight, finite ? 0 : 1];
         Distributed.AllReduceSum(totals);
-        double divisor = scaling switch
+        double divisor = combination switch
         {
-            GradientScaling.GlobalMean => 1,
-            GradientScaling.ValidPositions => Math.Max(totals[1], 1),
+            ShardCombination.Sum => 1,
+            ShardCombination.ValidPositionMean => Math.Max(totals[1], 1),
             _ => Distributed.Size,
         };
         bool anyNonFinite = totals[2] > 0;

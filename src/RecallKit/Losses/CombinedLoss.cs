@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace RecallKit.Losses;
 
 /// <summary>Σ_i a_i·L_i(input, target), e.g. cross-entropy + Lovász; the parts are submodules, so their state is in <c>state_dict</c>.</summary>
-public class CombinedLoss : Loss<Tensor, Tensor, Tensor>, IAppliedClassWeights
+public class CombinedLoss : Loss<Tensor, Tensor, Tensor>, IAppliedClassWeights, IShardedLoss
 {
     private readonly double[] factors;
     private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor, Tensor>> parts;
@@ -29,6 +29,9 @@ public class CombinedLoss : Loss<Tensor, Tensor, Tensor>, IAppliedClassWeights
     /// </summary>
     public double[]? applied_class_weights() =>
         parts.Select(part => (part as IAppliedClassWeights)?.applied_class_weights()).FirstOrDefault(weights => weights is not null);
+
+    /// <summary>The parts' common combination; <see cref="ShardCombination.Average"/> when they differ.</summary>
+    public ShardCombination shard_combination => ShardCombinations.Common(parts);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RecallKit.Losses;
 
 /// <summary>Plain cross-entropy with the same conventions and checks as the other losses (mean over valid positions); <see cref="functional.cross_entropy(Tensor, Tensor, long, nn.Reduction)"/>.</summary>
-public class CrossEntropy : ClassificationLoss
+public class CrossEntropy : ClassificationLoss, IShardedLoss
 {
     /// <param name="num_classes">C.</param>
     /// <param name="ignore_index">Ignored target value.</param>
@@ -13,6 +13,10 @@ public class CrossEntropy : ClassificationLoss
         : base(num_classes, ignore_index, reduction)
     {
     }
+
+    /// <inheritdoc />
+    /// <inheritdoc />
+    public ShardCombination shard_combination => ShardCombinations.OfPositionReduction(reduction);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target) => functional.cross_entropy(input, Targets(input, target), reduction);

@@ -9,7 +9,7 @@ namespace RecallKit.Losses;
 /// SDN-CE) and head h's loss (class-balanced CE). Holding both as submodules <c>g</c> and <c>h</c> puts their state
 /// (e.g. g's EMA recall) in one state_dict. The detaching of h's features is the network's job.
 /// </summary>
-public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, IAppliedClassWeights
+public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, IAppliedClassWeights, IShardedLoss
 {
     private readonly nn.Module<Tensor, Tensor, Tensor> g;
     private readonly nn.Module<Tensor, Tensor, Tensor> h;
@@ -28,6 +28,9 @@ public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, I
 
     /// <summary>Head h's loss.</summary>
     public nn.Module<Tensor, Tensor, Tensor> HLoss => h;
+
+    /// <summary>Both heads' common combination; <see cref="ShardCombination.Average"/> when they differ.</summary>
+    public ShardCombination shard_combination => ShardCombinations.Common([g, h]);
 
     /// <summary>The class weights of head g's loss, the one that trains the backbone; null when it applies none.</summary>
     public double[]? applied_class_weights() => (g as IAppliedClassWeights)?.applied_class_weights();

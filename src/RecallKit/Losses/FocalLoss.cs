@@ -8,7 +8,7 @@ namespace RecallKit.Losses;
 /// Mean divides by the number of valid positions. γ = 0 with no α is exactly cross-entropy. See <see cref="functional.focal_loss(Tensor, Tensor, double, Tensor, long, nn.Reduction)"/>.
 /// </summary>
 /// <remarks>The official recall-semseg code applies the focal factor to the batch-mean cross-entropy; this is the per-position definition.</remarks>
-public class FocalLoss : WeightedClassificationLoss
+public class FocalLoss : WeightedClassificationLoss, IShardedLoss
 {
     /// <param name="num_classes">C.</param>
     /// <param name="gamma">Focusing parameter γ ≥ 0.</param>
@@ -20,6 +20,9 @@ public class FocalLoss : WeightedClassificationLoss
     {
         this.gamma = gamma;
     }
+
+    /// <inheritdoc />
+    public ShardCombination shard_combination => ShardCombinations.OfPositionReduction(reduction);
 
     private static IReadOnlyList<double>? CheckAlpha(IReadOnlyList<double>? alpha, long num_classes, double gamma)
     {

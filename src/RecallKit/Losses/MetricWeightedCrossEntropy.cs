@@ -13,7 +13,7 @@ namespace RecallKit.Losses;
 /// in the batch is updated <c>m̄_c ← α·m_c + (1−α)·m̄_c</c> before the loss uses <c>w_c = 1 − m̄_c</c>; in eval mode it is only read.</para>
 /// <para>Mean reduction is Σ_valid w_{y_i}·CE_i / #valid; a batch with no valid position gives 0 with zero gradient.</para>
 /// </remarks>
-public class MetricWeightedCrossEntropy : ClassificationLoss, IAppliedClassWeights
+public class MetricWeightedCrossEntropy : ClassificationLoss, IAppliedClassWeights, IShardedLoss
 {
     private const string LastWeightsName = "last_weights";
 
@@ -46,6 +46,13 @@ public class MetricWeightedCrossEntropy : ClassificationLoss, IAppliedClassWeigh
 
     /// <summary>Optional reducer of the counts (data-parallel training).</summary>
     public Func<Tensor, Tensor>? count_reducer { get; }
+
+    /// <summary>
+    /// With a count reducer the weights come from the whole batch's counts and the mean divides by the whole batch's weight
+    /// sum, so the shards' losses add up to the batch's: <see cref="ShardCombination.Sum"/>; without one the weights are the
+    /// shard's own: <see cref="ShardCombination.Average"/>.
+    /// </summary>
+    public ShardCombination shard_combination => count_reducer is null ? ShardCombination.Average : ShardCombination.Sum;
 
     /// <summary>State-dict name of the EMA buffer: <c>running_recall</c>, <c>running_precision</c>, …</summary>
     public string RunningBufferName => "running_" + metric;

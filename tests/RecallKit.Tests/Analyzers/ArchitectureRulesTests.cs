@@ -9,7 +9,10 @@ namespace RecallKit.Tests.Analyzers;
 /// </summary>
 public sealed partial class ArchitectureRulesTests
 {
-    private static readonly string[] Folders = ["Configuration", "Data", "Distributed", "Experiments", "Inference", "Interop", "Models", "Reports", "Training"];
+    private static readonly string[] Folders =
+        ["Classification", "Configuration", "Data", "Distributed", "Experiments", "Inference", "Interop", "Models", "Reports", "Segmentation", "Tasks", "Training"];
+
+    private static readonly string[] Shared = ["Configuration", "Data", "Models", "Distributed", "Interop", "Inference", "Training", "Reports"];
 
     /// <summary>What each Vision folder may use besides itself (docs/architecture.md).</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -22,14 +25,43 @@ public sealed partial class ArchitectureRulesTests
         ["Interop"] = ["Configuration", "Data", "Models"],
         ["Training"] = ["Configuration", "Data", "Models", "Distributed", "Interop", "Inference"],
         ["Reports"] = ["Configuration", "Data", "Models", "Training"],
-        ["Experiments"] = ["Configuration", "Data", "Models", "Distributed", "Interop", "Inference", "Training", "Reports"],
+        ["Tasks"] = Shared,
+        ["Segmentation"] = [.. Shared, "Tasks"],
+        ["Classification"] = [.. Shared, "Tasks"],
+        ["Experiments"] = [.. Shared, "Tasks", "Segmentation", "Classification"],
     };
 
     /// <summary>Uses the redesign (task slices) is to remove: file → folder it may not use.</summary>
     private static readonly HashSet<(string File, string Uses)> KnownExceptions =
     [
         ("Models/SynchronizedBatchNorm2d.cs", "Distributed"),
+        ("Reports/TaskReport.cs", "Segmentation"),
+        ("Reports/TaskReport.cs", "Classification"),
     ];
+
+    /// <summary>
+    /// Files that still decide between segmentation and classification themselves instead of asking the task
+    /// (<c>Experiments/VisionTasks</c>); the list only shrinks. The registry's own tables (which task a dataset kind or an
+    /// architecture belongs to) are not branches.
+    /// </summary>
+    private static readonly string[] KnownTaskBranches =
+    [
+        "RecallKit.Onnx/OnnxPredictor.cs",
+        "RecallKit.Vision/Configuration/ClassBalancedOptions.cs",
+        "RecallKit.Vision/Configuration/ConfigApplicability.cs",
+        "RecallKit.Vision/Configuration/ConfigValidation.cs",
+        "RecallKit.Vision/Configuration/ImageFileOptions.cs",
+        "RecallKit.Vision/Configuration/SegmentationAugmentationOptions.cs",
+        "RecallKit.Vision/Configuration/StarterConfig.cs",
+        "RecallKit.Vision/Interop/ModelInput.cs",
+        "RecallKit.Vision/Interop/PyTorchModelInfo.cs",
+        "RecallKit.Vision/Reports/TaskReport.cs",
+    ];
+
+    private static readonly string[] TaskRegistry = ["RecallKit.Vision/Data/DatasetKind.cs", "RecallKit.Vision/Models/Architecture.cs", "RecallKit.Vision/Experiments/VisionTasks.cs"];
+
+    [GeneratedRegex(@"[=!]=\s*TaskKind\.|TaskKind\.\w+\s*[=!]=|IsClassification\(|case\s+TaskKind\.|TaskKind\.\w+\s*=>\s*[^;]|is\s+TaskKind\.")]
+    private static partial Regex TaskBranch();
 
     private static string Root()
     {
@@ -77,5 +109,22 @@ public sealed partial class ArchitectureRulesTests
         var core = Path.Combine(Root(), "src", "RecallKit");
         Assert.Empty(Uses(core, core));
         Assert.DoesNotContain(Directory.EnumerateFiles(core, "*.cs", SearchOption.AllDirectories), f => !f.Contains("/obj/") && File.ReadAllText(f).Contains("RecallKit.Vision"));
+    }
+
+    [Fact]
+    public void OnlyTheTaskRegistryDecidesBetweenSegmentationAndClassification()
+    {
+        var src = Path.Combine(Root(), "src");
+        var branching = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
+            .Where(f => TaskBranch().IsMatch(LineComment().Replace(File.ReadAllText(f), "")))
+            .Select(f => Path.GetRelativePath(src, f).Replace('\\', '/'))
+            .Except(TaskRegistry)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        var added = branching.Except(KnownTaskBranches).ToArray();
+        Assert.True(added.Length == 0,
+            "these files decide between the tasks themselves; ask the task (IVisionTask, Experiments/VisionTasks) instead: " + string.Join(", ", added));
+        Assert.Equal(KnownTaskBranches.Order(StringComparer.Ordinal), branching); // a file that no longer branches must leave the list
     }
 }

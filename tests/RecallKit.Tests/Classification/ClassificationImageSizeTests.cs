@@ -1,7 +1,8 @@
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Tasks;
 
 namespace RecallKit.Tests.Classification;
 

@@ -1,9 +1,10 @@
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Experiments;
-using SixLabors.ImageSharp;
+using RecallKit.Vision.Tasks;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace RecallKit.Tests.Classification;
 

@@ -1,11 +1,13 @@
-using RecallKit.Vision.Data;
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Classification;
-using RecallKit.Vision.Models;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
-using SixLabors.ImageSharp;
+using RecallKit.Vision;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 

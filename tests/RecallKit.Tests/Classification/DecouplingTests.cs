@@ -1,9 +1,10 @@
 using RecallKit.Losses;
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models.Classification;
 using RecallKit.Vision.Training;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Classification;

@@ -1,7 +1,8 @@
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Layouts;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Tasks;
 
 namespace RecallKit.Tests.Data;
 

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Text;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data.Synthetic;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Segmentation;
+using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace RecallKit.Tests.Data;
 

@@ -1,13 +1,14 @@
 using RecallKit.Runtime;
 using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data.Synthetic;
-using RecallKit.Vision.Models;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Models.Classification;
-using TorchSharp;
+using RecallKit.Vision.Models;
+using RecallKit.Vision;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Interop;

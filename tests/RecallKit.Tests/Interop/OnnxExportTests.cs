@@ -4,6 +4,7 @@ using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
+using RecallKit.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,10 +1,12 @@
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Synthetic;
-using RecallKit.Vision.Interop;
-using RecallKit.Vision.Models;
-using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Interop;
+using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 

@@ -1,11 +1,14 @@
 using System.Text.Json.Nodes;
 using RecallKit.Tests.Support;
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Synthetic;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
-using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
+using RecallKit.Vision;
 using TorchSharp;
 using static TorchSharp.torch;
 

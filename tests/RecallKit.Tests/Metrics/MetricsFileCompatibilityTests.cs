@@ -1,7 +1,10 @@
 using RecallKit.Metrics;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
+using RecallKit.Vision;
 
 namespace RecallKit.Tests.Metrics;
 
@@ -48,11 +51,11 @@ public sealed class MetricsFileCompatibilityTests : IDisposable
     {
         var path = Path.Combine(dir, "eval_log.csv");
         File.WriteAllLines(path, ["step,overall_accuracy,mean_accuracy,mean_iou,mean_precision", "2,0.5,0.4,0.3,0.2", "4,0.6,0.5,0.4,0.3"]);
-        using (var log = new CsvLog(path, LogColumns.EvalLog(TaskKind.Segmentation), resume_from: 2))
+        using (var log = new CsvLog(path, LogColumns.EvalLog(VisionTasks.For(TaskKind.Segmentation).EvaluationColumns), resume_from: 2))
             log.Append(4, [0.7, 0.6, 0.5, 0.4, 0.45, 0.55]);
 
         var table = RecallKit.Vision.Reports.CsvTable.Read(path);
-        Assert.Equal(LogColumns.EvalLog(TaskKind.Segmentation), table.Header);
+        Assert.Equal(LogColumns.EvalLog(VisionTasks.For(TaskKind.Segmentation).EvaluationColumns), table.Header);
         Assert.Equal([2.0, 4.0], table.Column("step"));
         Assert.Equal([0.3, 0.5], table.Column("mean_iou"));
         Assert.True(double.IsNaN(table.Column("mean_dice")[0]));

@@ -3,6 +3,7 @@ using RecallKit.Losses;
 using RecallKit.Tests.Training;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using SixLabors.ImageSharp;
 

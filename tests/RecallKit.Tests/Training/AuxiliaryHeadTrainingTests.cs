@@ -1,6 +1,7 @@
 using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;

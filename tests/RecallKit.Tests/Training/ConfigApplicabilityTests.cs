@@ -1,3 +1,4 @@
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 
 namespace RecallKit.Tests.Training;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Distributed;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Tests.Training;
@@ -26,6 +27,9 @@ public sealed class DistributedTrainingTests : IDisposable
     [InlineData("recall", "liteseg")]
     // The classification path (one label per image, top-5 counts) on the small CNN with model.sync_bn.
     [InlineData("recall", "smallcnn")]
+    // A combined loss (CE + 0.5·focal, both means over the valid pixels): it declares how its shards combine (IShardedLoss),
+    // so it is weighted by each rank's valid pixels instead of averaging the ranks.
+    [InlineData("ce+focal", "plain")]
     public void TwoRanksOfFourImagesEqualOneProcessOfEightImages(string loss, string model)
     {
         var mpirun = MpiRun();

@@ -1,5 +1,8 @@
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Segmentation;
+using RecallKit.Vision.Tasks;
 
 namespace RecallKit.Tests.Training;
 

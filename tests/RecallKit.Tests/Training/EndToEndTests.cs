@@ -4,9 +4,11 @@ using RecallKit.Metrics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Segmentation;
+using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Training;

@@ -1,6 +1,10 @@
 using RecallKit.Metrics;
+using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
+using RecallKit.Vision;
 
 namespace RecallKit.Tests.Training;
 
@@ -12,24 +16,24 @@ public sealed class EvaluationTests
     public void SegmentationLogsItsNamedFieldsUnderTheColumnsItAlwaysHad()
     {
         var e = new SegmentationEvaluation(Metrics);
-        Assert.Equal(["overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision", "mean_dice", "mean_fscore"], Evaluation.Columns(TaskKind.Segmentation));
+        Assert.Equal(["overall_accuracy", "mean_accuracy", "mean_iou", "mean_precision", "mean_dice", "mean_fscore"], VisionTasks.For(TaskKind.Segmentation).EvaluationColumns);
         Assert.Equal([e.OverallAccuracy, e.MeanAccuracy, e.MeanIoU, e.MeanPrecision, e.MeanDice, e.MeanFscore], e.Values);
         Assert.Equal([Metrics.OverallAccuracy, Metrics.MeanAccuracy, Metrics.MeanIoU, Metrics.MeanPrecision, Metrics.MeanDice, Metrics.MeanFscore], e.Values);
-        Assert.Equal((TaskKind.Segmentation, Metrics.MeanIoU, "mIoU"), (e.Task, e.Selection, e.SelectionName));
+        Assert.Equal((Metrics.MeanIoU, "mIoU"), (e.Selection, e.SelectionName));
         Assert.Equal($"mAcc {100 * Metrics.MeanAccuracy:F2}  mIoU {100 * Metrics.MeanIoU:F2}  OA {100 * Metrics.OverallAccuracy:F2}", e.Summary);
-        Assert.Equal(Evaluation.Columns(TaskKind.Segmentation), e.ValueNames);
+        Assert.Equal(VisionTasks.For(TaskKind.Segmentation).EvaluationColumns, e.ValueNames);
     }
 
     [Fact]
     public void ClassificationLogsItsNamedFieldsUnderTheColumnsItAlwaysHad()
     {
         var e = new ClassificationEvaluation(Metrics, Top5: 0.9, TrainingCounts: [300, 40, 5]);
-        Assert.Equal(["top1", "top5", "mean_accuracy", "many_shot", "medium_shot", "few_shot", "mean_precision"], Evaluation.Columns(TaskKind.Classification));
+        Assert.Equal(["top1", "top5", "mean_accuracy", "many_shot", "medium_shot", "few_shot", "mean_precision"], VisionTasks.For(TaskKind.Classification).EvaluationColumns);
         var groups = Metrics.LongTail!;
         Assert.Equal([Metrics.OverallAccuracy, 0.9, Metrics.MeanAccuracy, groups.Many, groups.Medium, groups.Few, Metrics.MeanPrecision], e.Values);
-        Assert.Equal((TaskKind.Classification, Metrics.OverallAccuracy, "top-1"), (e.Task, e.Selection, e.SelectionName));
+        Assert.Equal((Metrics.OverallAccuracy, "top-1"), (e.Selection, e.SelectionName));
         Assert.StartsWith($"top-1 {100 * Metrics.OverallAccuracy:F2}  top-5 90.00  many ", e.Summary);
-        Assert.Equal(Evaluation.Columns(TaskKind.Classification), e.ValueNames);
+        Assert.Equal(VisionTasks.For(TaskKind.Classification).EvaluationColumns, e.ValueNames);
     }
 
     [Fact]

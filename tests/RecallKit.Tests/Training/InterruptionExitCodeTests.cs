@@ -20,19 +20,18 @@ public sealed class InterruptionExitCodeTests : IDisposable
     public void ACleanStopOnASignalExitsWith128PlusTheSignal(string signal, int expected, string message)
     {
         var output = Path.Combine(dir, "run");
-        // A shell starts background jobs with SIGINT ignored, and a process keeps an ignored signal ignored: start the
-        // command from a shell that restores SIGINT's default first, as an interactive terminal has it.
-        var command = new StringBuilder("trap - INT; exec dotnet");
+        // A shell starts background jobs with SIGINT ignored, a process keeps an ignored signal ignored, and a non-interactive
+        // bash cannot reset a signal ignored on entry (`trap - INT` does nothing then): restore SIGINT's default, as an
+        // interactive terminal has it, in a small Python exec wrapper instead.
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[]
                  {
-                     Support.CliProcess.Assembly(), "train", "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=64", "--set", "data.crop_height=32",
-                     "--set", "data.batch_size=2", "--set", "data.synthetic_train=4", "--set", "data.synthetic_val=2", "--set", "schedule.iterations=5000",
-                     "--set", "schedule.checkpoint_every=2", "--set", "data.prefetch=off", "--set", $"output={output}",
+                     "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                     "dotnet", Support.CliProcess.Assembly(), "train", "--set", $"data.root={Path.Combine(dir, "data")}", "--set", "data.crop_width=64",
+                     "--set", "data.crop_height=32", "--set", "data.batch_size=2", "--set", "data.synthetic_train=4", "--set", "data.synthetic_val=2",
+                     "--set", "schedule.iterations=5000", "--set", "schedule.checkpoint_every=2", "--set", "data.prefetch=off", "--set", $"output={output}",
                  })
-            command.Append(" '").Append(a.Replace("'", "'\\''")).Append('\'');
-        var info = new ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(command.ToString());
+            info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var errors = new StringBuilder();
         process.OutputDataReceived += (_, _) => { };

@@ -1,7 +1,8 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Models;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 

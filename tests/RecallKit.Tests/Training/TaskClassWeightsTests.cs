@@ -1,5 +1,6 @@
 using RecallKit.Losses;
 using RecallKit.Tests.Support;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -12,11 +12,6 @@ public static class ClassificationDatasets
     private static readonly float[] ImageNetMean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] ImageNetStd = [0.229f, 0.224f, 0.225f];
 
-    /// <summary>Whether <paramref name="kind"/> is a classification dataset.</summary>
-    public static bool IsClassification(DatasetKind kind) =>
-        kind is DatasetKind.FashionMnistLt or DatasetKind.Cifar10Lt or DatasetKind.Cifar100Lt or DatasetKind.ImageFolder
-            or DatasetKind.PlacesLt or DatasetKind.INaturalist;
-
     /// <summary>Image channels the network sees: 1 for Fashion-MNIST, 3 otherwise.</summary>
     public static int Channels(DatasetKind kind) => kind == DatasetKind.FashionMnistLt ? 1 : 3;
 

@@ -1,8 +1,10 @@
 using RecallKit.Metrics;
+using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training.Hooks;
+using RecallKit.Vision.Training;
 
 namespace RecallKit.Tests.Training;
 

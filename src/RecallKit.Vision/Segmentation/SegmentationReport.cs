@@ -1,8 +1,9 @@
 using System.Text;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Reports;
 using static RecallKit.Vision.Reports.TableCells;
 
-namespace RecallKit.Vision.Reports;
+namespace RecallKit.Vision.Segmentation;
 
 /// <summary>The segmentation report: mAcc and mIoU (relative Δ mAcc, Δ mIoU in points), best-eval, mDice and mFscore.</summary>
 internal sealed class SegmentationReport : TaskReport

@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using RecallKit.Losses;
-using RecallKit.Vision.Data;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
 using RecallKit.Vision.Data.Classification;
-using RecallKit.Vision.Models;
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Tasks;
+using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Experiments;
+namespace RecallKit.Vision.Classification;
 
 /// <summary>
 /// Builds a classification run from its config — dataset, sampler, network (linear or SDN heads), loss, decoupling stage —

@@ -1,8 +1,9 @@
 using System.Text;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Reports;
 using static RecallKit.Vision.Reports.TableCells;
 
-namespace RecallKit.Vision.Reports;
+namespace RecallKit.Vision.Classification;
 
 /// <summary>The classification report: top-1, many/medium/few-shot, mean per-class and top-5 accuracy (paper Tables 5–6).</summary>
 internal sealed class ClassificationReport : TaskReport

@@ -2,7 +2,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 
-namespace RecallKit.Vision.Experiments;
+namespace RecallKit.Vision.Tasks;
 
 /// <summary>Opens the dataset a <see cref="DataConfig"/> names: the mapping of config keys onto the data layer's parameters.</summary>
 public static class ConfiguredData

@@ -5,7 +5,7 @@ using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Training;
 
-namespace RecallKit.Vision.Experiments;
+namespace RecallKit.Vision.Tasks;
 
 /// <summary>
 /// What both kinds of experiment do once the task is built: this rank's training batches (prefetched by a data worker when

@@ -1,7 +1,8 @@
 using RecallKit.Metrics;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Segmentation;
 
 /// <summary>The evaluation of a segmentation model: pixel-count metrics; the best checkpoint is picked by mIoU.</summary>
 /// <param name="Metrics">Confusion-count metrics over every labelled pixel.</param>
@@ -18,9 +19,6 @@ public sealed record SegmentationEvaluation(ConfusionMetrics Metrics) : Evaluati
 
     /// <summary>The eval_log.csv columns of a segmentation run.</summary>
     public static IReadOnlyList<string> ColumnNames => Log.Names;
-
-    /// <inheritdoc />
-    public override TaskKind Task => TaskKind.Segmentation;
 
     /// <summary>Fraction of labelled pixels predicted correctly.</summary>
     public double OverallAccuracy => Metrics.OverallAccuracy;
@@ -60,5 +58,8 @@ public sealed record SegmentationEvaluation(ConfusionMetrics Metrics) : Evaluati
         $"OA {100 * OverallAccuracy:F2}  mAcc {100 * MeanAccuracy:F2}  mIoU {100 * MeanIoU:F2}  fwIoU {100 * Metrics.FrequencyWeightedIoU:F2}  mDice {100 * MeanDice:F2}  mFscore {100 * MeanFscore:F2}";
 
     /// <inheritdoc />
-    public override string CountedUnit => "pixels";
+    public override string CountedUnit => Unit;
+
+    /// <summary>What segmentation counts per class.</summary>
+    public const string Unit = "pixels";
 }

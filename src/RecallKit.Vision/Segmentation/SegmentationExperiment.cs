@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Tasks;
+using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Experiments;
+namespace RecallKit.Vision.Segmentation;
 
 /// <summary>Builds everything a config describes — datasets, batches, model, loss — and trains it.</summary>
 public static class SegmentationExperiment
@@ -54,7 +55,7 @@ public static class SegmentationExperiment
 
     /// <summary>
     /// What a run was trained on, recorded once when it starts (never overwritten): the label fingerprint of both splits, so
-    /// that a comparison reusing the run can tell whether the label files changed since (<see cref="EarlierRun"/>).
+    /// that a comparison reusing the run can tell whether the label files changed since (Experiments/EarlierRun).
     /// </summary>
     private static void RecordData(TrainConfig config, ISegmentationDataset trainSet, ISegmentationDataset valSet)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
-using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -9,16 +9,16 @@ using SixLabors.ImageSharp.Processing;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Cli.Commands;
+namespace RecallKit.Vision.Classification;
 
-/// <summary>predict for classifiers: the top-k classes of each image with their softmax probabilities, printed and saved as CSV.</summary>
-internal static class ClassifyImages
+/// <summary>predict for classifiers (also used for ONNX models by the CLI): the top-k classes of each image with their softmax probabilities, printed and saved as CSV.</summary>
+public static class ClassificationPrediction
 {
-    public static void Run(TrainedModel model, IReadOnlyList<string> files, string outDir, int top, Device device)
+    internal static void Run(TrainedModel model, IReadOnlyList<string> files, PredictionRequest request, TextWriter log)
     {
         var augmentation = ConfiguredData.Augmentation(model.Config.Data);
         bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ImageFiles.ResizeShorterOrDefault() > 0;
-        int k = Math.Clamp(top, 1, model.Classes.Count);
+        int k = Math.Clamp(request.Top, 1, model.Classes.Count);
         var csv = new List<string> { "file," + string.Join(',', Enumerable.Range(1, k).Select(i => $"class{i},probability{i}")) };
         foreach (var file in files)
         {
@@ -28,24 +28,25 @@ internal static class ClassifyImages
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var logits = model.Network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }).to(device));
+                var logits = model.Network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }).to(request.Device));
                 var (values, indices) = nn.functional.softmax(logits, 1).topk(k, dim: 1);
                 best = (values.cpu().data<float>().ToArray(), indices.cpu().data<long>().ToArray());
             }
-            Console.WriteLine(file);
-            for (int i = 0; i < k; i++) Console.WriteLine($"  {100 * best.probabilities[i],6:F2} %  {model.Classes.Names[(int)best.classes[i]]}");
+            log.WriteLine(file);
+            for (int i = 0; i < k; i++) log.WriteLine($"  {100 * best.probabilities[i],6:F2} %  {model.Classes.Names[(int)best.classes[i]]}");
             csv.Add(Csv(file) + "," + string.Join(',', Enumerable.Range(0, k).Select(i =>
                 $"{Csv(model.Classes.Names[(int)best.classes[i]])},{best.probabilities[i].ToString("R", CultureInfo.InvariantCulture)}")));
         }
-        var path = Path.Combine(outDir, "predictions.csv");
+        var path = Path.Combine(request.Output, "predictions.csv");
         File.WriteAllLines(path, csv);
-        Console.WriteLine($"saved {path}");
+        log.WriteLine($"saved {path}");
     }
 
-    internal static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+    /// <summary>A CSV field: quoted when it holds a comma or a quote.</summary>
+    public static string Csv(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 
     /// <summary>Decodes as the training data was: grayscale for 1-channel models, shorter side resized for image-file datasets, small datasets resized to the input size.</summary>
-    internal static RawImage Decode(string file, ClassificationAugmentation augmentation, int resizeShorter)
+    public static RawImage Decode(string file, ClassificationAugmentation augmentation, int resizeShorter)
     {
         int channels = augmentation.Mean.Length;
         if (channels == 1)

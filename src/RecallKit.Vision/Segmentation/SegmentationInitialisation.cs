@@ -1,10 +1,11 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Segmentation;
 
 /// <summary>
 /// <c>model.init_from</c> for segmentation: fine-tunes from another run's checkpoint of the same architecture, or from a PyTorch

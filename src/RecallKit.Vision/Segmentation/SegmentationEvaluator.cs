@@ -1,9 +1,10 @@
-using RecallKit.Vision.Data;
 using RecallKit.Metrics;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Segmentation;
 
 /// <summary>Runs a model over a split and accumulates the confusion matrix of its arg-max predictions.</summary>
 public static class SegmentationEvaluator

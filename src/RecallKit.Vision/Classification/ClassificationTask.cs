@@ -1,11 +1,12 @@
 using RecallKit.Losses;
 using RecallKit.Vision.Data;
-using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Classification;
 
 /// <summary>
 /// Image classification: logits [N,C]; with an SDN network the loss is <see cref="DecoupledLoss"/> of (g's logits, h's
@@ -25,7 +26,7 @@ public sealed class ClassificationTask(ClassificationNetwork network, nn.Module 
     private readonly DeferredReweighting drw = new(training_counts, drw_start_iteration);
 
     /// <inheritdoc />
-    public TaskKind Kind => TaskKind.Classification;
+    public IReadOnlyList<string> EvaluationColumns => ClassificationEvaluation.ColumnNames;
 
     /// <inheritdoc />
     public nn.Module Model => network;

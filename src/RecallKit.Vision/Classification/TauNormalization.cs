@@ -2,10 +2,11 @@ using System.Globalization;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Classification;
 
 /// <summary>
 /// The τ-normalisation stage (Kang et al. 2020): rescale the classifier rows of a jointly trained model by ‖w_c‖^−τ.
@@ -56,7 +57,7 @@ public static class TauNormalization
             string.Concat(sweep.Select(p => $"{F(p.tau)},{string.Join(',', p.evaluation.Values.Select(F))}\n")));
         File.WriteAllText(run.Config, ConfigLoader.ToJson(config with { Model = config.Model with { Tau = bestTau } }));
         File.WriteAllText(run.TrainLog, string.Join(',', LogColumns.TrainLog(classes.Names)) + "\n");
-        File.WriteAllText(run.EvalLog, string.Join(',', LogColumns.EvalLog(Models.TaskKind.Classification)) + "\n" +
+        File.WriteAllText(run.EvalLog, string.Join(',', LogColumns.EvalLog(ClassificationEvaluation.ColumnNames)) + "\n" +
             "0," + string.Join(',', best.Values.Select(F)) + "\n");
         using var checkpoint = RunCheckpoint.Create(config with { Model = config.Model with { Tau = bestTau } }, new TrainingProgress(0, best.Selection, 0),
             classes, counts, network);

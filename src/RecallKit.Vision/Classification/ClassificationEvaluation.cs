@@ -1,7 +1,9 @@
 using RecallKit.Metrics;
+using RecallKit.Vision.Data;
+using RecallKit.Vision.Training;
 using RecallKit.Vision.Models;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Classification;
 
 /// <summary>
 /// The evaluation of a classifier: top-1 and top-5 accuracy, mean per-class accuracy and the many/medium/few-shot groups; the
@@ -25,9 +27,6 @@ public sealed record ClassificationEvaluation(ConfusionMetrics Metrics, double T
     /// <summary>The eval_log.csv columns of a classification run.</summary>
     public static IReadOnlyList<string> ColumnNames => Log.Names;
 
-    /// <inheritdoc />
-    public override TaskKind Task => TaskKind.Classification;
-
     /// <summary>Fraction of images classified correctly.</summary>
     public double Top1 => Metrics.OverallAccuracy;
 
@@ -45,6 +44,13 @@ public sealed record ClassificationEvaluation(ConfusionMetrics Metrics, double T
 
     /// <summary>Mean per-class precision.</summary>
     public double MeanPrecision => Metrics.MeanPrecision;
+
+    /// <inheritdoc />
+    public override MetricsRecord ToRecord(int step, DatasetClasses classes) => MetricsRecord.Common(step, classes, this, TrainingCounts) with
+    {
+        Top1 = MetricsRecord.Defined(Top1), Top5 = MetricsRecord.Defined(Top5), ManyShot = MetricsRecord.Defined(ManyShot),
+        MediumShot = MetricsRecord.Defined(MediumShot), FewShot = MetricsRecord.Defined(FewShot),
+    };
 
     /// <inheritdoc />
     public override IReadOnlyList<string> ValueNames => Log.Names;
@@ -66,7 +72,10 @@ public sealed record ClassificationEvaluation(ConfusionMetrics Metrics, double T
     public override string FullSummary => $"{Summary}  mean per-class accuracy {100 * MeanAccuracy:F2}";
 
     /// <inheritdoc />
-    public override string CountedUnit => "images";
+    public override string CountedUnit => Unit;
+
+    /// <summary>What classification counts per class.</summary>
+    public const string Unit = "images";
 
     private static string Percent(double value) => double.IsFinite(value) ? $"{100 * value:F2}" : "–";
 }

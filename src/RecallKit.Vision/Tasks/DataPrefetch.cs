@@ -4,7 +4,7 @@ using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Distributed;
 
-namespace RecallKit.Vision.Experiments;
+namespace RecallKit.Vision.Tasks;
 
 /// <summary>Whether and how a run's training batches are prepared by a data worker process (<see cref="WorkerBatches"/>).</summary>
 public static class DataPrefetch

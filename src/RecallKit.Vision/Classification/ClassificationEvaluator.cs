@@ -2,10 +2,11 @@ using RecallKit.Metrics;
 using RecallKit.Runtime;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Classification;
 
 /// <summary>Top-1/top-5 and per-class counts of a classifier over a split.</summary>
 public static class ClassificationEvaluator

@@ -1,9 +1,10 @@
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.Segmentation;
 
 /// <summary>
 /// Semantic segmentation: logits [N,C,H,W] at the label size, a per-pixel loss, confusion-matrix evaluation. With an
@@ -22,7 +23,7 @@ public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Modul
         : throw new ArgumentException("an auxiliary loss needs a DeepLabV3+ built with its auxiliary head, and the task's loss as its main loss.");
 
     /// <inheritdoc />
-    public TaskKind Kind => TaskKind.Segmentation;
+    public IReadOnlyList<string> EvaluationColumns => SegmentationEvaluation.ColumnNames;
 
     /// <inheritdoc />
     public nn.Module Model => network;
