@@ -15,36 +15,50 @@ public static class RowSampler
     /// <summary>The view's normalised CHW image and labels (outside the image: the mean colour, i.e. 0, and <paramref name="ignore_index"/>).</summary>
     public static (float[] image, long[] labels) Render(LabeledImage sample, TrainingView view, int ignore_index)
     {
+        var image = GC.AllocateUninitializedArray<float>(3 * view.CropWidth * view.CropHeight); // every element is written
+        var labels = GC.AllocateUninitializedArray<long>(view.CropWidth * view.CropHeight);
+        Render(sample, view, ignore_index, image, labels);
+        return (image, labels);
+    }
+
+    /// <summary>
+    /// Renders into <paramref name="image"/> (3·H·W, CHW) and <paramref name="labels"/> (H·W), e.g. a sample's slot of a batch,
+    /// writing every element.
+    /// </summary>
+    public static void Render(LabeledImage sample, TrainingView view, int ignore_index, Span<float> image, Span<long> labels)
+    {
         sample.Validate();
         int width = view.CropWidth, height = view.CropHeight, plane = width * height;
-        var image = new float[3 * plane];
-        var labels = new long[plane];
+        if (image.Length != 3 * plane || labels.Length != plane)
+            throw new ArgumentException($"the buffers hold {image.Length} image values and {labels.Length} labels, the {width}×{height} view needs {3 * plane} and {plane}.");
         var columns = Columns(sample.Width, view);
         if (columns.First > columns.Last)
         {
-            labels.AsSpan().Fill(ignore_index);
-            return (image, labels);
+            image.Clear();
+            labels.Fill(ignore_index);
+            return;
         }
-        Span<float> scale = stackalloc float[3];
-        Span<float> bias = stackalloc float[3];
-        for (int ch = 0; ch < 3; ch++)
-        {
-            scale[ch] = (float)(1.0 / (255.0 * SegmentationTransforms.Std[ch]));
-            bias[ch] = (float)(-SegmentationTransforms.Mean[ch] / (double)SegmentationTransforms.Std[ch]);
-        }
+        float scaleR = Scale(0), scaleG = Scale(1), scaleB = Scale(2), biasR = Bias(0), biasG = Bias(1), biasB = Bias(2);
         float brightness = (float)view.Brightness, contrast = (float)view.Contrast, saturation = (float)view.Saturation;
         bool jitter = view.Jitters;
         int spanBytes = 3 * (columns.SourceLast - columns.SourceFirst + 1);
         var blended = new float[spanBytes];
+        int[] left = columns.Left, right = columns.Right, nearest = columns.Nearest;
+        float[] weight = columns.Weight;
+        int first = columns.First, last = columns.Last;
         double sy = (double)sample.Height / view.ScaledHeight;
         for (int y = 0; y < height; y++)
         {
             int row = y * width;
-            var rowLabels = labels.AsSpan(row, width);
+            var rowLabels = labels.Slice(row, width);
+            Span<float> r = image.Slice(row, width), g = image.Slice(plane + row, width), b = image.Slice(2 * plane + row, width);
             int py = y + view.OffsetY;
             if (py < 0 || py >= view.ScaledHeight)
             {
                 rowLabels.Fill(ignore_index);
+                r.Clear(); // normalised 0 = the mean colour
+                g.Clear();
+                b.Clear();
                 continue;
             }
             double fy = (py + 0.5) * sy - 0.5;
@@ -55,33 +69,41 @@ public static class RowSampler
             BlendRows(sample.Rgb.AsSpan(3 * (y0 * sample.Width + columns.SourceFirst), spanBytes),
                 sample.Rgb.AsSpan(3 * (y1 * sample.Width + columns.SourceFirst), spanBytes), ay, blended);
 
-            rowLabels[..columns.First].Fill(ignore_index);
-            rowLabels[(columns.Last + 1)..].Fill(ignore_index);
-            int labelRow = ny * sample.Width;
-            for (int x = columns.First; x <= columns.Last; x++) rowLabels[x] = sample.Labels[labelRow + columns.Nearest[x]];
+            rowLabels[..first].Fill(ignore_index);
+            rowLabels[(last + 1)..].Fill(ignore_index);
+            r[..first].Clear();
+            g[..first].Clear();
+            b[..first].Clear();
+            r[(last + 1)..].Clear();
+            g[(last + 1)..].Clear();
+            b[(last + 1)..].Clear();
+            var labelRow = sample.Labels.AsSpan(ny * sample.Width, sample.Width);
+            for (int x = first; x <= last; x++) rowLabels[x] = labelRow[nearest[x]];
 
-            for (int x = columns.First; x <= columns.Last; x++)
+            for (int x = first; x <= last; x++)
             {
-                int i0 = columns.Left[x], i1 = columns.Right[x];
-                float a = columns.Weight[x], w = 1 - a;
-                float r = blended[i0] * w + blended[i1] * a;
-                float g = blended[i0 + 1] * w + blended[i1 + 1] * a;
-                float b = blended[i0 + 2] * w + blended[i1 + 2] * a;
+                int i0 = left[x], i1 = right[x];
+                float a = weight[x], w = 1 - a;
+                float red = blended[i0] * w + blended[i1] * a;
+                float green = blended[i0 + 1] * w + blended[i1 + 1] * a;
+                float blue = blended[i0 + 2] * w + blended[i1 + 2] * a;
                 if (jitter)
                 {
-                    float grey = 0.299f * r + 0.587f * g + 0.114f * b;
-                    r = Jitter(r, grey, saturation, contrast, brightness);
-                    g = Jitter(g, grey, saturation, contrast, brightness);
-                    b = Jitter(b, grey, saturation, contrast, brightness);
+                    float grey = 0.299f * red + 0.587f * green + 0.114f * blue;
+                    red = Jitter(red, grey, saturation, contrast, brightness);
+                    green = Jitter(green, grey, saturation, contrast, brightness);
+                    blue = Jitter(blue, grey, saturation, contrast, brightness);
                 }
-                int o = row + x;
-                image[o] = r * scale[0] + bias[0];
-                image[plane + o] = g * scale[1] + bias[1];
-                image[2 * plane + o] = b * scale[2] + bias[2];
+                r[x] = red * scaleR + biasR;
+                g[x] = green * scaleG + biasG;
+                b[x] = blue * scaleB + biasB;
             }
         }
-        return (image, labels);
     }
+
+    private static float Scale(int channel) => (float)(1.0 / (255.0 * SegmentationTransforms.Std[channel]));
+
+    private static float Bias(int channel) => (float)(-SegmentationTransforms.Mean[channel] / (double)SegmentationTransforms.Std[channel]);
 
     private static float Jitter(float value, float grey, float saturation, float contrast, float brightness)
     {
