@@ -4,7 +4,7 @@ using RecallKit.Vision.Data.Synthetic;
 
 namespace RecallKit.Bench;
 
-/// <summary><c>bench data</c>: the segmentation loader's throughput against LiteSeg's training throughput.</summary>
+/// <summary><c>bench loader</c>: the segmentation loader's throughput against LiteSeg's training throughput.</summary>
 internal static class LoaderBenchmark
 {
     public static void Run(double liteSegImagesPerSecond)

@@ -37,6 +37,8 @@ switch (suite)
         InaturalistHeadBenchmark.Run(repeats);
         break;
     case "data":
+        return DataPipelineBenchmark.Run(args, threads);
+    case "loader":
         LoaderBenchmark.Run(SegmentationStepBenchmark.Run(threads)["LiteSeg"]);
         break;
     case "profile":
@@ -66,7 +68,7 @@ switch (suite)
         MemoryBenchmark.Run(steps, threads);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data | memory | checkpoint | distributed | compare-pytorch | confusion | profile | onnx");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data [--images N --rounds N --worker-epochs N --skip-resnet50] | loader | memory | checkpoint | distributed | compare-pytorch | confusion | profile | onnx");
         return 2;
 }
 return 0;

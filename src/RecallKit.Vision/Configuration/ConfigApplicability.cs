@@ -51,6 +51,7 @@ public static class ConfigApplicability
         new("data.flip", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("data.batch_size", Trains, "when the run trains (not with model.stage = tau_norm)"),
         new("data.prefetch", Trains, "when the run trains (not with model.stage = tau_norm)"),
+        new("data.workers", c => Trains(c) && c.Data.Prefetch != PrefetchMode.Off, "when data workers may prefetch (data.prefetch = auto or on, the run trains)"),
         new("data.skip_bad_files", Always, "always"),
         new("data.eval_batch_size", Always, "always"),
         new("data.sampler", c => Classification(c) && Trains(c), "for classification training (not with model.stage = tau_norm)"),

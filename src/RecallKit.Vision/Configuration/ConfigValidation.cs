@@ -6,6 +6,9 @@ namespace RecallKit.Vision.Configuration;
 /// <summary>Range checks of hyper-parameters; every message names the key, the value and the allowed range.</summary>
 public static class ConfigValidation
 {
+    /// <summary>Largest <c>data.workers</c>: each worker is a process holding the split's index and a batch.</summary>
+    public const int MaxWorkers = 64;
+
     /// <summary>All problems of <paramref name="config"/>, empty when it is valid.</summary>
     /// <param name="config">The run.</param>
     /// <param name="shared">Keys inherited from a comparison's shared base (not checked for applicability).</param>
@@ -24,6 +27,7 @@ public static class ConfigValidation
         Require(crop.ScaleMin > 0 && crop.ScaleMin <= crop.ScaleMax, "data.scale_min", crop.ScaleMin, "> 0 and ≤ data.scale_max");
         Require(d.BatchSize >= 1, "data.batch_size", d.BatchSize, "≥ 1");
         Require(d.EvalBatchSize >= 1, "data.eval_batch_size", d.EvalBatchSize, "≥ 1");
+        Require(d.Workers is >= 1 and <= MaxWorkers, "data.workers", d.Workers, $"1 to {MaxWorkers} data worker processes (data.prefetch = off loads data in the training process)");
         var synthetic = d.Synthetic;
         Require(synthetic.Train >= 1, "data.synthetic_train", synthetic.Train, "≥ 1");
         Require(synthetic.Val >= 1, "data.synthetic_val", synthetic.Val, "≥ 1");

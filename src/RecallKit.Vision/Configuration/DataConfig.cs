@@ -59,6 +59,13 @@ public sealed record DataConfig
     [JsonPropertyOrder(11)]
     public PrefetchMode Prefetch { get; init; } = PrefetchMode.Auto;
 
+    /// <summary>
+    /// Data worker processes when a worker prefetches (≥ 1): worker i prepares every K-th batch, the trainer takes them in
+    /// order, so the batches are the same whatever K. Up to K batches are prepared ahead.
+    /// </summary>
+    [JsonPropertyOrder(27)]
+    public int Workers { get; init; } = 1;
+
     /// <summary>Skip (and count) images or labels that cannot be decoded or are inconsistent, instead of stopping.</summary>
     [JsonPropertyOrder(12)]
     public bool SkipBadFiles { get; init; }

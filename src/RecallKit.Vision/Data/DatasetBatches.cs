@@ -15,7 +15,7 @@ namespace RecallKit.Vision.Data;
 /// concurrent GC (Directory.Build.props), rules it out. Prefetching happens in a separate process instead
 /// (<see cref="Prefetch.WorkerBatches"/>, <c>data.prefetch</c>).
 /// </remarks>
-public sealed class DatasetBatches : IFileBatchSource
+public sealed partial class DatasetBatches : IFileBatchSource
 {
     private readonly ISegmentationDataset dataset;
     private readonly int batchSize;
@@ -70,7 +70,7 @@ public sealed class DatasetBatches : IFileBatchSource
         if (augmentation is not null)
         {
             var (start, count) = shard.Slice(indices.Length); // the augmentation of a sample depends on the sample, not its rank
-            indices = indices[start..(start + count)];
+            return Augmented(indices[start..(start + count)], augmentation, epoch, batch, cancellation);
         }
         var views = new (float[] image, long[] labels)[indices.Length];
         var ids = new string[indices.Length];

@@ -1,8 +1,8 @@
 namespace RecallKit.Vision.Data;
 
 /// <summary>
-/// Image/label transforms to network input: one pass samples the scaled, cropped and flipped image bilinearly and the label
-/// by nearest neighbour from the same source coordinates, so image and label stay aligned; then ImageNet normalisation.
+/// Image/label transforms to network input: the scaled, cropped and flipped image is sampled bilinearly and the label by
+/// nearest neighbour from the same source coordinates, so image and label stay aligned; then ImageNet normalisation.
 /// </summary>
 public static class SegmentationTransforms
 {
@@ -13,23 +13,9 @@ public static class SegmentationTransforms
     public static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
     /// <summary>A random training view of <paramref name="sample"/>: normalised CHW floats and labels (padding is ignore).</summary>
+    /// <remarks>Draws the view (<see cref="TrainingView.Draw"/>) and renders it row-wise in float32 (<see cref="RowSampler"/>).</remarks>
     public static (float[] image, long[] labels) Train(LabeledImage sample, AugmentationOptions options, Random random, int ignore_index)
-    {
-        double scale = options.ScaleMin + (options.ScaleMax - options.ScaleMin) * random.NextDouble();
-        int scaledW = Math.Max(1, (int)Math.Round(sample.Width * scale)), scaledH = Math.Max(1, (int)Math.Round(sample.Height * scale));
-        int offsetX = scaledW > options.CropWidth ? random.Next(scaledW - options.CropWidth + 1) : -((options.CropWidth - scaledW) / 2);
-        int offsetY = scaledH > options.CropHeight ? random.Next(scaledH - options.CropHeight + 1) : -((options.CropHeight - scaledH) / 2);
-        bool flip = options.Flip && random.NextDouble() < 0.5;
-        var jitter = options.ColorJitter
-            ? (brightness: 0.8 + 0.4 * random.NextDouble(), contrast: 0.8 + 0.4 * random.NextDouble(), saturation: 0.8 + 0.4 * random.NextDouble())
-            : (brightness: 1.0, contrast: 1.0, saturation: 1.0);
-        double sx = (double)sample.Width / scaledW, sy = (double)sample.Height / scaledH;
-        return Sample(sample, options.CropWidth, options.CropHeight, (x, y) =>
-        {
-            int cx = flip ? options.CropWidth - 1 - x : x;
-            return ((cx + offsetX + 0.5) * sx - 0.5, (y + offsetY + 0.5) * sy - 0.5, cx + offsetX >= 0 && cx + offsetX < scaledW && y + offsetY >= 0 && y + offsetY < scaledH);
-        }, jitter, ignore_index);
-    }
+        => RowSampler.Render(sample, TrainingView.Draw(sample.Width, sample.Height, options, random), ignore_index);
 
     /// <summary>The whole image at its own size, no randomness.</summary>
     public static (float[] image, long[] labels) Eval(LabeledImage sample, int ignore_index) =>

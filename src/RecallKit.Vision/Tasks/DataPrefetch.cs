@@ -9,9 +9,12 @@ namespace RecallKit.Vision.Tasks;
 /// <summary>Whether and how a run's training batches are prepared by a data worker process (<see cref="WorkerBatches"/>).</summary>
 public static class DataPrefetch
 {
-    /// <summary>A worker for <paramref name="config"/>'s training batches, or null when prefetching is off or no launcher is given.</summary>
+    /// <summary>
+    /// <c>data.workers</c> worker processes for <paramref name="config"/>'s training batches, or null when prefetching is off or
+    /// no launcher is given.
+    /// </summary>
     public static WorkerBatches? For(TrainConfig config, IBatchSource local, Func<TrainConfig, ProcessStartInfo>? launcher) =>
-        launcher is not null && Enabled(config) ? new WorkerBatches(local, () => launcher(config)) : null;
+        launcher is not null && Enabled(config) ? new WorkerBatches(local, () => launcher(config), config.Data.Workers) : null;
 
     /// <summary>
     /// Whether <c>data.prefetch</c> asks for a worker. <c>auto</c>: with CUDA, or when libtorch is limited to fewer threads than

@@ -12,12 +12,12 @@ public static class ResumeCompatibility
     /// Keys that may differ on resume: <c>schedule.iterations</c> extends (or shortens) a run — the poly learning rate (and
     /// LDAM's deferred re-weighting start, a fraction of it) is then recomputed for the new length from the resumed step on;
     /// <c>threads</c> and <c>device</c> keep the computation but may change floating-point summation order, so the weights then
-    /// match an uninterrupted run only to rounding; the others only change cadence or where files go.
+    /// match an uninterrupted run only to rounding; the others only change cadence, where files go, or which process prepares the (identical) batches.
     /// </summary>
     public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "schedule.iterations", "schedule.eval_every", "schedule.log_every", "schedule.checkpoint_every",
-        "threads", "device", "output", "data.prefetch", "data.eval_batch_size",
+        "threads", "device", "output", "data.prefetch", "data.workers", "data.eval_batch_size",
     };
 
     /// <summary>
@@ -26,7 +26,7 @@ public static class ResumeCompatibility
     /// </summary>
     public static IReadOnlySet<string> MayDifferWhenFinished { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "schedule.log_every", "schedule.checkpoint_every", "threads", "device", "output", "data.prefetch", "data.eval_batch_size",
+        "schedule.log_every", "schedule.checkpoint_every", "threads", "device", "output", "data.prefetch", "data.workers", "data.eval_batch_size",
     };
 
     /// <summary>Every key whose value differs, as <c>key: old → new</c> (values in JSON), in key order; allowed keys excluded.</summary>

@@ -90,6 +90,62 @@ public sealed class WorkerBatchesTests : IDisposable
     }
 
     [Fact]
+    public void AnyNumberOfWorkersServesTheSameBatchesInTheSameOrder()
+    {
+        SyntheticScenes.Generate(Path.Combine(dir, "data"), 20, 2, 48, 24, seed: 5);
+        var config = Config() with { Seed = 11 };
+        var local = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, "train", TextWriter.Null));
+        Assert.Equal(6, local.BatchesPerEpoch);
+        using var one = DataPrefetch.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, local, Launcher)!;
+        using var two = DataPrefetch.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On, Workers = 2 } }, local, Launcher)!;
+        using var four = new WorkerBatches(local, () => Launcher(config), workers: 4);
+        Assert.Equal((1, 2, 4), (one.Workers, two.Workers, four.Workers));
+
+        var fromOne = one.Epoch(0, 0, default).ToList();
+        AssertSame(fromOne, two.Epoch(0, 0, default));
+        AssertSame(local.Epoch(0, 0, default), fromOne);
+        AssertSame(local.Epoch(1, 3, default), two.Epoch(1, 3, default)); // resumed mid-epoch: worker 1 starts at batch 3, worker 2 at 4
+        AssertSame(local.Epoch(1, 3, default), four.Epoch(1, 3, default)); // three batches left for four workers
+        AssertSame(local.Epoch(2, 6, default), two.Epoch(2, 6, default)); // nothing left
+        Assert.Equal(3, two.Epoch(3, 0, default).Take(3).Count()); // abandoned mid-epoch: both workers restart for the next request
+        AssertSame(one.Epoch(3, 0, default), two.Epoch(3, 0, default));
+        Assert.NotEqual(fromOne[0].Ids, two.Epoch(1, 0, default).First().Ids); // a new order every epoch (the test can tell epochs apart)
+    }
+
+    [Fact]
+    public void WithTwoWorkersABadFileIsTheSameClearErrorAndTheSameSkippedFiles()
+    {
+        SyntheticScenes.Generate(Path.Combine(dir, "data"), 12, 2, 48, 24, seed: 3);
+        var files = Directory.GetFiles(Path.Combine(dir, "data", "images", "train")).Order(StringComparer.Ordinal).ToArray();
+        File.WriteAllBytes(files[2], [1, 2, 3]);
+        File.WriteAllBytes(files[7], [4, 5, 6]);
+        var config = Config();
+        var local = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, "train", TextWriter.Null));
+        var expected = Assert.Throws<InvalidDataException>(() => local.Epoch(0, 0, default).ToList()); // the first bad batch's file
+        using (var worker = new WorkerBatches(local, () => Launcher(config), workers: 2))
+            Assert.Equal(Decoding(expected.Message), Decoding(Assert.Throws<InvalidDataException>(() => worker.Epoch(0, 0, default).ToList()).Message));
+
+        var skipping = config with { Data = config.Data with { SkipBadFiles = true } };
+        var localSkipping = SegmentationExperiment.TrainBatches(skipping, ConfiguredData.Segmentation(skipping.Data, "train", TextWriter.Null));
+        using var tolerant = new WorkerBatches(localSkipping, () => Launcher(skipping), workers: 2);
+        AssertSame(localSkipping.Epoch(0, 0, default), tolerant.Epoch(0, 0, default));
+        Assert.Equal(localSkipping.SkippedFiles.Keys.Order(StringComparer.Ordinal), tolerant.SkippedFiles.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2, tolerant.SkippedFiles.Count);
+    }
+
+    /// <summary>The message up to ImageSharp's list of decoders, whose order differs between processes.</summary>
+    private static string Decoding(string message)
+    {
+        Assert.Contains("cannot decode", message);
+        int list = message.IndexOf("Available decoders", StringComparison.Ordinal);
+        return list < 0 ? message : message[..list];
+    }
+
+    [Fact]
+    public void ZeroWorkersIsRejected() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerBatches(new DatasetBatches(null!, 1, null, 0), () => Launcher(Config()), workers: 0));
+
+    [Fact]
     public void AutoPrefetchesWithCudaOrSpareCoresOnly()
     {
         var config = Config();

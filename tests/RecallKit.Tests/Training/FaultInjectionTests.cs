@@ -227,6 +227,59 @@ public sealed class FaultInjectionTests : IDisposable
         AssertSameRun(straight, run);
     }
 
+    [Fact]
+    public async Task KillingOneOfTwoDataWorkersStopsTheRunAndTheOtherWorkerAndTheRunResumesWithOneWorker()
+    {
+        var straight = Straight();
+        var run = Path.Combine(dir, "workers");
+        int[] workers = [];
+        using (var p = Start(run, resume: false, "--set", "data.prefetch=on", "--set", "data.workers=2"))
+        {
+            var stderr = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < TimeSpan.FromMinutes(2) && !p.HasExited)
+            {
+                Thread.Sleep(100);
+                workers = Children(p.Id);
+                if (workers.Length == 2 && File.Exists(Path.Combine(run, "last.ckpt"))) break;
+            }
+            Assert.False(p.HasExited, "the run ended before a data worker could be killed");
+            Assert.Equal(2, workers.Length);
+            Process.GetProcessById(workers[1]).Kill();
+            Assert.True(p.WaitForExit(TimeSpan.FromMinutes(1)), "the trainer hung after one of its data workers died");
+            Assert.NotEqual(0, p.ExitCode);
+            var error = await stderr;
+            Assert.Contains("the data worker exited unexpectedly (worker ", error);
+            Assert.Contains(" of 2, exit code 137)", error);
+            Assert.Contains("--resume", error);
+            Assert.DoesNotContain("Unhandled exception", error);
+        }
+        foreach (var worker in workers) Assert.True(Gone(worker), $"data worker {worker} outlived its run");
+        Assert.Empty(Temporary(run));
+        var resumed = RunToEnd(run, resume: true, "--set", "data.prefetch=on", "--set", "data.workers=1");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        AssertSameRun(straight, run);
+    }
+
+    private static bool Gone(int pid)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            try
+            {
+                if (File.ReadLines($"/proc/{pid}/status").Any(l => l.StartsWith("State:", StringComparison.Ordinal) && l.Contains("zombie"))) return true;
+            }
+            catch (IOException)
+            {
+                return true; // no such process
+            }
+            Thread.Sleep(100);
+        }
+        return false;
+    }
+
     private static int[] Children(int pid) => Directory.GetDirectories($"/proc/{pid}/task")
         .SelectMany(t => File.Exists(Path.Combine(t, "children")) ? File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries) : [])
         .Select(int.Parse).ToArray();

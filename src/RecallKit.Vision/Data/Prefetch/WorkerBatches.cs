@@ -1,25 +1,30 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace RecallKit.Vision.Data.Prefetch;
 
 /// <summary>
-/// Batches prepared one step ahead by a data worker <b>process</b> while the model trains. Not a thread: TorchSharp 0.107 frees
+/// Batches prepared ahead by data worker <b>processes</b> while the model trains. Not threads: TorchSharp 0.107 frees
 /// temporary Scalars in finalizers without keeping them alive across native calls, so a garbage collection triggered by another
 /// thread of the training process can free a Scalar libtorch is reading (see <see cref="DatasetBatches"/>). A separate process
-/// has its own heap. The worker computes exactly what <paramref name="local"/> would (same seeds, same order), so a run is the
-/// same with and without it; <see cref="BatchesPerEpoch"/> comes from <paramref name="local"/>.
+/// has its own heap. Each worker computes exactly what <paramref name="local"/> would (same seeds); with K workers, worker i
+/// prepares batches start + i, start + i + K, … and the batches are read back in batch order, so a run is the same with and
+/// without workers and whatever their number. <see cref="BatchesPerEpoch"/> comes from <paramref name="local"/>.
 /// </summary>
 /// <param name="local">The same batches computed in this process (for the epoch length).</param>
-/// <param name="start">Starts the worker with redirected standard input and output.</param>
-public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start) : IFileBatchSource, IDisposable
+/// <param name="start">Starts a worker with redirected standard input and output.</param>
+/// <param name="workers">Worker processes (each writes one batch ahead, so up to this many batches are in flight).</param>
+public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start, int workers = 1) : IFileBatchSource, IDisposable
 {
     private readonly Dictionary<string, string> skipped = [];
-    private Process? worker;
-    private BinaryReader? reader;
+    private readonly WorkerProcess[] pool = workers >= 1
+        ? Enumerable.Range(1, workers).Select(n => new WorkerProcess(start, n, workers)).ToArray()
+        : throw new ArgumentOutOfRangeException(nameof(workers), workers, "at least one data worker is needed.");
 
-    /// <summary>Files the worker skipped (<c>skip_bad_files</c>), file → reason.</summary>
+    /// <summary>Files the workers skipped (<c>skip_bad_files</c>), file → reason.</summary>
     public IReadOnlyDictionary<string, string> SkippedFiles => skipped;
+
+    /// <summary>Worker processes.</summary>
+    public int Workers => pool.Length;
 
     /// <inheritdoc />
     public int BatchesPerEpoch => local.BatchesPerEpoch;
@@ -27,101 +32,59 @@ public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> sta
     /// <inheritdoc />
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
-        var (process, records) = Worker();
-        try
-        {
-            process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{epoch} {startBatch}"));
-            process.StandardInput.Flush();
-        }
-        catch (IOException)
-        {
-            throw Died(process);
-        }
+        for (int i = 0; i < pool.Length; i++) pool[i].Request(epoch, startBatch + i, pool.Length);
         bool ended = false;
         try
         {
-            while (!cancellation.IsCancellationRequested)
+            for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
             {
-                var record = Read(process, records);
-                switch (record.Kind)
-                {
-                    case BatchWire.Kind.Batch:
-                        yield return record.Batch!;
-                        break;
-                    case BatchWire.Kind.Skipped:
-                        skipped[record.First!] = record.Second!;
-                        break;
-                    case BatchWire.Kind.Error:
-                        throw record.First switch
-                        {
-                            nameof(InvalidDataException) => new InvalidDataException(record.Second),
-                            nameof(FileNotFoundException) => new FileNotFoundException(record.Second),
-                            nameof(DirectoryNotFoundException) => new DirectoryNotFoundException(record.Second),
-                            _ => new IOException($"data worker: {record.First}: {record.Second}"),
-                        };
-                    case BatchWire.Kind.End:
-                        ended = true;
-                        yield break;
-                }
+                var batch = Next(pool[(b - startBatch) % pool.Length]);
+                if (batch is null) yield break; // the worker's epoch ended early: so does this one (the others are stopped below)
+                yield return batch;
             }
+            if (cancellation.IsCancellationRequested) yield break;
+            foreach (var worker in pool)
+                if (Next(worker) is not null) throw new InvalidDataException("a data worker sent more batches than the epoch holds.");
+            ended = true;
         }
         finally
         {
-            // An epoch left early (end of training, cancellation, error) leaves the worker mid-stream: start afresh next time.
-            if (!ended) Stop();
+            // An epoch left early (end of training, cancellation, error) leaves workers mid-stream: start afresh next time.
+            if (!ended)
+                foreach (var worker in pool) worker.Stop();
         }
     }
 
-    private static BatchWire.Record Read(Process process, BinaryReader records)
+    /// <summary>The worker's next batch, or null at its end record; skipped files are collected on the way, errors rethrown.</summary>
+    private ImageBatch? Next(WorkerProcess worker)
     {
-        try
+        while (true)
         {
-            return BatchWire.Read(records);
+            var record = worker.Read();
+            switch (record.Kind)
+            {
+                case BatchWire.Kind.Batch:
+                    return record.Batch!;
+                case BatchWire.Kind.Skipped:
+                    skipped[record.First!] = record.Second!;
+                    break;
+                case BatchWire.Kind.Error:
+                    throw record.First switch
+                    {
+                        nameof(InvalidDataException) => new InvalidDataException(record.Second),
+                        nameof(FileNotFoundException) => new FileNotFoundException(record.Second),
+                        nameof(DirectoryNotFoundException) => new DirectoryNotFoundException(record.Second),
+                        _ => new IOException($"data worker: {record.First}: {record.Second}"),
+                    };
+                default:
+                    return null;
+            }
         }
-        catch (EndOfStreamException)
-        {
-            throw Died(process);
-        }
-    }
-
-    private static IOException Died(Process process)
-    {
-        process.WaitForExit(5000);
-        return new IOException($"the data worker exited unexpectedly{(process.HasExited ? $" (exit code {process.ExitCode})" : "")}; its error output is above. Set data.prefetch=off to load data in the training process; the last checkpoint is intact, resume with --resume.");
-    }
-
-    private (Process, BinaryReader) Worker()
-    {
-        if (worker is { HasExited: false } && reader is not null) return (worker, reader);
-        if (worker is { HasExited: true }) throw Died(worker); // we stop workers through Stop(), which forgets them: this one died
-        Stop();
-        var info = start();
-        info.RedirectStandardInput = true;
-        info.RedirectStandardOutput = true;
-        info.UseShellExecute = false;
-        worker = Process.Start(info) ?? throw new IOException($"cannot start the data worker ({info.FileName}).");
-        reader = new BinaryReader(worker.StandardOutput.BaseStream);
-        return (worker, reader);
-    }
-
-    private void Stop()
-    {
-        if (worker is null) return;
-        try
-        {
-            if (!worker.HasExited) worker.Kill();
-            worker.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-        reader?.Dispose();
-        worker.Dispose();
-        worker = null;
-        reader = null;
     }
 
     /// <inheritdoc />
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        foreach (var worker in pool) worker.Dispose();
+    }
 }
