@@ -59,31 +59,20 @@ internal static class Charts
     }
 
     /// <summary>
-    /// Per-class precision (x) against recall (y): one colour and marker per variant; a grey line joins each class's points
-    /// across variants to its point under <paramref name="anchor"/> (the baseline), which carries the class name once, placed
-    /// where it overlaps no other label, with a leader line when it sits away from the point. A class absent from the evaluated
-    /// split (recall undefined) has no point; a class never predicted sits at precision 0.
+    /// Per-class precision (x) against recall (y): one colour and marker per variant. Each class is named once, at its point that
+    /// lies farthest from every other class's points (so classes whose points coincide under one loss, e.g. never predicted, are
+    /// named where they differ), and grey lines join that point to the class's points under the other variants. Labels are
+    /// placed where they overlap no other label, with a leader line when they sit away from their point. A class absent from the
+    /// evaluated split (recall undefined) has no point; a class never predicted sits at precision 0.
     /// </summary>
     public static ReportFigure PrecisionRecall(string path, string title, IReadOnlyList<string> classNames,
-        IReadOnlyList<(string name, double[] precision, double[] recall)> series, int anchor, LossPalette palette)
+        IReadOnlyList<(string name, double[] precision, double[] recall)> series, LossPalette palette)
     {
         const int width = 980, height = 760;
         var plot = new Plot();
         double X(int s, int c) => double.IsFinite(series[s].precision[c]) ? series[s].precision[c] : 0;
         bool Has(int s, int c) => double.IsFinite(series[s].recall[c]);
 
-        var guide = Colors.Gray.WithAlpha(0.55);
-        for (int c = 0; c < classNames.Count; c++)
-        {
-            if (!Has(anchor, c)) continue;
-            for (int s = 0; s < series.Count; s++)
-            {
-                if (s == anchor || !Has(s, c)) continue;
-                var join = plot.Add.Line(X(anchor, c), series[anchor].recall[c], X(s, c), series[s].recall[c]);
-                join.LineColor = guide;
-                join.LineWidth = 1;
-            }
-        }
         var diagonal = plot.Add.Line(0, 0, 100, 100);
         diagonal.LineColor = Colors.LightGray;
         diagonal.LinePattern = LinePattern.Dashed;
@@ -93,11 +82,11 @@ internal static class Charts
             var points = plot.Add.ScatterPoints(shown.Select(c => X(s, c)).ToArray(), shown.Select(c => series[s].recall[c]).ToArray(), palette.Of(series[s].name));
             points.MarkerSize = 9;
             points.MarkerShape = Shapes[s % Shapes.Length];
-            points.LegendText = series[s].name + (s == anchor ? " (labelled)" : "");
+            points.LegendText = series[s].name;
         }
         var all = series.SelectMany(s => s.precision.Concat(s.recall)).Where(double.IsFinite).DefaultIfEmpty(0);
         double low = Math.Max(0, Math.Floor((all.Min() - 5) / 10) * 10);
-        plot.Axes.SetLimits(low, 112, low, 104);
+        plot.Axes.SetLimits(low - 2, 112, low - 2, 104); // a margin so that points at 0 (never predicted) are not cut by the axes
         plot.XLabel("precision (%)");
         plot.Title(title);
         plot.YLabel("recall = class accuracy (%)");
@@ -108,11 +97,29 @@ internal static class Charts
         var area = plot.RenderManager.LastRender.DataRect;
         plot.Layout.Fixed(area);
         var bounds = new PixelBox(area.Left, area.Top, area.Width, area.Height);
-        var labelled = Enumerable.Range(0, classNames.Count).Where(c => Has(anchor, c)).ToArray();
-        var anchors = labelled.Select(c => plot.GetPixel(new Coordinates(X(anchor, c), series[anchor].recall[c]))).Select(p => ((double)p.X, (double)p.Y)).ToList();
-        var obstacles = Enumerable.Range(0, series.Count)
-            .SelectMany(s => Enumerable.Range(0, classNames.Count).Where(c => Has(s, c)).Select(c => plot.GetPixel(new Coordinates(X(s, c), series[s].recall[c]))))
-            .Select(p => PixelBox.Around(p.X, p.Y, 10, 10)).ToList();
+        var pixels = Enumerable.Range(0, series.Count).SelectMany(s => Enumerable.Range(0, classNames.Count).Where(c => Has(s, c))
+            .Select(c => (s, c, p: plot.GetPixel(new Coordinates(X(s, c), series[s].recall[c]))))).ToList();
+        var labelled = Enumerable.Range(0, classNames.Count).Where(c => pixels.Any(q => q.c == c)).ToArray();
+        // Per class, the variant whose point is farthest from every other class's points (the first variant on a tie).
+        var labelAt = labelled.ToDictionary(c => c, c => pixels.Where(q => q.c == c)
+            .Select(q => (q.s, clearance: pixels.Where(o => o.c != c).Select(o => Math.Sqrt(Math.Pow(o.p.X - q.p.X, 2) + Math.Pow(o.p.Y - q.p.Y, 2))).DefaultIfEmpty(double.MaxValue).Min()))
+            .OrderByDescending(x => Math.Round(x.clearance, 3)).ThenBy(x => x.s).First().s);
+        var guide = Colors.Gray.WithAlpha(0.6);
+        foreach (var c in labelled)
+        {
+            int at = labelAt[c];
+            for (int s = 0; s < series.Count; s++)
+            {
+                if (s == at || !Has(s, c)) continue;
+                var join = plot.Add.Line(X(at, c), series[at].recall[c], X(s, c), series[s].recall[c]);
+                join.LineColor = guide;
+                join.LineWidth = 1;
+            }
+        }
+        // Points drawn over the joins.
+        foreach (var p in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToArray()) plot.MoveToTop(p);
+        var anchors = labelled.Select(c => pixels.Single(q => q.c == c && q.s == labelAt[c]).p).Select(p => ((double)p.X, (double)p.Y)).ToList();
+        var obstacles = pixels.Select(q => PixelBox.Around(q.p.X, q.p.Y, 10, 10)).ToList();
         var style = new LabelStyle { FontSize = 12 };
         using var paint = Paint.NewDisposablePaint();
         var sizes = labelled.Select(c => style.Measure(classNames[c], paint).Size).Select(z => ((double)Math.Ceiling(z.Width) + 4, (double)Math.Ceiling(z.Height) + 2)).ToList();
@@ -142,7 +149,10 @@ internal static class Charts
         }
         plot.SavePng(path, width, height);
         var rendered = texts.Select(t => t.LabelLastRenderPixelRect).Select(r => new PixelBox(r.Left, r.Top, r.Width, r.Height)).ToArray();
-        return new ReportFigure(Path.GetFileName(path), LegendOf(plot), rendered, bounds);
+        return new ReportFigure(Path.GetFileName(path), LegendOf(plot), rendered, bounds)
+        {
+            LabelledPoints = labelled.Select(c => (classNames[c], series[labelAt[c]].name)).ToArray(),
+        };
     }
 
     private static void ClassAxis(Plot plot, IReadOnlyList<string> classNames)

@@ -51,10 +51,9 @@ public static class ComparisonReport
                 orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.Accuracy)))).ToList(), palette));
             drawn.Add(Charts.GroupedBars(Path.Combine(figures, "class_iou.png"), $"Per-class IoU; {byShare}", "IoU (%)",
                 orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.IoU)))).ToList(), palette));
-            var baseline = PairedComparison.Baseline(variants);
             drawn.Add(Charts.PrecisionRecall(Path.Combine(figures, "precision_recall.png"), "Per-class precision vs recall", classNames,
                 variants.Select(v => (v.Name, v.ClassMean(c => c.Precision).Select(x => 100 * x).ToArray(), v.ClassMean(c => c.Accuracy).Select(x => 100 * x).ToArray())).ToList(),
-                baseline is null ? 0 : variants.ToList().IndexOf(baseline), palette));
+                palette));
         }
         drawn.Add(Charts.Lines(Path.Combine(figures, "training_loss.png"), "Training loss", "step", "loss",
             variants.Select(v => new LineSeries(v.Name, palette.Of(v.Name), v.Runs[0].TrainLog.Column(LogColumns.Step), v.Runs[0].TrainLog.Column(LogColumns.Loss), LinePattern.Solid)).ToList()));
@@ -72,7 +71,7 @@ public static class ComparisonReport
             var file = $"class_weights_{v.Name}.png"; // fixed weights (class-balanced) and recall weights alike
             // The lines are classes, not losses: a dark-to-light ramp from rare to frequent and alternating patterns, none of the loss colours.
             var rareFirst = shares.RareFirst();
-            drawn.Add(Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training; {byShare}, rare = dark", "step", "weight",
+            drawn.Add(Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training\n{byShare}, rare = dark", "step", "weight",
                 rareFirst.Select((c, i) => new LineSeries($"{classNames[c]} ({shares.Percent(c):0.0}%)", LossPalette.Sequential(i, rareFirst.Length),
                     run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])), patterns[i % patterns.Length])).ToList()));
             weightFigures.Add(file);
@@ -83,6 +82,9 @@ public static class ComparisonReport
         File.WriteAllText(Path.Combine(resultsDirectory, HtmlFileName), HtmlReport.FromMarkdown(markdown, resultsDirectory, "Loss comparison"));
         return (markdown, drawn, palette);
     }
+
+    /// <summary>The heading (level 2) of the per-class tables' section.</summary>
+    public const string PerClassHeading = "Per-class results";
 
     /// <summary>The self-contained HTML page written beside report.md.</summary>
     public const string HtmlFileName = "report.html";
@@ -125,9 +127,8 @@ public static class ComparisonReport
             sb.AppendLine();
             sb.AppendLine("## Precision vs recall per class");
             sb.AppendLine();
-            var baseline = PairedComparison.Baseline(variants) ?? variants[0];
             sb.AppendLine("Recall loss should move rare classes up (more recall) without sliding far left (precision), unlike fixed inverse-frequency weights. " +
-                $"Each loss has its colour and marker; a grey line joins a class's point under `{baseline.Name}`, which carries the class name, to its points under the other losses.");
+                "Each loss has its colour and marker; each class is named once, at its point that stands farthest from other classes, and grey lines join that point to the class's points under the other losses.");
             sb.AppendLine();
             sb.AppendLine("![precision vs recall](figures/precision_recall.png)");
             sb.AppendLine();

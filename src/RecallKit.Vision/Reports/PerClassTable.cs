@@ -30,7 +30,7 @@ internal static class PerClassTable
         var rows = shares.RareFirst();
         int seeds = variants.Max(v => v.Runs.Count);
         var sb = new StringBuilder();
-        sb.AppendLine("## Per-class results");
+        sb.AppendLine("## " + ComparisonReport.PerClassHeading);
         sb.AppendLine();
         sb.AppendLine($"Rare classes first, by {shares.Description}; per class and loss in %" +
             (seeds > 1 ? ", mean over seeds" : "") +

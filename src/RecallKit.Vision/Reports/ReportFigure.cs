@@ -13,4 +13,8 @@ internal sealed record LineSeries(string Legend, Color Color, double[] X, double
 /// <param name="Legend">The legend entries in order.</param>
 /// <param name="Labels">The rendered label boxes (empty when the chart has no point labels).</param>
 /// <param name="DataArea">The data area in pixels.</param>
-internal sealed record ReportFigure(string File, IReadOnlyList<(string Text, Color Color)> Legend, IReadOnlyList<PixelBox> Labels, PixelBox DataArea);
+internal sealed record ReportFigure(string File, IReadOnlyList<(string Text, Color Color)> Legend, IReadOnlyList<PixelBox> Labels, PixelBox DataArea)
+{
+    /// <summary>Per label: its text and the variant whose point it names.</summary>
+    public IReadOnlyList<(string Text, string Variant)> LabelledPoints { get; init; } = [];
+}

@@ -107,7 +107,7 @@ public sealed class ReadableReportTests : IDisposable
             var legend = figures.Single(f => f.File == file).Legend;
             foreach (var variant in variants)
             {
-                // "recall", "recall mIoU", "recall mAcc", "ce (labelled)": every entry of a variant, whatever it shows.
+                // "recall", "recall mIoU", "recall mAcc": every entry of a variant, whatever it shows.
                 var entries = legend.Where(e => e.Text == variant || e.Text.StartsWith(variant + " ", StringComparison.Ordinal)).ToArray();
                 Assert.True(entries.Length > 0, $"{file} has no legend entry for {variant}");
                 foreach (var (text, colour) in entries) Assert.True(colour == palette.Of(variant), $"{file}: '{text}' is {colour}, not {variant}'s {palette.Of(variant)}");
@@ -130,7 +130,7 @@ public sealed class ReadableReportTests : IDisposable
         var (markdown, figures, _) = ThreeLosses();
         var figure = figures.Single(f => f.File == "precision_recall.png");
 
-        Assert.Equal(Classes.Length, figure.Labels.Count); // one label per class, on the ce point group
+        Assert.Equal(Classes.Length, figure.Labels.Count); // one label per class
         for (int i = 0; i < figure.Labels.Count; i++)
         {
             Assert.True(figure.Labels[i].Width > 10 && figure.Labels[i].Height > 5, $"label {i} was not drawn");
@@ -138,8 +138,7 @@ public sealed class ReadableReportTests : IDisposable
             for (int j = i + 1; j < figure.Labels.Count; j++)
                 Assert.False(figure.Labels[i].Intersects(figure.Labels[j]), $"labels {i} {figure.Labels[i]} and {j} {figure.Labels[j]} overlap");
         }
-        Assert.Contains("ce (labelled)", figure.Legend.Select(e => e.Text));
-        Assert.Contains("a grey line joins a class's point under `ce`", markdown);
+        Assert.Contains("each class is named once", markdown);
     }
 
     [Fact]
@@ -178,5 +177,22 @@ public sealed class ReadableReportTests : IDisposable
         Assert.Equal(100.0 * 50 / 5050, shares.Percent(1), 12);
         Assert.Equal("train image share (%)", shares.ColumnHeader);
         Assert.Contains("share of the training split's images, as the runs recorded it", ComparisonReport.ShareSentence(shares));
+    }
+
+    [Fact]
+    public void ClassesWhosePointsCoincideUnderOneLossAreNamedWhereTheyDiffer()
+    {
+        // Never predicted under ce: pole, sign and bike all sit at (0, 0); under recall they are apart, and road is apart under both.
+        var file = Path.Combine(dir, "pr.png");
+        var figure = Charts.PrecisionRecall(file, "t", ["road", "pole", "sign", "bike"],
+            [("ce", [95.0, double.NaN, double.NaN, double.NaN], [96.0, 0, 0, 0]), ("recall", [90.0, 30, 50, 70], [95.0, 40, 20, 60])],
+            new LossPalette(["ce", "recall"]));
+
+        Assert.Equal([("road", "ce"), ("pole", "recall"), ("sign", "recall"), ("bike", "recall")], figure.LabelledPoints);
+        Assert.Equal(4, figure.Labels.Count);
+        for (int i = 0; i < 4; i++)
+            for (int j = i + 1; j < 4; j++)
+                Assert.False(figure.Labels[i].Intersects(figure.Labels[j]));
+        Assert.True(File.Exists(file));
     }
 }
