@@ -195,4 +195,19 @@ public sealed class ReadableReportTests : IDisposable
                 Assert.False(figure.Labels[i].Intersects(figure.Labels[j]));
         Assert.True(File.Exists(file));
     }
+
+    [Fact]
+    public async Task TheReportCommandPrintsTheSummaryTablesAndLeavesThePerClassTablesToTheFiles()
+    {
+        HandMadeRun("ce", "cross_entropy", weights: false);
+        HandMadeRun("recall", "recall", weights: true);
+
+        var (code, stdout, stderr) = await Support.CliProcess.RunAsync("report", dir);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("| loss | mAcc | mIoU | Δ mAcc vs CE (pts) | Δ mIoU vs CE (pts) |", stdout);
+        Assert.Contains("| recall − ce | 1 | +13.0 |", stdout);
+        Assert.DoesNotContain("| class |", stdout);
+        Assert.Contains("| sign | 0.12 | 10.0 | **40.0** |", File.ReadAllText(Path.Combine(dir, "report.md")));
+    }
 }
