@@ -16,9 +16,6 @@ internal sealed class ClassificationReport : TaskReport
     ];
 
     /// <inheritdoc />
-    public override string Frequency => "training frequency";
-
-    /// <inheritdoc />
     public override string ValidationTitle => "Validation top-1 accuracy during training";
 
     /// <inheritdoc />
@@ -27,14 +24,13 @@ internal sealed class ClassificationReport : TaskReport
 
     /// <inheritdoc />
     public override string TableNote =>
-        "many-shot: > 100 training images, medium: 20–100, few: < 20 (– when no class falls in a group); Δ top-1 in points vs cross-entropy. ";
+        "many-shot: > 100 training images, medium: 20–100, few: < 20 (– when no class falls in a group); Δ top-1: the variant minus cross-entropy, in percentage points (pts). ";
 
     /// <summary>A classifier baseline has a linear head, jointly trained.</summary>
     public override bool IsBaselineModel(ModelConfig model) => model.Head == HeadKind.Linear && model.Stage == TrainingStage.Joint;
 
     /// <summary>Top-1 only: on a balanced test split it equals the mean per-class accuracy.</summary>
-    public override IEnumerable<(string Name, double[] Steps, double[] Values)> ValidationSeries(VariantResults variant) =>
-        [(variant.Name, variant.Runs[0].EvalLog.Column(Training.LogColumns.Step), Percent(variant, "top1"))];
+    public override IReadOnlyList<(string Name, string Column)> ValidationMetrics { get; } = [("top-1", "top1")];
 
     /// <inheritdoc />
     public override string Table(IReadOnlyList<VariantResults> variants)
@@ -42,7 +38,7 @@ internal sealed class ClassificationReport : TaskReport
         var baseline = PairedComparison.Baseline(variants);
         var stats = variants.Select(v => Columns.Select(c => v.Stat(r => 100 * c.Select(r))).ToArray()).ToArray();
         var sb = new StringBuilder();
-        sb.AppendLine("| method | " + string.Join(" | ", Columns.Select(c => c.Name)) + " | Δ top-1 vs CE |");
+        sb.AppendLine("| method | " + string.Join(" | ", Columns.Select(c => c.Name)) + " | Δ top-1 vs CE (pts) |");
         sb.AppendLine("|---|" + string.Concat(Columns.Select(_ => "---:|")) + "---:|");
         int baseIndex = baseline is null ? -1 : variants.ToList().IndexOf(baseline);
         for (int v = 0; v < variants.Count; v++)

@@ -2,12 +2,15 @@ using System.Globalization;
 using System.Text;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Training;
+using ScottPlot;
 
 namespace RecallKit.Vision.Reports;
 
 /// <summary>
-/// Writes <c>report.md</c>, <c>results.csv</c> and PNG figures for the variants of a comparison: the paper-style table,
-/// per-class accuracy and IoU (classes by pixel frequency), precision vs recall, class weights over training, and curves;
+/// Writes <c>report.md</c>, <c>results.csv</c> and PNG figures for the variants of a comparison: the paper-style table, per-class
+/// tables (rare classes first) and figures of accuracy and IoU (classes by their share, <see cref="ClassShares"/>, which names the
+/// split it was counted on), precision vs recall, class weights over training, and curves, every loss in its one colour
+/// (<see cref="LossPalette"/>);
 /// and <c>report.html</c>, the same report as one self-contained page (<see cref="HtmlReport"/>).
 /// </summary>
 public static class ComparisonReport
@@ -18,55 +21,70 @@ public static class ComparisonReport
     /// <summary>Writes the report into <paramref name="resultsDirectory"/> and returns the Markdown.</summary>
     /// <param name="resultsDirectory">The comparison's output directory.</param>
     /// <param name="runs">The run directories of the comparison; others found there are left out with a note (null: every run).</param>
-    public static string Write(string resultsDirectory, IReadOnlyCollection<string>? runs = null)
+    public static string Write(string resultsDirectory, IReadOnlyCollection<string>? runs = null) => WriteWithFigures(resultsDirectory, runs).Markdown;
+
+    /// <summary><see cref="Write"/>, also returning what each figure drew (its legend colours, its label boxes).</summary>
+    internal static (string Markdown, IReadOnlyList<ReportFigure> Figures, LossPalette Palette) WriteWithFigures(string resultsDirectory, IReadOnlyCollection<string>? runs = null)
     {
         var notes = new List<string>();
         var variants = VariantResults.LoadAll(resultsDirectory, notes, runs);
         if (variants.Count == 0) throw new InvalidDataException($"{resultsDirectory} holds no finished run (no */metrics.json).");
         var figures = Path.Combine(resultsDirectory, FiguresDirectory);
         Directory.CreateDirectory(figures);
+        var drawn = new List<ReportFigure>();
+        var palette = new LossPalette(variants.Select(v => v.Name));
 
         var first = variants[0].Runs[0];
         var task = TaskReport.Of(variants);
-        string frequency = task.Frequency;
+        var shares = ClassShares.Of(first);
         var classNames = first.Classes.Select(c => c.Name).ToArray();
-        var order = Enumerable.Range(0, classNames.Length).OrderByDescending(c => first.Classes[c].Frequency).ToArray();
-        long total = first.Classes.Sum(c => c.Frequency);
-        var orderedNames = order.Select(c => $"{classNames[c]} ({100.0 * first.Classes[c].Frequency / Math.Max(1, total):0.0}%)").ToArray();
+        var order = shares.FrequentFirst();
+        var orderedNames = order.Select(c => $"{classNames[c]} ({shares.Percent(c):0.0}%)").ToArray();
         double[] Ordered(double[] values) => order.Select(c => 100 * values[c]).ToArray();
+        string byShare = $"classes by {shares.Description} (in brackets)";
 
         bool perClassFigures = classNames.Length <= MaxClassesInFigures;
-        if (!perClassFigures) notes.Add($"{classNames.Length} classes: per-class figures skipped (more than {MaxClassesInFigures}); per-class numbers are in results.csv.");
+        if (!perClassFigures) notes.Add($"{classNames.Length} classes: per-class figures skipped (more than {MaxClassesInFigures}); per-class numbers are in the tables above and in results.csv.");
         if (perClassFigures)
         {
-            Charts.GroupedBars(Path.Combine(figures, "class_accuracy.png"), $"Per-class accuracy (recall), classes by {frequency}", "accuracy (%)",
-                orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.Accuracy)))).ToList());
-            Charts.GroupedBars(Path.Combine(figures, "class_iou.png"), $"Per-class IoU, classes by {frequency}", "IoU (%)",
-                orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.IoU)))).ToList());
+            drawn.Add(Charts.GroupedBars(Path.Combine(figures, "class_accuracy.png"), $"Per-class accuracy (recall); {byShare}", "accuracy (%)",
+                orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.Accuracy)))).ToList(), palette));
+            drawn.Add(Charts.GroupedBars(Path.Combine(figures, "class_iou.png"), $"Per-class IoU; {byShare}", "IoU (%)",
+                orderedNames, variants.Select(v => (v.Name, Ordered(v.ClassMean(c => c.IoU)))).ToList(), palette));
+            drawn.Add(Charts.PrecisionRecall(Path.Combine(figures, "precision_recall.png"), "Per-class precision vs recall", classNames,
+                variants.Select(v => (v.Name, v.ClassMean(c => c.Precision).Select(x => 100 * x).ToArray(), v.ClassMean(c => c.Accuracy).Select(x => 100 * x).ToArray())).ToList(),
+                palette));
         }
-        if (perClassFigures)
-            Charts.PrecisionRecall(Path.Combine(figures, "precision_recall.png"), "Per-class precision vs recall", classNames,
-                variants.Select(v => (v.Name, v.ClassMean(c => c.Precision).Select(x => 100 * x).ToArray(), v.ClassMean(c => c.Accuracy).Select(x => 100 * x).ToArray())).ToList());
-        Charts.Lines(Path.Combine(figures, "training_loss.png"), "Training loss", "step", "loss",
-            variants.Select(v => (v.Name, v.Runs[0].TrainLog.Column(LogColumns.Step), v.Runs[0].TrainLog.Column(LogColumns.Loss))).ToList());
-        var evalSeries = variants.Where(v => v.Runs[0].EvalLog.Count > 0).SelectMany(task.ValidationSeries).ToList();
-        Charts.Lines(Path.Combine(figures, "validation_miou.png"), task.ValidationTitle, "step", "%", evalSeries);
+        drawn.Add(Charts.Lines(Path.Combine(figures, "training_loss.png"), "Training loss", "step", "loss",
+            variants.Select(v => new LineSeries(v.Name, palette.Of(v.Name), v.Runs[0].TrainLog.Column(LogColumns.Step), v.Runs[0].TrainLog.Column(LogColumns.Loss), LinePattern.Solid)).ToList()));
+        LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted];
+        var evalSeries = variants.Where(v => v.Runs[0].EvalLog.Count > 0)
+            .SelectMany(v => task.ValidationMetrics.Select((m, i) => new LineSeries(task.ValidationMetrics.Count > 1 ? $"{v.Name} {m.Name}" : v.Name, palette.Of(v.Name),
+                v.Runs[0].EvalLog.Column(LogColumns.Step), v.Runs[0].EvalLog.Column(m.Column).Select(x => 100 * x).ToArray(), patterns[i % patterns.Length])))
+            .ToList();
+        drawn.Add(Charts.Lines(Path.Combine(figures, "validation_miou.png"), task.ValidationTitle, "step", "%", evalSeries));
         var weightFigures = new List<string>();
         foreach (var v in variants.Where(v => v.Runs[0].TrainLog.Count > 0
                                               && classNames.Any(n => v.Runs[0].TrainLog.Has(LogColumns.Weight(n)) && double.IsFinite(v.Runs[0].TrainLog.Column(LogColumns.Weight(n))[0]))))
         {
             var run = v.Runs[0];
             var file = $"class_weights_{v.Name}.png"; // fixed weights (class-balanced) and recall weights alike
-            Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training (classes by {frequency})", "step", "weight",
-                order.Select(c => (orderedNames[Array.IndexOf(order, c)], run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])))).ToList());
+            // The lines are classes, not losses: a dark-to-light ramp from rare to frequent and alternating patterns, none of the loss colours.
+            var rareFirst = shares.RareFirst();
+            drawn.Add(Charts.Lines(Path.Combine(figures, file), $"{v.Name}: class weights over training\n{byShare}, rare = dark", "step", "weight",
+                rareFirst.Select((c, i) => new LineSeries($"{classNames[c]} ({shares.Percent(c):0.0}%)", LossPalette.Sequential(i, rareFirst.Length),
+                    run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])), patterns[i % patterns.Length])).ToList()));
             weightFigures.Add(file);
         }
         WriteCsv(Path.Combine(resultsDirectory, "results.csv"), variants, classNames);
-        var markdown = Markdown(variants, weightFigures, notes, perClassFigures);
+        var markdown = Markdown(variants, shares, weightFigures, notes, perClassFigures);
         File.WriteAllText(Path.Combine(resultsDirectory, "report.md"), markdown);
         File.WriteAllText(Path.Combine(resultsDirectory, HtmlFileName), HtmlReport.FromMarkdown(markdown, resultsDirectory, "Loss comparison"));
-        return markdown;
+        return (markdown, drawn, palette);
     }
+
+    /// <summary>The heading (level 2) of the per-class tables' section.</summary>
+    public const string PerClassHeading = "Per-class results";
 
     /// <summary>The self-contained HTML page written beside report.md.</summary>
     public const string HtmlFileName = "report.html";
@@ -80,7 +98,7 @@ public static class ComparisonReport
     /// </summary>
     public static string Table(IReadOnlyList<VariantResults> variants) => TaskReport.Of(variants).Table(variants);
 
-    private static string Markdown(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> weightFigures, IReadOnlyList<string> notes, bool perClassFigures)
+    private static string Markdown(IReadOnlyList<VariantResults> variants, ClassShares shares, IReadOnlyList<string> weightFigures, IReadOnlyList<string> notes, bool perClassFigures)
     {
         var first = variants[0].Runs[0].Config;
         var sb = new StringBuilder();
@@ -92,10 +110,13 @@ public static class ComparisonReport
             TaskReport.Of(variants).TableNote +
             "Best per column in bold, second in italics.");
         sb.AppendLine();
+        sb.AppendLine(ShareSentence(shares));
+        sb.AppendLine();
         sb.Append(Table(variants));
         sb.AppendLine();
         var paired = PairedComparison.Markdown(variants);
         if (paired.Length > 0) sb.Append(paired).AppendLine();
+        sb.Append(PerClassTable.Markdown(variants, shares));
         if (perClassFigures)
         {
             sb.AppendLine("## Per-class accuracy and IoU");
@@ -106,7 +127,8 @@ public static class ComparisonReport
             sb.AppendLine();
             sb.AppendLine("## Precision vs recall per class");
             sb.AppendLine();
-            sb.AppendLine("Recall loss should move rare classes up (more recall) without sliding far left (precision), unlike fixed inverse-frequency weights.");
+            sb.AppendLine("Recall loss should move rare classes up (more recall) without sliding far left (precision), unlike fixed inverse-frequency weights. " +
+                "Each loss has its colour and marker; each class is named once, at its point that stands farthest from other classes, and grey lines join that point to the class's points under the other losses.");
             sb.AppendLine();
             sb.AppendLine("![precision vs recall](figures/precision_recall.png)");
             sb.AppendLine();
@@ -114,6 +136,8 @@ public static class ComparisonReport
         if (weightFigures.Count > 0)
         {
             sb.AppendLine("## Class weights over training");
+            sb.AppendLine();
+            sb.AppendLine("One line per class (not per loss): rare classes dark, frequent ones light.");
             sb.AppendLine();
             foreach (var f in weightFigures) sb.AppendLine($"![{f}](figures/{f})").AppendLine();
         }
@@ -127,6 +151,13 @@ public static class ComparisonReport
         foreach (var note in notes) sb.AppendLine().Append("Note: ").AppendLine(note);
         return sb.ToString();
     }
+
+    /// <summary>Where the class shares of the figures and per-class tables were counted.</summary>
+    internal static string ShareSentence(ClassShares shares) =>
+        shares.Split == "training"
+            ? $"Class shares (per-class figures and tables) are each class's {shares.Description}, as the runs recorded it."
+            : $"Class shares (per-class figures and tables) are each class's {shares.Description} — the split the metrics were measured on; " +
+              "the runs do not record the training split's counts (`recallkit data check` shows them).";
 
     private static void WriteCsv(string path, IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames) =>
         File.WriteAllText(path, Csv(variants, classNames));

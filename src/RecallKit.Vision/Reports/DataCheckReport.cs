@@ -25,7 +25,8 @@ public static class DataCheckReport
             var order = Order(splits[0]);
             Charts.GroupedBars(Path.Combine(directory, ChartFile), $"Share of labelled {unit} per class (classes by their share in '{splits[0].Split}')",
                 "share (%)", order.Select(c => classNames[c]).ToArray(),
-                splits.Select(s => (s.Split, order.Select(c => 100.0 * s.Counts[c] / Math.Max(1, s.Counts.Sum())).ToArray())).ToList());
+                splits.Select(s => (s.Split, order.Select(c => 100.0 * s.Counts[c] / Math.Max(1, s.Counts.Sum())).ToArray())).ToList(),
+                new LossPalette(splits.Select(s => s.Split))); // bars are splits here, each in its own colour
         }
         return markdown;
     }

@@ -44,14 +44,14 @@ public static class PairedComparison
         var sb = new StringBuilder();
         sb.AppendLine("## Paired differences vs cross-entropy");
         sb.AppendLine();
-        sb.AppendLine($"Per seed, each variant's metric minus `{baseline.Name}`'s under the same seed, in points; mean over the paired seeds " +
+        sb.AppendLine($"Per seed, each variant's metric minus `{baseline.Name}`'s under the same seed, in percentage points (pts); mean over the paired seeds " +
             "± the half-width of the 95 % t-interval (t quantile for n − 1 degrees of freedom × sample std / √n). " +
             $"\"{NotSignificant}\": the interval contains 0.");
         var rows = others.Select(v => (v.Name, Diffs: metrics.Select(m => PairedDifference.Versus(v, baseline, m.Metric)).ToArray())).ToArray();
         if (rows.All(r => r.Diffs.All(d => d is null || !d.HasInterval)))
             sb.AppendLine("One seed per variant: no interval (an interval needs at least two paired seeds).");
         sb.AppendLine();
-        sb.AppendLine("| difference | paired seeds | " + string.Join(" | ", metrics.Select(m => $"Δ {m.Name} (points)")) + " |");
+        sb.AppendLine("| difference | paired seeds | " + string.Join(" | ", metrics.Select(m => $"Δ {m.Name} (pts)")) + " |");
         sb.AppendLine("|---|---:|" + string.Concat(metrics.Select(_ => "---:|")));
         foreach (var (name, diffs) in rows)
             sb.AppendLine($"| {name} − {baseline.Name} | {diffs.Max(d => d?.Seeds ?? 0)} | " + string.Join(" | ", diffs.Select(Cell)) + " |");

@@ -31,10 +31,10 @@ public static class SweepReport
         var markdown = new StringBuilder();
         markdown.AppendLine($"# Sweep over {axis}");
         markdown.AppendLine();
-        markdown.AppendLine("Per point and loss: mean ± sample std over seeds, in %; Δ: the paired difference vs cross-entropy (same seed) ± the " +
+        markdown.AppendLine("Per point and loss: mean ± sample std over seeds, in %; Δ: the paired difference vs cross-entropy (same seed) in percentage points (pts) ± the " +
                             $"half-width of its 95 % t-interval, \"{PairedComparison.NotSignificant}\" when the interval contains 0.");
         markdown.AppendLine();
-        markdown.AppendLine($"| {axis} | loss | seeds | " + string.Join(" | ", metrics.Select(m => $"{m.Name} | Δ {m.Name}")) + " |");
+        markdown.AppendLine($"| {axis} | loss | seeds | " + string.Join(" | ", metrics.Select(m => $"{m.Name} | Δ {m.Name} (pts)")) + " |");
         markdown.AppendLine("|---:|---|---:|" + string.Concat(metrics.Select(_ => "---:|---:|")));
         var csv = new StringBuilder();
         csv.AppendLine($"{axis},variant,seeds," + string.Join(",", metrics.Select(m => $"{m.Key}_mean,{m.Key}_std,{m.Key}_diff_vs_ce,{m.Key}_ci95")));
@@ -62,12 +62,13 @@ public static class SweepReport
             }
         }
         markdown.AppendLine();
+        var palette = new LossPalette(names);
         foreach (var m in metrics)
         {
             var file = $"sweep_{m.Key}.png";
             Charts.Lines(Path.Combine(outputDirectory, file), $"{m.Name} against {axis} (mean over seeds)", axis, $"{m.Name} (%)",
-                names.Select(n => (n, results.Select(r => r.Value).ToArray(), results.Select(r => r.Variants.First(v => v.Name == n).Stat(m.Metric).mean).ToArray()))
-                    .ToArray());
+                names.Select(n => new LineSeries(n, palette.Of(n), results.Select(r => r.Value).ToArray(),
+                    results.Select(r => r.Variants.First(v => v.Name == n).Stat(m.Metric).mean).ToArray(), ScottPlot.LinePattern.Solid)).ToArray());
             markdown.AppendLine($"![{m.Name} against {axis}]({file})");
             markdown.AppendLine();
         }

@@ -20,9 +20,6 @@ public abstract class TaskReport
     /// <summary>The report of the variants' task (that of the first run).</summary>
     public static TaskReport Of(IReadOnlyList<VariantResults> variants) => For(variants[0].Runs[0].Task);
 
-    /// <summary>How the class order of the per-class figures is measured, e.g. "pixel frequency".</summary>
-    public abstract string Frequency { get; }
-
     /// <summary>Title of the figure of the validation metrics during training.</summary>
     public abstract string ValidationTitle { get; }
 
@@ -35,13 +32,12 @@ public abstract class TaskReport
     /// <summary>Whether a cross-entropy run with this model is the baseline of the comparison.</summary>
     public abstract bool IsBaselineModel(ModelConfig model);
 
-    /// <summary>The validation curves of a variant's first run, in %.</summary>
-    public abstract IEnumerable<(string Name, double[] Steps, double[] Values)> ValidationSeries(VariantResults variant);
+    /// <summary>
+    /// The eval-log columns drawn in the validation figure, as (legend name, column); each variant draws them in its own colour,
+    /// the first solid, the next dashed.
+    /// </summary>
+    public abstract IReadOnlyList<(string Name, string Column)> ValidationMetrics { get; }
 
     /// <summary>The paper-style table as Markdown (best in bold, second best in italics, per column).</summary>
     public abstract string Table(IReadOnlyList<VariantResults> variants);
-
-    /// <summary>A column of a variant's first run's eval log, in %.</summary>
-    private protected static double[] Percent(VariantResults variant, string column) =>
-        variant.Runs[0].EvalLog.Column(column).Select(x => 100 * x).ToArray();
 }

@@ -5,12 +5,9 @@ using static RecallKit.Vision.Reports.TableCells;
 
 namespace RecallKit.Vision.Segmentation;
 
-/// <summary>The segmentation report: mAcc and mIoU (relative Δ mAcc, Δ mIoU in points), best-eval, mDice and mFscore.</summary>
+/// <summary>The segmentation report: mAcc and mIoU (Δ vs cross-entropy in points), best-eval, mDice and mFscore.</summary>
 internal sealed class SegmentationReport : TaskReport
 {
-    /// <inheritdoc />
-    public override string Frequency => "pixel frequency";
-
     /// <inheritdoc />
     public override string ValidationTitle => "Validation mIoU and mAcc during training";
 
@@ -20,17 +17,13 @@ internal sealed class SegmentationReport : TaskReport
 
     /// <inheritdoc />
     public override string TableNote =>
-        "Δ mAcc is relative to cross-entropy, Δ mIoU in points; mDice = mean of 2TP / (2TP + FP + FN), mFscore = mean F1 = 2TP / (2TP + FP + FN), 0 for a class never predicted (– for runs that did not record them). ";
+        "Δ mAcc and Δ mIoU: the variant minus cross-entropy, in percentage points (pts); mDice = mean of 2TP / (2TP + FP + FN), mFscore = mean F1 = 2TP / (2TP + FP + FN), 0 for a class never predicted (– for runs that did not record them). ";
 
     /// <inheritdoc />
     public override bool IsBaselineModel(ModelConfig model) => true;
 
     /// <inheritdoc />
-    public override IEnumerable<(string Name, double[] Steps, double[] Values)> ValidationSeries(VariantResults variant)
-    {
-        var steps = variant.Runs[0].EvalLog.Column(Training.LogColumns.Step);
-        return [(variant.Name + " mIoU", steps, Percent(variant, "mean_iou")), (variant.Name + " mAcc", steps, Percent(variant, "mean_accuracy"))];
-    }
+    public override IReadOnlyList<(string Name, string Column)> ValidationMetrics { get; } = [("mIoU", "mean_iou"), ("mAcc", "mean_accuracy")];
 
     /// <inheritdoc />
     public override string Table(IReadOnlyList<VariantResults> variants)
@@ -48,12 +41,12 @@ internal sealed class SegmentationReport : TaskReport
             MFscore = v.Stat(r => 100 * r.MeanFscore),
         }).ToList();
         var sb = new StringBuilder();
-        sb.AppendLine("| loss | mAcc | mIoU | Δ mAcc vs CE | Δ mIoU vs CE | best-eval mAcc | best-eval mIoU | mDice | mFscore |");
+        sb.AppendLine("| loss | mAcc | mIoU | Δ mAcc vs CE (pts) | Δ mIoU vs CE (pts) | best-eval mAcc | best-eval mIoU | mDice | mFscore |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var baseRow = baseline is null ? null : rows.First(r => r.Name == baseline.Name);
         foreach (var r in rows)
         {
-            string dAcc = baseRow is null ? "–" : $"{100 * (r.MAcc.mean - baseRow.MAcc.mean) / baseRow.MAcc.mean:+0.0;-0.0;0.0} %";
+            string dAcc = baseRow is null ? "–" : $"{r.MAcc.mean - baseRow.MAcc.mean:+0.0;-0.0;0.0}";
             string dIoU = baseRow is null ? "–" : $"{r.MIoU.mean - baseRow.MIoU.mean:+0.0;-0.0;0.0}";
             sb.AppendLine(string.Join(" | ", [
                 $"| {r.Name}",

@@ -128,7 +128,7 @@ public sealed class ComparisonReportPairedDifferenceTests
         ];
         // differences 4 and 5: mean 4.5, sd 0.7071, t(0.975, 1) = 12.7062 → ± 6.353
         var markdown = PairedComparison.Markdown(variants);
-        Assert.Contains("Δ top-1 (points)", markdown);
+        Assert.Contains("Δ top-1 (pts)", markdown);
         Assert.DoesNotContain("mIoU", markdown);
         var cells = markdown.Split('\n').Single(l => l.StartsWith("| focal ")).Split('|').Select(c => c.Trim()).ToArray();
         Assert.Equal($"+4.5 ± {6.4:0.0} n.s.", cells[3]);

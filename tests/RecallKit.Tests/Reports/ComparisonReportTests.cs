@@ -45,8 +45,10 @@ public sealed class ComparisonReportTests : IDisposable
         string Cell(string row, int column) => row.Split('|')[column].Trim().Trim('*');
         Assert.Equal((100 * ce.MeanAccuracy).ToString("0.0"), Cell(rows[0], 2));
         Assert.Equal((100 * recall.MeanIoU).ToString("0.0"), Cell(rows[1], 3));
-        var expectedDelta = 100 * (recall.MeanAccuracy - ce.MeanAccuracy) / ce.MeanAccuracy;
-        Assert.Equal(expectedDelta.ToString("+0.0;-0.0;0.0") + " %", Cell(rows[1], 4));
+        var expectedDelta = 100 * (recall.MeanAccuracy - ce.MeanAccuracy); // percentage points, like Δ mIoU beside it
+        Assert.Equal(expectedDelta.ToString("+0.0;-0.0;0.0"), Cell(rows[1], 4));
+        Assert.Equal((100 * (recall.MeanIoU - ce.MeanIoU)).ToString("+0.0;-0.0;0.0"), Cell(rows[1], 5));
+        Assert.Contains("| Δ mAcc vs CE (pts) | Δ mIoU vs CE (pts) |", markdown);
         Assert.True(double.IsFinite(recall.MeanDice) && double.IsFinite(recall.MeanFscore));
         Assert.Equal((100 * recall.MeanDice).ToString("0.0"), Cell(rows[1], 8));
         Assert.Equal((100 * ce.MeanFscore).ToString("0.0"), Cell(rows[0], 9));
