@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Reports;
 
 namespace RecallKit.Cli.Commands;
@@ -13,7 +14,7 @@ internal static class ReportCommand
         command.SetAction(r => CliErrors.Run(() =>
         {
             var dir = r.GetValue(directory)!;
-            Console.WriteLine(ReportSummary.TableOf(ComparisonReport.Write(dir)));
+            Console.WriteLine(ReportSummary.TableOf(ComparisonReport.Write(dir, VisionTasks.Report)));
             Console.WriteLine($"report: {Path.Combine(dir, "report.md")} and {Path.Combine(dir, ComparisonReport.HtmlFileName)}");
             return 0;
         }));

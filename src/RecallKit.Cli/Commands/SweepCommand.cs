@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Reports;
 
 namespace RecallKit.Cli.Commands;
@@ -20,7 +21,7 @@ internal static class SweepCommand
             { axis, points, output };
         command.SetAction(r => CliErrors.Run(() =>
         {
-            var markdown = SweepReport.Write(r.GetValue(axis)!, r.GetValue(points)!.Select(SweepReport.ParsePoint).ToArray(), r.GetValue(output)!);
+            var markdown = SweepReport.Write(r.GetValue(axis)!, r.GetValue(points)!.Select(SweepReport.ParsePoint).ToArray(), r.GetValue(output)!, VisionTasks.Report);
             Console.WriteLine(ReportSummary.TableOf(markdown));
             Console.WriteLine($"sweep: {Path.Combine(r.GetValue(output)!, "sweep.md")}");
             return 0;

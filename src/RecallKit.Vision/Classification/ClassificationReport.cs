@@ -8,6 +8,9 @@ namespace RecallKit.Vision.Classification;
 /// <summary>The classification report: top-1, many/medium/few-shot, mean per-class and top-5 accuracy (paper Tables 5–6).</summary>
 internal sealed class ClassificationReport : TaskReport
 {
+    /// <inheritdoc />
+    public override string CountedUnit => ClassificationEvaluation.Unit;
+
     private static readonly (string Name, Func<RunResults, double> Select)[] Columns =
     [
         ("top-1", r => r.Classification.Top1), ("many", r => r.Classification.Many), ("medium", r => r.Classification.Medium),
@@ -35,7 +38,7 @@ internal sealed class ClassificationReport : TaskReport
     /// <inheritdoc />
     public override string Table(IReadOnlyList<VariantResults> variants)
     {
-        var baseline = PairedComparison.Baseline(variants);
+        var baseline = PairedComparison.Baseline(variants, this);
         var stats = variants.Select(v => Columns.Select(c => v.Stat(r => 100 * c.Select(r))).ToArray()).ToArray();
         var sb = new StringBuilder();
         sb.AppendLine("| method | " + string.Join(" | ", Columns.Select(c => c.Name)) + " | Δ top-1 vs CE (pts) |");

@@ -76,6 +76,6 @@ public static class ComparisonRunner
             var result = Experiment.Train(config, resume: true, log, cancellation, progress, data_worker);
             if (!result.Completed) return null;
         }
-        return root ? ComparisonReport.Write(comparison.Output, runs.Select(r => r.Directory).ToArray()) : "";
+        return root ? ComparisonReport.Write(comparison.Output, VisionTasks.Report, runs.Select(r => r.Directory).ToArray()) : "";
     }
 }

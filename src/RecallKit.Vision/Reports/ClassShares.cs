@@ -11,11 +11,11 @@ namespace RecallKit.Vision.Reports;
 internal sealed record ClassShares(long[] Counts, string Split, string Unit)
 {
     /// <summary>The shares of the first run of a comparison (every run has the same classes and splits).</summary>
-    public static ClassShares Of(RunResults run)
+    /// <param name="run">The run.</param>
+    /// <param name="unit">What its task counts per class: "pixels" or "images" (<see cref="TaskReport.CountedUnit"/>).</param>
+    public static ClassShares Of(RunResults run, string unit)
     {
         var classes = run.Classes;
-        bool classification = run.Task == Models.TaskKind.Classification;
-        string unit = classification ? "images" : "pixels";
         return classes.Count > 0 && classes.All(c => c.TrainingSamples >= 0)
             ? new ClassShares(classes.Select(c => c.TrainingSamples).ToArray(), "training", unit)
             : new ClassShares(classes.Select(c => c.Pixels).ToArray(), "validation", unit);

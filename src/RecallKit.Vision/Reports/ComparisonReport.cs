@@ -20,11 +20,14 @@ public static class ComparisonReport
 
     /// <summary>Writes the report into <paramref name="resultsDirectory"/> and returns the Markdown.</summary>
     /// <param name="resultsDirectory">The comparison's output directory.</param>
+    /// <param name="reports">The report of a task (<c>Experiments/VisionTasks.Report</c>): what the runs' task shows differently.</param>
     /// <param name="runs">The run directories of the comparison; others found there are left out with a note (null: every run).</param>
-    public static string Write(string resultsDirectory, IReadOnlyCollection<string>? runs = null) => WriteWithFigures(resultsDirectory, runs).Markdown;
+    public static string Write(string resultsDirectory, Func<TaskKind, TaskReport> reports, IReadOnlyCollection<string>? runs = null) =>
+        WriteWithFigures(resultsDirectory, reports, runs).Markdown;
 
     /// <summary><see cref="Write"/>, also returning what each figure drew (its legend colours, its label boxes).</summary>
-    internal static (string Markdown, IReadOnlyList<ReportFigure> Figures, LossPalette Palette) WriteWithFigures(string resultsDirectory, IReadOnlyCollection<string>? runs = null)
+    internal static (string Markdown, IReadOnlyList<ReportFigure> Figures, LossPalette Palette) WriteWithFigures(string resultsDirectory,
+        Func<TaskKind, TaskReport> reports, IReadOnlyCollection<string>? runs = null)
     {
         var notes = new List<string>();
         var variants = VariantResults.LoadAll(resultsDirectory, notes, runs);
@@ -35,8 +38,8 @@ public static class ComparisonReport
         var palette = new LossPalette(variants.Select(v => v.Name));
 
         var first = variants[0].Runs[0];
-        var task = TaskReport.Of(variants);
-        var shares = ClassShares.Of(first);
+        var task = reports(first.Task);
+        var shares = ClassShares.Of(first, task.CountedUnit);
         var classNames = first.Classes.Select(c => c.Name).ToArray();
         var order = shares.FrequentFirst();
         var orderedNames = order.Select(c => $"{classNames[c]} ({shares.Percent(c):0.0}%)").ToArray();
@@ -76,8 +79,8 @@ public static class ComparisonReport
                     run.TrainLog.Column(LogColumns.Step), run.TrainLog.Column(LogColumns.Weight(classNames[c])), patterns[i % patterns.Length])).ToList()));
             weightFigures.Add(file);
         }
-        WriteCsv(Path.Combine(resultsDirectory, "results.csv"), variants, classNames);
-        var markdown = Markdown(variants, shares, weightFigures, notes, perClassFigures);
+        WriteCsv(Path.Combine(resultsDirectory, "results.csv"), variants, classNames, task);
+        var markdown = Markdown(variants, task, shares, weightFigures, notes, perClassFigures);
         File.WriteAllText(Path.Combine(resultsDirectory, "report.md"), markdown);
         File.WriteAllText(Path.Combine(resultsDirectory, HtmlFileName), HtmlReport.FromMarkdown(markdown, resultsDirectory, "Loss comparison"));
         return (markdown, drawn, palette);
@@ -96,9 +99,9 @@ public static class ComparisonReport
     /// The paper-style table as Markdown (best in bold, second best in italics, per column): mAcc and mIoU for segmentation,
     /// top-1 and many/medium/few-shot accuracy for classification (paper Tables 5–6).
     /// </summary>
-    public static string Table(IReadOnlyList<VariantResults> variants) => TaskReport.Of(variants).Table(variants);
+    public static string Table(IReadOnlyList<VariantResults> variants, TaskReport task) => task.Table(variants);
 
-    private static string Markdown(IReadOnlyList<VariantResults> variants, ClassShares shares, IReadOnlyList<string> weightFigures, IReadOnlyList<string> notes, bool perClassFigures)
+    private static string Markdown(IReadOnlyList<VariantResults> variants, TaskReport task, ClassShares shares, IReadOnlyList<string> weightFigures, IReadOnlyList<string> notes, bool perClassFigures)
     {
         var first = variants[0].Runs[0].Config;
         var sb = new StringBuilder();
@@ -107,14 +110,14 @@ public static class ComparisonReport
         sb.AppendLine($"Dataset `{ConfigLoader.Name(first.Data.Kind)}` ({first.Data.Root}), model `{ConfigLoader.Name(first.Model.Architecture)}`, " +
             $"{first.Schedule.Iterations} steps at batch {first.Data.BatchSize}, {first.Optimizer.Kind} lr {first.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, " +
             $"seeds: {string.Join(", ", variants[0].Runs.Select(r => r.Config.Seed))}. Metrics on the validation split in %, final evaluation; " +
-            TaskReport.Of(variants).TableNote +
+            task.TableNote +
             "Best per column in bold, second in italics.");
         sb.AppendLine();
         sb.AppendLine(ShareSentence(shares));
         sb.AppendLine();
-        sb.Append(Table(variants));
+        sb.Append(Table(variants, task));
         sb.AppendLine();
-        var paired = PairedComparison.Markdown(variants);
+        var paired = PairedComparison.Markdown(variants, task);
         if (paired.Length > 0) sb.Append(paired).AppendLine();
         sb.Append(PerClassTable.Markdown(variants, shares));
         if (perClassFigures)
@@ -159,15 +162,15 @@ public static class ComparisonReport
             : $"Class shares (per-class figures and tables) are each class's {shares.Description} — the split the metrics were measured on; " +
               "the runs do not record the training split's counts (`recallkit data check` shows them).";
 
-    private static void WriteCsv(string path, IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames) =>
-        File.WriteAllText(path, Csv(variants, classNames));
+    private static void WriteCsv(string path, IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames, TaskReport task) =>
+        File.WriteAllText(path, Csv(variants, classNames, task));
 
     /// <summary>
     /// results.csv: one row per run (variant, seed, summary metrics, per-class accuracy, precision, IoU, Dice and F-score as
     /// fractions; empty where undefined or not recorded), then
     /// the variant's paired differences vs cross-entropy in points (<see cref="PairedComparison.CsvFields"/>).
     /// </summary>
-    public static string Csv(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames)
+    public static string Csv(IReadOnlyList<VariantResults> variants, IReadOnlyList<string> classNames, TaskReport task)
     {
         var sb = new StringBuilder("variant,seed,mean_accuracy,mean_iou,overall_accuracy,best_mean_accuracy,best_mean_iou,top1,top5,many_shot,medium_shot,few_shot,mean_dice,mean_fscore");
         foreach (var name in classNames) sb.Append($",acc_{name},prec_{name},iou_{name},dice_{name},fscore_{name}");
@@ -176,7 +179,7 @@ public static class ComparisonReport
         string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
         foreach (var v in variants)
         {
-            var paired = PairedComparison.CsvFields(v, variants);
+            var paired = PairedComparison.CsvFields(v, variants, task);
             foreach (var r in v.Runs)
             {
                 sb.Append($"{v.Name},{r.Config.Seed},{F(r.MeanAccuracy)},{F(r.MeanIoU)},{F(r.OverallAccuracy)},{F(r.BestMeanAccuracy)},{F(r.BestMeanIoU)}");

@@ -14,10 +14,6 @@ public static class PairedComparison
     /// <summary>Marks a difference whose 95 % interval contains 0.</summary>
     public const string NotSignificant = "n.s.";
 
-    /// <summary>The metrics compared, as (column name, CSV key, value in % points).</summary>
-    public static IReadOnlyList<(string Name, string Key, Func<RunResults, double> Metric)> Metrics(TaskKind task) =>
-        TaskReport.For(task).PairedMetrics;
-
     /// <summary>CSV column keys, the same for both tasks (empty where a metric does not apply).</summary>
     public static readonly string[] CsvKeys = ["macc", "miou", "top1"];
 
@@ -25,8 +21,8 @@ public static class PairedComparison
     /// The cross-entropy baseline: the variant trained with plain cross-entropy (for classification with a linear head, jointly
     /// trained); null when there is none.
     /// </summary>
-    public static VariantResults? Baseline(IReadOnlyList<VariantResults> variants) =>
-        variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy && TaskReport.For(v.Runs[0].Task).IsBaselineModel(v.Runs[0].Config.Model));
+    public static VariantResults? Baseline(IReadOnlyList<VariantResults> variants, TaskReport task) =>
+        variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy && task.IsBaselineModel(v.Runs[0].Config.Model));
 
     /// <summary>One cell: <c>+2.0 ± 2.5 n.s.</c>, <c>+2.5 ± 1.2</c>, or without an interval <c>+2.0</c>; – when nothing pairs up.</summary>
     public static string Cell(PairedDifference? d) =>
@@ -35,12 +31,12 @@ public static class PairedComparison
         : $"{Signed(d.Mean)} ± {d.HalfWidth.ToString("0.0", CultureInfo.CurrentCulture)}" + (d.Significant ? "" : " " + NotSignificant);
 
     /// <summary>The Markdown section (heading, explanation, table); empty when there is no cross-entropy baseline or no other variant.</summary>
-    public static string Markdown(IReadOnlyList<VariantResults> variants)
+    public static string Markdown(IReadOnlyList<VariantResults> variants, TaskReport task)
     {
-        var baseline = Baseline(variants);
+        var baseline = Baseline(variants, task);
         var others = variants.Where(v => v != baseline).ToArray();
         if (baseline is null || others.Length == 0) return "";
-        var metrics = Metrics(variants[0].Runs[0].Task);
+        var metrics = task.PairedMetrics;
         var sb = new StringBuilder();
         sb.AppendLine("## Paired differences vs cross-entropy");
         sb.AppendLine();
@@ -65,10 +61,10 @@ public static class PairedComparison
     /// The appended CSV fields of a variant (the same on each of its seed rows), in points: empty for the baseline and for
     /// metrics of the other task; significance is "significant", "n.s." or "no interval (1 seed)".
     /// </summary>
-    public static string CsvFields(VariantResults variant, IReadOnlyList<VariantResults> variants)
+    public static string CsvFields(VariantResults variant, IReadOnlyList<VariantResults> variants, TaskReport task)
     {
-        var baseline = Baseline(variants);
-        var metrics = Metrics(variant.Runs[0].Task);
+        var baseline = Baseline(variants, task);
+        var metrics = task.PairedMetrics;
         var sb = new StringBuilder();
         foreach (var key in CsvKeys)
         {

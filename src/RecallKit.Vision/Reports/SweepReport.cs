@@ -14,7 +14,7 @@ public sealed record SweepPoint(double Value, string Directory);
 public static class SweepReport
 {
     /// <summary>Writes the sweep's files into <paramref name="outputDirectory"/> and returns the Markdown.</summary>
-    public static string Write(string axis, IReadOnlyList<SweepPoint> points, string outputDirectory)
+    public static string Write(string axis, IReadOnlyList<SweepPoint> points, string outputDirectory, Func<TaskKind, TaskReport> reports)
     {
         if (points.Count < 2) throw new ArgumentException($"a sweep needs at least two points (got {points.Count}).", nameof(points));
         if (points.Select(p => p.Value).Distinct().Count() != points.Count) throw new ArgumentException("two sweep points have the same value.", nameof(points));
@@ -25,7 +25,8 @@ public static class SweepReport
         // Losses present at every point, in the order of the first point.
         var names = results[0].Variants.Select(v => v.Name).Where(n => results.All(r => r.Variants.Any(v => v.Name == n))).ToArray();
         if (names.Length == 0) throw new InvalidDataException("no loss (variant name) is present at every point of the sweep.");
-        var metrics = PairedComparison.Metrics(results[0].Variants[0].Runs[0].Task);
+        var task = reports(results[0].Variants[0].Runs[0].Task);
+        var metrics = task.PairedMetrics;
         Directory.CreateDirectory(outputDirectory);
 
         var markdown = new StringBuilder();
@@ -40,7 +41,7 @@ public static class SweepReport
         csv.AppendLine($"{axis},variant,seeds," + string.Join(",", metrics.Select(m => $"{m.Key}_mean,{m.Key}_std,{m.Key}_diff_vs_ce,{m.Key}_ci95")));
         foreach (var (value, variants) in results)
         {
-            var baseline = PairedComparison.Baseline(variants);
+            var baseline = PairedComparison.Baseline(variants, task);
             foreach (var name in names)
             {
                 var variant = variants.First(v => v.Name == name);

@@ -1,24 +1,17 @@
-using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
-using RecallKit.Vision.Segmentation;
 
 namespace RecallKit.Vision.Reports;
 
 /// <summary>
 /// What a comparison report shows differently per task, chosen once from the task of the runs: the paper-style table, the
-/// metrics compared with cross-entropy, the validation curves and the wording.
+/// metrics compared with cross-entropy, the validation curves and the wording. Each task slice has one
+/// (<c>IVisionTask.Report</c>); whoever writes a report passes the resolver (<c>Experiments/VisionTasks.Report</c>).
 /// </summary>
 public abstract class TaskReport
 {
-    private static readonly TaskReport SegmentationReport = new SegmentationReport();
-    private static readonly TaskReport ClassificationReport = new ClassificationReport();
-
-    /// <summary>The report of <paramref name="task"/>.</summary>
-    public static TaskReport For(TaskKind task) => task == TaskKind.Classification ? ClassificationReport : SegmentationReport;
-
-    /// <summary>The report of the variants' task (that of the first run).</summary>
-    public static TaskReport Of(IReadOnlyList<VariantResults> variants) => For(variants[0].Runs[0].Task);
+    /// <summary>What the task counts per class: "pixels" or "images".</summary>
+    public abstract string CountedUnit { get; }
 
     /// <summary>Title of the figure of the validation metrics during training.</summary>
     public abstract string ValidationTitle { get; }

@@ -9,6 +9,9 @@ namespace RecallKit.Vision.Segmentation;
 internal sealed class SegmentationReport : TaskReport
 {
     /// <inheritdoc />
+    public override string CountedUnit => SegmentationEvaluation.Unit;
+
+    /// <inheritdoc />
     public override string ValidationTitle => "Validation mIoU and mAcc during training";
 
     /// <inheritdoc />
@@ -28,7 +31,7 @@ internal sealed class SegmentationReport : TaskReport
     /// <inheritdoc />
     public override string Table(IReadOnlyList<VariantResults> variants)
     {
-        var baseline = PairedComparison.Baseline(variants);
+        var baseline = PairedComparison.Baseline(variants, this);
         var rows = variants.Select(v => new
         {
             v.Name,

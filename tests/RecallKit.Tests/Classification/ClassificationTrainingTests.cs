@@ -158,7 +158,7 @@ public sealed class ClassificationTrainingTests : IDisposable
         Assert.False(double.IsNaN(tauResult.BestMetric));
 
         // the report of these runs is the classification table (paper Tables 5-6 columns)
-        var markdown = RecallKit.Vision.Reports.ComparisonReport.Write(dir);
+        var markdown = RecallKit.Vision.Reports.ComparisonReport.Write(dir, VisionTasks.Report);
         Assert.Contains("| method | top-1 | many | medium | few | mean per-class acc | top-5 | best-eval top-1 | Δ top-1 vs CE (pts) |", markdown);
         var tauRow = markdown.Split('\n').Single(l => l.StartsWith("| tau |"));
         Assert.Contains($"{100 * tauResult.Evaluation!.Metrics.OverallAccuracy:0.0}", tauRow);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Reports;
 
@@ -63,7 +64,7 @@ public sealed class ComparisonReportPairedDifferenceTests
         Assert.Equal(2.0, mAcc.Mean, 9); // paired by seed: 1, 2, 3 (by list position it would be 23, −9, −8)
         Assert.Equal(1.0, mAcc.StandardDeviation, 9);
 
-        var markdown = PairedComparison.Markdown(variants);
+        var markdown = PairedComparison.Markdown(variants, VisionTasks.Report(variants[0].Runs[0].Task));
         Assert.Contains("## Paired differences vs cross-entropy", markdown);
         var row = markdown.Split('\n').Single(l => l.StartsWith("| recall "));
         var cells = row.Split('|').Select(c => c.Trim()).ToArray();
@@ -78,7 +79,7 @@ public sealed class ComparisonReportPairedDifferenceTests
     public void ResultsCsvCarriesTheDifferenceItsHalfWidthAndSignificance()
     {
         var variants = ThreeSeeds();
-        var lines = ComparisonReport.Csv(variants, ["a", "b"]).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        var lines = ComparisonReport.Csv(variants, ["a", "b"], VisionTasks.Report(variants[0].Runs[0].Task)).TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         var header = lines[0].Split(',');
         Assert.Equal(7, lines.Length); // header + 2 variants × 3 seeds
         int Column(string name) => Array.IndexOf(header, name);
@@ -106,11 +107,11 @@ public sealed class ComparisonReportPairedDifferenceTests
             new("ce", [Run(LossKind.CrossEntropy, 0, 50, 40)]),
             new("recall", [Run(LossKind.Recall, 0, 53, 39)]),
         ];
-        var markdown = PairedComparison.Markdown(variants);
+        var markdown = PairedComparison.Markdown(variants, VisionTasks.Report(variants[0].Runs[0].Task));
         Assert.Contains("no interval", markdown);
         var cells = markdown.Split('\n').Single(l => l.StartsWith("| recall ")).Split('|').Select(c => c.Trim()).ToArray();
         Assert.Equal(["1", "+3.0", "-1.0"], cells[2..5]);
-        var lines = ComparisonReport.Csv(variants, ["a", "b"]).Split('\n').Select(l => l.TrimEnd('\r').Split(',')).ToArray();
+        var lines = ComparisonReport.Csv(variants, ["a", "b"], VisionTasks.Report(variants[0].Runs[0].Task)).Split('\n').Select(l => l.TrimEnd('\r').Split(',')).ToArray();
         string Field(string column) => lines[2][Array.IndexOf(lines[0], column)];
         Assert.Equal("recall", lines[2][0]);
         Assert.Equal(3.0, double.Parse(Field("diff_macc_vs_ce"), CultureInfo.InvariantCulture), 9);
@@ -127,7 +128,7 @@ public sealed class ComparisonReportPairedDifferenceTests
             new("focal", [Run(LossKind.Focal, 0, 50, 40, "small_cnn", 74), Run(LossKind.Focal, 1, 50, 40, "small_cnn", 77)]),
         ];
         // differences 4 and 5: mean 4.5, sd 0.7071, t(0.975, 1) = 12.7062 → ± 6.353
-        var markdown = PairedComparison.Markdown(variants);
+        var markdown = PairedComparison.Markdown(variants, VisionTasks.Report(variants[0].Runs[0].Task));
         Assert.Contains("Δ top-1 (pts)", markdown);
         Assert.DoesNotContain("mIoU", markdown);
         var cells = markdown.Split('\n').Single(l => l.StartsWith("| focal ")).Split('|').Select(c => c.Trim()).ToArray();

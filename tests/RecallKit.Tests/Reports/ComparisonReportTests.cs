@@ -1,6 +1,7 @@
 using System.Globalization;
 using RecallKit.Losses;
 using RecallKit.Tests.Training;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Reports;
 using RecallKit.Vision.Segmentation;
@@ -25,7 +26,7 @@ public sealed class ComparisonReportTests : IDisposable
         Train("recall", LossKind.Recall);
         Directory.CreateDirectory(Path.Combine(dir, "unfinished"));
 
-        var markdown = ComparisonReport.Write(dir);
+        var markdown = ComparisonReport.Write(dir, VisionTasks.Report);
 
         foreach (var png in new[] { "class_accuracy.png", "class_iou.png", "precision_recall.png", "training_loss.png", "validation_miou.png", "class_weights_recall.png" })
         {
@@ -36,7 +37,7 @@ public sealed class ComparisonReportTests : IDisposable
         Assert.False(File.Exists(Path.Combine(dir, "figures", "class_weights_ce.png")));
         Assert.Contains("unfinished: no finished run, skipped", markdown);
         // A second report over the same directory does not take the first one's figures/ for a variant.
-        Assert.DoesNotContain("figures: no finished run", ComparisonReport.Write(dir));
+        Assert.DoesNotContain("figures: no finished run", ComparisonReport.Write(dir, VisionTasks.Report));
 
         var ce = RunResults.Load(Path.Combine(dir, "ce"));
         var recall = RunResults.Load(Path.Combine(dir, "recall"));
@@ -73,7 +74,7 @@ public sealed class ComparisonReportTests : IDisposable
             new Trainer(config, new SegmentationTask(model, loss, ColourCodedBatches.ClassNames), new ColourCodedBatches(24, 4, 6, 5, seed),
                 new ColourCodedBatches(8, 4, 6, 5, 2), TextWriter.Null).Run(resume: false);
         }
-        var markdown = ComparisonReport.Write(dir);
+        var markdown = ComparisonReport.Write(dir, VisionTasks.Report);
         var runs = new[] { 1, 2, 3 }.Select(s => RunResults.Load(Path.Combine(dir, "recall", $"seed-{s}"))).ToArray();
         var acc = runs.Select(r => 100 * r.MeanAccuracy).ToArray();
         double mean = acc.Average();
@@ -87,7 +88,7 @@ public sealed class ComparisonReportTests : IDisposable
     [Fact]
     public void EmptyOrMissingResultsDirectoryIsAClearError()
     {
-        Assert.Contains("no finished run", Assert.Throws<InvalidDataException>(() => ComparisonReport.Write(dir)).Message);
-        Assert.Throws<DirectoryNotFoundException>(() => ComparisonReport.Write(Path.Combine(dir, "missing")));
+        Assert.Contains("no finished run", Assert.Throws<InvalidDataException>(() => ComparisonReport.Write(dir, VisionTasks.Report)).Message);
+        Assert.Throws<DirectoryNotFoundException>(() => ComparisonReport.Write(Path.Combine(dir, "missing"), VisionTasks.Report));
     }
 }

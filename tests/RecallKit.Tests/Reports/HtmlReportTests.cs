@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using RecallKit.Tests.Support;
 using RecallKit.Tests.Training;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Reports;
 using SixLabors.ImageSharp;
@@ -56,7 +57,7 @@ public sealed partial class HtmlReportTests : IDisposable
     {
         Train("ce", LossKind.CrossEntropy);
         Train("recall", LossKind.Recall);
-        var markdown = ComparisonReport.Write(dir);
+        var markdown = ComparisonReport.Write(dir, VisionTasks.Report);
         var page = Path.Combine(dir, ComparisonReport.HtmlFileName);
         var html = await File.ReadAllTextAsync(page, TestContext.Current.CancellationToken);
 

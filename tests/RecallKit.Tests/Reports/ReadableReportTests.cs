@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Reports;
 
 namespace RecallKit.Tests.Reports;
@@ -59,7 +60,7 @@ public sealed class ReadableReportTests : IDisposable
         HandMadeRun("ce", "cross_entropy", weights: false);
         HandMadeRun("recall", "recall", weights: true);
         HandMadeRun("class-balanced", "inverse_frequency", weights: true);
-        return ComparisonReport.WriteWithFigures(dir);
+        return ComparisonReport.WriteWithFigures(dir, VisionTasks.Report);
     }
 
     private static string[] TableUnder(string markdown, string heading) =>
@@ -171,7 +172,7 @@ public sealed class ReadableReportTests : IDisposable
             0.5, double.NaN, 0.5, 0.5, double.NaN,
             [new ClassResult("cat", 0.5, 0.5, 0.3, 100, TrainingSamples: 5000), new ClassResult("dog", 0.5, 0.5, 0.3, 100, TrainingSamples: 50)],
             CsvTable.Empty, CsvTable.Empty);
-        var shares = ClassShares.Of(withTraining);
+        var shares = ClassShares.Of(withTraining, VisionTasks.Report(withTraining.Task).CountedUnit);
         Assert.Equal(("training", "images"), (shares.Split, shares.Unit));
         Assert.Equal([1, 0], shares.RareFirst());
         Assert.Equal(100.0 * 50 / 5050, shares.Percent(1), 12);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RecallKit.Tests.Training;
+using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Reports;
 using SixLabors.ImageSharp;
@@ -30,7 +31,7 @@ public sealed class SweepReportTests : IDisposable
                 runs[(point, variant)] = [Train(point, variant, 0), Train(point, variant, 1)];
         var output = Path.Combine(dir, "sweep");
 
-        var markdown = SweepReport.Write("p", [new SweepPoint(0.9, Path.Combine(dir, "b")), new SweepPoint(0, Path.Combine(dir, "a"))], output);
+        var markdown = SweepReport.Write("p", [new SweepPoint(0.9, Path.Combine(dir, "b")), new SweepPoint(0, Path.Combine(dir, "a"))], output, VisionTasks.Report);
 
         var rows = File.ReadAllLines(Path.Combine(output, "sweep.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
         Assert.Equal(["0,ce", "0,recall", "0.9,ce", "0.9,recall"], rows.Select(r => $"{r[0]},{r[1]}")); // points in order
@@ -75,9 +76,9 @@ public sealed class SweepReportTests : IDisposable
     public void OnePointOrAnEmptyDirectoryIsRefused()
     {
         Directory.CreateDirectory(Path.Combine(dir, "empty"));
-        Assert.Contains("at least two points", Assert.Throws<ArgumentException>(() => SweepReport.Write("p", [new SweepPoint(0, dir)], dir)).Message);
+        Assert.Contains("at least two points", Assert.Throws<ArgumentException>(() => SweepReport.Write("p", [new SweepPoint(0, dir)], dir, VisionTasks.Report)).Message);
         Directory.CreateDirectory(Path.Combine(dir, "empty2"));
         Assert.Contains("holds no finished run", Assert.Throws<InvalidDataException>(() =>
-            SweepReport.Write("p", [new SweepPoint(0, Path.Combine(dir, "empty")), new SweepPoint(1, Path.Combine(dir, "empty2"))], dir)).Message);
+            SweepReport.Write("p", [new SweepPoint(0, Path.Combine(dir, "empty")), new SweepPoint(1, Path.Combine(dir, "empty2"))], dir, VisionTasks.Report)).Message);
     }
 }
