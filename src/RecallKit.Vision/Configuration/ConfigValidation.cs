@@ -62,6 +62,9 @@ public static class ConfigValidation
         Require(l.Tversky.Beta >= 0 && double.IsFinite(l.Tversky.Beta), "loss.tversky_beta", l.Tversky.Beta, "a finite number ≥ 0");
         Require(l.Ohem.Threshold is null || l.Ohem.Threshold is > 0 and <= 1, "loss.ohem_threshold", l.Ohem.Threshold, "a probability in (0, 1], or null");
         Require(l.Ohem.MinKept >= 0, "loss.ohem_min_kept", l.Ohem.MinKept, "≥ 0");
+        Require(double.IsFinite(l.LogitAdjustment.Tau), "loss.tau", l.LogitAdjustment.Tau, "a finite number");
+        Require(l.Seesaw.P >= 0 && double.IsFinite(l.Seesaw.P), "loss.seesaw_p", l.Seesaw.P, "a finite number ≥ 0");
+        Require(l.Seesaw.Q >= 0 && double.IsFinite(l.Seesaw.Q), "loss.seesaw_q", l.Seesaw.Q, "a finite number ≥ 0");
         var alpha = l.Focal.Alpha;
         Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", alpha is null ? null : $"[{string.Join(", ", alpha)}]",
             "one finite weight ≥ 0 per class, or null");

@@ -49,13 +49,17 @@ public static class LossFactory
             LossKind.SoftIoU => new SoftIoULoss(num_classes, ignore_index: ignore_index),
             LossKind.Lovasz => new LovaszSoftmaxLoss(num_classes, ignore_index: ignore_index),
             LossKind.Ldam => new LdamLoss(Counts(), config.Ldam.MaxMargin, config.Ldam.Scale, ignore_index: ignore_index),
+            LossKind.LogitAdjusted => new LogitAdjustedCrossEntropy(num_classes, Counts(), config.LogitAdjustment.Tau, ignore_index),
+            LossKind.BalancedSoftmax => new BalancedSoftmaxCrossEntropy(num_classes, Counts(), ignore_index),
+            LossKind.Seesaw => new SeesawLoss(num_classes, config.Seesaw.P, config.Seesaw.Q, ignore_index: ignore_index, count_reducer: count_reducer),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown loss kind."),
         };
     }
 
     /// <summary>Whether the loss needs training-set class counts.</summary>
     public static bool NeedsClassCounts(LossKind kind) =>
-        kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced or LossKind.Ldam;
+        kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced or LossKind.Ldam
+            or LossKind.LogitAdjusted or LossKind.BalancedSoftmax;
 
     /// <summary>Whether any of the config's losses needs training-set class counts.</summary>
     public static bool NeedsClassCounts(LossConfig config) => config.Kinds.Any(NeedsClassCounts);
