@@ -14,7 +14,7 @@ namespace RecallKit.Cli.Commands;
 /// <summary>predict for classifiers: the top-k classes of each image with their softmax probabilities, printed and saved as CSV.</summary>
 internal static class ClassifyImages
 {
-    public static void Run(TrainedModel model, IReadOnlyList<string> files, string outDir, int top, Device device)
+    public static void Run(TrainedModel model, nn.Module<Tensor, Tensor> network, IReadOnlyList<string> files, string outDir, int top, Device device)
     {
         var augmentation = ConfiguredData.Augmentation(model.Config.Data);
         bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ImageFiles.ResizeShorterOrDefault() > 0;
@@ -28,7 +28,7 @@ internal static class ClassifyImages
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var logits = model.Network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }).to(device));
+                var logits = network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }).to(device));
                 var (values, indices) = nn.functional.softmax(logits, 1).topk(k, dim: 1);
                 best = (values.cpu().data<float>().ToArray(), indices.cpu().data<long>().ToArray());
             }

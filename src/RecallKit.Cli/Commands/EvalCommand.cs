@@ -21,8 +21,9 @@ internal static class EvalCommand
         var split = new Option<string?>("--split") { Description = "Split to evaluate (default: the training config's validation split)." };
         var output = new Option<string?>("--output") { Description = "Metrics JSON path (default: eval_<split>.json next to the checkpoint)." };
         var inference = new InferenceOptions();
+        var logitAdjust = LogitAdjustOption.Create();
         var deviceOption = DeviceOption.Create();
-        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU, Dice, F-score; OA, mAcc, mIoU, fwIoU, mDice, mFscore (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, deviceOption };
+        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU, Dice, F-score; OA, mAcc, mIoU, fwIoU, mDice, mFscore (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, logitAdjust, deviceOption };
         inference.AddTo(command);
         command.SetAction(r => CliErrors.Run(() =>
         {
@@ -34,14 +35,15 @@ internal static class EvalCommand
             if (!segmentation && !settings.IsPlain) throw new ArgumentException("--window, --stride and --flip apply to segmentation models only.");
             var (evaluation, splitName) = segmentation
                 ? EvaluateSegmentation(model, settings, r.GetValue(data), r.GetValue(split), device)
-                : EvaluateClassification(model, r.GetValue(data), r.GetValue(split), device);
+                : EvaluateClassification(model, LogitAdjustOption.Network(model, r.GetValue(logitAdjust), r.GetValue(checkpoint)!), r.GetValue(data), r.GetValue(split), device);
             var metrics = evaluation.Metrics;
             Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {"Dice",7} {"F1",7} {evaluation.CountedUnit,12}");
             for (int c = 0; c < model.Classes.Count; c++)
                 Console.WriteLine($"{model.Classes.Names[c],-16} {100 * metrics.ClassAccuracy[c],7:F2} {100 * metrics.ClassPrecision[c],7:F2} {100 * metrics.ClassIoU[c],7:F2} " +
                                   $"{100 * metrics.ClassDice[c],7:F2} {100 * metrics.ClassFscore[c],7:F2} {metrics.GroundTruthCounts[c],12:N0}");
             Console.WriteLine(evaluation.FullSummary);
-            var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}.json");
+            var suffix = r.GetValue(logitAdjust) is { } tau ? $"_logit_adjust_{tau.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+            var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}{suffix}.json");
             File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, evaluation));
             Console.WriteLine($"saved {path}");
             return 0;
@@ -65,13 +67,13 @@ internal static class EvalCommand
         return (new SegmentationEvaluation(matrix.compute()), splitName);
     }
 
-    private static (Evaluation, string) EvaluateClassification(TrainedModel model, string? root, string? split, Device device)
+    private static (Evaluation, string) EvaluateClassification(TrainedModel model, nn.Module<Tensor, Tensor> network, string? root, string? split, Device device)
     {
         var dataConfig = model.Config.Data with { Root = root ?? model.Config.Data.Root, ValSplit = split ?? model.Config.Data.ValSplit };
         var data = ConfiguredData.Classification(dataConfig);
         if (!data.Train.ClassNames.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset has {data.Train.ClassNames.Count} classes, the model {model.Classes.Count}; evaluate on the dataset the model was trained on.");
         var batches = new ClassificationBatches(data.Val, dataConfig.EvalBatchSize, data.Augmentation, training: false);
-        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, device, model.TrainingCounts ?? data.Train.SamplesPerClass()), dataConfig.ValSplit);
+        return (ClassificationEvaluator.Evaluate(network, batches, model.Classes.Count, device, model.TrainingCounts ?? data.Train.SamplesPerClass()), dataConfig.ValSplit);
     }
 }

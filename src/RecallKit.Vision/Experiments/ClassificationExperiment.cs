@@ -28,11 +28,15 @@ public static class ClassificationExperiment
 
         manual_seed(config.Seed);
         // On resume (except τ-norm, which trains nothing) the run's own checkpoint replaces every weight: init_from is not read.
-        bool resuming = resume && config.Model.Stage != TrainingStage.TauNorm && File.Exists(new RunDirectory(config.Output).LastCheckpoint);
+        bool resuming = resume && ConfigApplicability.Trains(config) && File.Exists(new RunDirectory(config.Output).LastCheckpoint);
         using var network = CreateNetwork(config, classes.Count, log, classes.Names, initialise: !resuming);
         var m = config.Model;
         if (m.Stage == TrainingStage.TauNorm)
             return TauNormalization.Run(config, network, classes, counts,
+                new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles),
+                resume, log, cancellation);
+        if (m.Stage == TrainingStage.LogitAdjust)
+            return LogitAdjustmentStage.Run(config, network, classes, counts,
                 new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles),
                 resume, log, cancellation);
 

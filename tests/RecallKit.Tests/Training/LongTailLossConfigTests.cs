@@ -29,6 +29,21 @@ public sealed class LongTailLossConfigTests
     }
 
     [Theory]
+    [InlineData("model.tau=1", Fashion, Fashion + ";model.stage=logit_adjust;model.init_from=a.ckpt")]
+    [InlineData("loss.kind=focal", Fashion + ";model.stage=logit_adjust;model.init_from=a.ckpt", Fashion)]
+    [InlineData("data.sampler=class_balanced", Fashion + ";model.stage=logit_adjust;model.init_from=a.ckpt", Fashion)]
+    [InlineData("schedule.iterations=10", Fashion + ";model.stage=logit_adjust;model.init_from=a.ckpt", Fashion)]
+    public void TheLogitAdjustmentStageReadsModelTauAndNothingAboutTraining(string assignment, string unread, string read) =>
+        TheNewKeysAreRejectedWhereNothingReadsThemAndAcceptedWhereTheyAreRead(assignment, unread, read);
+
+    [Fact]
+    public void TheLogitAdjustmentStageNeedsAStartingCheckpoint()
+    {
+        var e = Assert.Throws<ConfigException>(() => Load(Fashion + ";model.stage=logit_adjust"));
+        Assert.Contains("model.init_from", e.Message);
+    }
+
+    [Theory]
     [InlineData("loss.kind=logit_adjusted;loss.tau=NaN", "loss.tau")]
     [InlineData("loss.kind=logit_adjusted;loss.tau=Infinity", "loss.tau")]
     [InlineData("loss.kind=seesaw;loss.seesaw_p=-0.1", "loss.seesaw_p = -0.1 is invalid")]
