@@ -54,7 +54,8 @@ public static class ClassificationExperiment
     /// <param name="data">The dataset.</param>
     /// <param name="shard">This rank's slice of every batch in a data-parallel run (default: the whole batch).</param>
     public static ClassificationBatches TrainBatches(TrainConfig config, ClassificationData data, DataShard shard = default) =>
-        new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles, shard);
+        new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles, shard,
+            config.Schedule.Iterations);
 
     /// <summary>The network of <paramref name="config"/>, initialised (ImageNet backbone or <c>model.init_from</c>) and frozen as its stage asks.</summary>
     /// <param name="config">The run.</param>
