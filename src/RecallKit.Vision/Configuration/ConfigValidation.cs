@@ -26,6 +26,7 @@ public static class ConfigValidation
         Require(synthetic.Val >= 1, "data.synthetic_val", synthetic.Val, "≥ 1");
         Require(synthetic.Confusability is >= 0 and <= 1, "data.synthetic_confusability", synthetic.Confusability, "in [0, 1]");
         Require(!string.IsNullOrWhiteSpace(d.Root), "data.root", d.Root, "a directory");
+        Require(d.RepeatFactor.Threshold is null or (> 0 and <= 1), "data.repeat_threshold", d.RepeatFactor.Threshold, "a fraction of images in (0, 1], or null for no repeats");
 
         var m = config.Model;
         Require(m.OutputStride is 8 or 16, "model.output_stride", m.OutputStride, "8 or 16");
