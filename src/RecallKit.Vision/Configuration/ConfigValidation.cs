@@ -66,6 +66,9 @@ public static class ConfigValidation
         Require(double.IsFinite(l.LogitAdjustment.Tau), "loss.tau", l.LogitAdjustment.Tau, "a finite number");
         Require(l.Seesaw.P >= 0 && double.IsFinite(l.Seesaw.P), "loss.seesaw_p", l.Seesaw.P, "a finite number ≥ 0");
         Require(l.Seesaw.Q >= 0 && double.IsFinite(l.Seesaw.Q), "loss.seesaw_q", l.Seesaw.Q, "a finite number ≥ 0");
+        Require(l.RecallBlend.Blend is null or (>= 0 and <= 1), "loss.recall_blend", l.RecallBlend.Blend, "λ in [0, 1], or null for the plain recall loss");
+        Require(l.RecallBlend.Blend is not null || l.RecallBlend.Fixed == RecallBlendFixedWeights.ClassBalanced, "loss.recall_blend_fixed", ConfigLoader.Name(l.RecallBlend.Fixed),
+            "left unset without loss.recall_blend (it names the weights the recall weights are blended with)");
         var alpha = l.Focal.Alpha;
         Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", alpha is null ? null : $"[{string.Join(", ", alpha)}]",
             "one finite weight ≥ 0 per class, or null");

@@ -88,6 +88,10 @@ public sealed record LossConfig
     [JsonFlatten]
     public SeesawOptions Seesaw { get; init; } = new();
 
+    /// <summary>Recall weights blended with fixed ones.</summary>
+    [JsonFlatten]
+    public RecallBlendOptions RecallBlend { get; init; } = new();
+
     /// <summary>
     /// With <see cref="ModelConfig.AuxHead"/>: weight of the auxiliary head's loss (mmsegmentation: 0.4). That loss is a second
     /// instance of the configured loss, so a recall loss keeps separate counts (and EMA) for the auxiliary logits.

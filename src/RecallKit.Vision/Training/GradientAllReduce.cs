@@ -30,8 +30,8 @@ internal sealed class GradientAllReduce(IDistributed distributed, IReadOnlyList<
     /// <summary>How the gradients of <paramref name="loss"/> are scaled after the sum.</summary>
     public static GradientScaling ScalingOf(nn.Module loss) => loss switch
     {
-        MetricWeightedCrossEntropy { count_reducer: not null } => GradientScaling.GlobalMean,
-        CrossEntropy or FocalLoss => GradientScaling.ValidPositions,
+        MetricWeightedCrossEntropy { count_reducer: not null } or BlendedRecallCrossEntropy { count_reducer: not null } => GradientScaling.GlobalMean,
+        CrossEntropy or FocalLoss or LogitAdjustedCrossEntropy or BalancedSoftmaxCrossEntropy or SeesawLoss => GradientScaling.ValidPositions,
         _ => GradientScaling.RankAverage,
     };
 

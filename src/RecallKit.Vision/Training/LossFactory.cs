@@ -36,6 +36,8 @@ public static class LossFactory
         return kind switch
         {
             LossKind.CrossEntropy => new CrossEntropy(num_classes, ignore_index),
+            LossKind.Recall when config.RecallBlend.Blend is { } blend =>
+                new BlendedRecallCrossEntropy(num_classes, BlendFixedWeights(config, Counts()), blend, config.Metric.EmaAlpha, ignore_index, count_reducer: count_reducer),
             LossKind.Recall => new RecallCrossEntropy(num_classes, config.Metric.EmaAlpha, ignore_index, count_reducer: count_reducer),
             LossKind.Precision => Metric(RegionMetric.Precision),
             LossKind.Dice => Metric(RegionMetric.Dice),
@@ -56,11 +58,18 @@ public static class LossFactory
         };
     }
 
+    /// <summary>The fixed weights of <c>loss.recall_blend</c> (normalised to mean 1 by the loss).</summary>
+    private static double[] BlendFixedWeights(LossConfig config, IReadOnlyList<long> counts) => config.RecallBlend.Fixed switch
+    {
+        RecallBlendFixedWeights.ClassBalanced => FrequencyWeights.ClassBalanced(counts, config.ClassBalanced.Beta ?? FrequencyWeights.AutoBeta(counts)),
+        _ => FrequencyWeights.InverseFrequency(counts),
+    };
+
     /// <summary>Whether the loss needs training-set class counts.</summary>
     public static bool NeedsClassCounts(LossKind kind) =>
         kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced or LossKind.Ldam
             or LossKind.LogitAdjusted or LossKind.BalancedSoftmax;
 
     /// <summary>Whether any of the config's losses needs training-set class counts.</summary>
-    public static bool NeedsClassCounts(LossConfig config) => config.Kinds.Any(NeedsClassCounts);
+    public static bool NeedsClassCounts(LossConfig config) => config.Kinds.Any(NeedsClassCounts) || RecallBlendOptions.Blends(config);
 }
