@@ -69,6 +69,10 @@ public static class ConfigValidation
         Require(l.RecallBlend.Blend is null or (>= 0 and <= 1), "loss.recall_blend", l.RecallBlend.Blend, "λ in [0, 1], or null for the plain recall loss");
         Require(l.RecallBlend.Blend is not null || l.RecallBlend.Fixed == RecallBlendFixedWeights.ClassBalanced, "loss.recall_blend_fixed", ConfigLoader.Name(l.RecallBlend.Fixed),
             "left unset without loss.recall_blend (it names the weights the recall weights are blended with)");
+        Require(l.OhemSampler.Thresh is null or (> 0 and < 1), "loss.sampler_thresh", l.OhemSampler.Thresh, "a probability in (0, 1), or null to keep the largest losses");
+        Require(l.OhemSampler.MinKept >= 0, "loss.sampler_min_kept", l.OhemSampler.MinKept, "≥ 0");
+        Require(l.PixelSampler.Kind == PixelSamplerKind.None || !l.Kinds.Any(k => k is LossKind.SoftIoU or LossKind.Lovasz), "loss.pixel_sampler", "ohem",
+            "none with soft_iou or lovasz (set-function losses have no per-position values to select)");
         var alpha = l.Focal.Alpha;
         Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", alpha is null ? null : $"[{string.Join(", ", alpha)}]",
             "one finite weight ≥ 0 per class, or null");

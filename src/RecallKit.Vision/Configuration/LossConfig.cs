@@ -92,6 +92,14 @@ public sealed record LossConfig
     [JsonFlatten]
     public RecallBlendOptions RecallBlend { get; init; } = new();
 
+    /// <summary>A pixel sampler around the loss (segmentation).</summary>
+    [JsonFlatten]
+    public PixelSamplerOptions PixelSampler { get; init; } = new();
+
+    /// <summary>The OHEM pixel sampler's settings.</summary>
+    [JsonFlatten]
+    public OhemSamplerOptions OhemSampler { get; init; } = new();
+
     /// <summary>
     /// With <see cref="ModelConfig.AuxHead"/>: weight of the auxiliary head's loss (mmsegmentation: 0.4). That loss is a second
     /// instance of the configured loss, so a recall loss keeps separate counts (and EMA) for the auxiliary logits.
