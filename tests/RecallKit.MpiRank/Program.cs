@@ -1,4 +1,4 @@
-// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy] [model: plain|liteseg|liteseg-nosync|smallcnn]
+// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy|seesaw] [model: plain|liteseg|liteseg-nosync|smallcnn]
 // Trains a dropout-free network on the colour-coded split with the real Trainer, alone or as one rank of an mpirun: "plain" is
 // a BatchNorm-free per-pixel classifier, "liteseg" the LiteSeg network with model.sync_bn ("liteseg-nosync" without it), "smallcnn" the small classification CNN (BatchNorm, sync_bn) on one label per image. Rank 0 writes the final weights,
 // the recall counts of every step and the validation metrics, evaluated once sharded over the ranks and once by rank 0 alone.
@@ -36,9 +36,13 @@ Func<Tensor, Tensor> recording = c =>
     counts.Add(reduced.data<long>().ToArray());
     return reduced;
 };
-using nn.Module<Tensor, Tensor, Tensor> loss = lossKind == "recall"
-    ? new RecallCrossEntropy(ColourCodedBatches.Classes, ema_alpha: 0.5, ignore_index: 255, count_reducer: recording)
-    : new CrossEntropy(ColourCodedBatches.Classes, ignore_index: 255);
+using nn.Module<Tensor, Tensor, Tensor> loss = lossKind switch
+{
+    "recall" => new RecallCrossEntropy(ColourCodedBatches.Classes, ema_alpha: 0.5, ignore_index: 255, count_reducer: recording),
+    // cum_samples all-reduced through the count reducer: the same counts, hence the same factors, on every rank
+    "seesaw" => new SeesawLoss(ColourCodedBatches.Classes, ignore_index: 255, count_reducer: recording),
+    _ => new CrossEntropy(ColourCodedBatches.Classes, ignore_index: 255),
+};
 manual_seed(11);
 using nn.Module<Tensor, Tensor> model = liteSeg ? new LiteSegNet(ColourCodedBatches.Classes, width: 8)
     : smallCnn ? new ClassificationNetwork(new SmallCnn(in_channels: 3), ColourCodedBatches.Classes, decoupled: false)
