@@ -1,4 +1,4 @@
-// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy|ce+focal] [model: plain|liteseg|liteseg-nosync|smallcnn]
+// Usage: RecallKit.MpiRank <output directory> <result.json> [batch size] [iterations] [loss: recall|cross_entropy|seesaw|ce+focal] [model: plain|liteseg|liteseg-nosync|smallcnn]
 // Trains a dropout-free network on the colour-coded split with the real Trainer, alone or as one rank of an mpirun: "plain" is
 // a BatchNorm-free per-pixel classifier, "liteseg" the LiteSeg network with model.sync_bn ("liteseg-nosync" without it), "smallcnn" the small classification CNN (BatchNorm, sync_bn) on one label per image. Rank 0 writes the final weights,
 // the recall counts of every step and the validation metrics, evaluated once sharded over the ranks and once by rank 0 alone.
@@ -42,6 +42,8 @@ nn.Module<Tensor, Tensor, Tensor> Loss(string kind) => kind switch
 {
     "recall" => new RecallCrossEntropy(ColourCodedBatches.Classes, ema_alpha: 0.5, ignore_index: 255, count_reducer: recording),
     "cross_entropy" => new CrossEntropy(ColourCodedBatches.Classes, ignore_index: 255),
+    // cum_samples all-reduced through the count reducer: the same counts, hence the same factors, on every rank
+    "seesaw" => new SeesawLoss(ColourCodedBatches.Classes, ignore_index: 255, count_reducer: recording),
     // Both terms are means over the valid pixels: the combination is weighted by each rank's valid pixels.
     "ce+focal" => new CombinedLoss((1.0, new CrossEntropy(ColourCodedBatches.Classes, ignore_index: 255)),
         (0.5, new FocalLoss(ColourCodedBatches.Classes, gamma: 2.0, ignore_index: 255))),

@@ -16,8 +16,9 @@ internal static class EvalCommand
         var split = new Option<string?>("--split") { Description = "Split to evaluate (default: the training config's validation split)." };
         var output = new Option<string?>("--output") { Description = "Metrics JSON path (default: eval_<split>.json next to the checkpoint)." };
         var inference = new InferenceOptions();
+        var logitAdjust = LogitAdjustOption.Create();
         var deviceOption = DeviceOption.Create();
-        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU, Dice, F-score; OA, mAcc, mIoU, fwIoU, mDice, mFscore (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, deviceOption };
+        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU, Dice, F-score; OA, mAcc, mIoU, fwIoU, mDice, mFscore (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, logitAdjust, deviceOption };
         inference.AddTo(command);
         command.SetAction(r => CliErrors.Run(() =>
         {
@@ -26,14 +27,15 @@ internal static class EvalCommand
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
             var (evaluation, splitName) = VisionTasks.For(model.Config.Model.Architecture)
-                .Evaluate(model, new EvaluationRequest(r.GetValue(data), r.GetValue(split), settings, device), Console.Out);
+                .Evaluate(model, new EvaluationRequest(r.GetValue(data), r.GetValue(split), settings, device, r.GetValue(checkpoint)!, r.GetValue(logitAdjust)), Console.Out);
             var metrics = evaluation.Metrics;
             Console.WriteLine($"{"class",-16} {"acc",7} {"prec",7} {"IoU",7} {"Dice",7} {"F1",7} {evaluation.CountedUnit,12}");
             for (int c = 0; c < model.Classes.Count; c++)
                 Console.WriteLine($"{model.Classes.Names[c],-16} {100 * metrics.ClassAccuracy[c],7:F2} {100 * metrics.ClassPrecision[c],7:F2} {100 * metrics.ClassIoU[c],7:F2} " +
                                   $"{100 * metrics.ClassDice[c],7:F2} {100 * metrics.ClassFscore[c],7:F2} {metrics.GroundTruthCounts[c],12:N0}");
             Console.WriteLine(evaluation.FullSummary);
-            var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}.json");
+            var suffix = r.GetValue(logitAdjust) is { } tau ? $"_logit_adjust_{tau.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+            var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}{suffix}.json");
             File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, evaluation));
             Console.WriteLine($"saved {path}");
             return 0;

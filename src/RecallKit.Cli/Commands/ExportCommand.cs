@@ -26,6 +26,8 @@ internal static class ExportCommand
         command.SetAction(r => CliErrors.Run(() =>
         {
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
+            if (model.Config.Model.Stage == RecallKit.Vision.Configuration.TrainingStage.LogitAdjust)
+                throw new ArgumentException($"{r.GetValue(checkpoint)} is a model.stage = logit_adjust run, whose adjustment (τ·log π subtracted from the logits) is applied by eval and predict, not stored in the weights; export its model.init_from checkpoint and subtract the offsets after the network.");
             var path = r.GetValue(output)!;
             string? description = null;
             switch (r.GetValue(format))

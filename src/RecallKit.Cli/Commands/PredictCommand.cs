@@ -23,16 +23,19 @@ internal static class PredictCommand
         var top = new Option<int>("--top") { Description = "Classifiers: how many classes to print per image.", DefaultValueFactory = _ => 5 };
         var saveProbs = new Option<bool>("--save-probs") { Description = "Segmentation: also write <name>_probs.npy, the softmax as float32 [C,H,W]." };
         var inference = new InferenceOptions();
+        var logitAdjust = LogitAdjustOption.Create();
         var deviceOption = DeviceOption.Create();
         var command = new Command("predict",
             "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
-            { checkpoint, onnxModel, input, output, top, saveProbs, deviceOption };
+            { checkpoint, onnxModel, input, output, top, saveProbs, logitAdjust, deviceOption };
         inference.AddTo(command);
         command.Validators.Add(r =>
         {
             if ((r.GetValue(checkpoint) is null) == (r.GetValue(onnxModel) is null)) r.AddError("give either --checkpoint (a RecallKit checkpoint) or --model (an ONNX model).");
             if (r.GetValue(onnxModel) is not null && (r.GetValue(inference.Window) is not null || r.GetValue(inference.Flip) || r.GetValue(saveProbs)))
                 r.AddError("--window, --flip and --save-probs work with --checkpoint only; --model runs the ONNX graph on whole images.");
+            if (r.GetValue(onnxModel) is not null && r.GetValue(logitAdjust) is not null)
+                r.AddError("--logit-adjust works with --checkpoint only (it reads the training class counts the checkpoint records).");
         });
         command.SetAction(r => CliErrors.Run(() =>
         {
@@ -49,7 +52,7 @@ internal static class PredictCommand
             var outDir = r.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             VisionTasks.For(model.Config.Model.Architecture).Predict(model, files,
-                new PredictionRequest(outDir, r.GetValue(top), r.GetValue(saveProbs), settings, device), Console.Out);
+                new PredictionRequest(outDir, r.GetValue(top), r.GetValue(saveProbs), settings, device, r.GetValue(checkpoint)!, r.GetValue(logitAdjust)), Console.Out);
             return 0;
         }));
         return command;

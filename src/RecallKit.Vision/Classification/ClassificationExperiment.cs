@@ -29,11 +29,15 @@ public static class ClassificationExperiment
 
         manual_seed(config.Seed);
         // On resume (except τ-norm, which trains nothing) the run's own checkpoint replaces every weight: init_from is not read.
-        bool resuming = resume && config.Model.Stage != TrainingStage.TauNorm && File.Exists(new RunDirectory(config.Output).LastCheckpoint);
+        bool resuming = resume && ConfigApplicability.Trains(config) && File.Exists(new RunDirectory(config.Output).LastCheckpoint);
         using var network = CreateNetwork(config, classes.Count, log, classes.Names, initialise: !resuming);
         var m = config.Model;
         if (m.Stage == TrainingStage.TauNorm)
             return TauNormalization.Run(config, network, classes, counts,
+                new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles),
+                resume, log, cancellation);
+        if (m.Stage == TrainingStage.LogitAdjust)
+            return LogitAdjustmentStage.Run(config, network, classes, counts,
                 new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles),
                 resume, log, cancellation);
 
@@ -51,7 +55,8 @@ public static class ClassificationExperiment
     /// <param name="data">The dataset.</param>
     /// <param name="shard">This rank's slice of every batch in a data-parallel run (default: the whole batch).</param>
     public static ClassificationBatches TrainBatches(TrainConfig config, ClassificationData data, DataShard shard = default) =>
-        new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles, shard);
+        new(data.Train, config.Data.BatchSize, data.Augmentation, training: true, config.Data.Sampler, config.Seed, config.Data.SkipBadFiles, shard,
+            config.Schedule.Iterations);
 
     /// <summary>The network of <paramref name="config"/>, initialised (ImageNet backbone or <c>model.init_from</c>) and frozen as its stage asks.</summary>
     /// <param name="config">The run.</param>

@@ -14,7 +14,7 @@ namespace RecallKit.Vision.Classification;
 /// <summary>predict for classifiers (also used for ONNX models by the CLI): the top-k classes of each image with their softmax probabilities, printed and saved as CSV.</summary>
 public static class ClassificationPrediction
 {
-    internal static void Run(TrainedModel model, IReadOnlyList<string> files, PredictionRequest request, TextWriter log)
+    internal static void Run(TrainedModel model, nn.Module<Tensor, Tensor> network, IReadOnlyList<string> files, PredictionRequest request, TextWriter log)
     {
         var augmentation = ConfiguredData.Augmentation(model.Config.Data);
         bool fileDataset = augmentation.Padding == 0 && model.Config.Data.ImageFiles.ResizeShorterOrDefault() > 0;
@@ -28,7 +28,7 @@ public static class ClassificationPrediction
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var logits = model.Network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }).to(request.Device));
+                var logits = network.call(tensor(input, new long[] { 1, image.Channels, augmentation.Size, augmentation.Size }).to(request.Device));
                 var (values, indices) = nn.functional.softmax(logits, 1).topk(k, dim: 1);
                 best = (values.cpu().data<float>().ToArray(), indices.cpu().data<long>().ToArray());
             }

@@ -62,7 +62,8 @@ public sealed class ClassificationVisionTask : IVisionTask
         if (!data.Train.ClassNames.SequenceEqual(model.Classes.Names))
             throw new InvalidDataException($"the dataset has {data.Train.ClassNames.Count} classes, the model {model.Classes.Count}; evaluate on the dataset the model was trained on.");
         var batches = new ClassificationBatches(data.Val, dataConfig.EvalBatchSize, data.Augmentation, training: false);
-        return (ClassificationEvaluator.Evaluate(model.Network, batches, model.Classes.Count, request.Device, model.TrainingCounts ?? data.Train.SamplesPerClass()),
+        var network = PostHocLogitAdjustment.Network(model, request.LogitAdjust, request.Checkpoint, log);
+        return (ClassificationEvaluator.Evaluate(network, batches, model.Classes.Count, request.Device, model.TrainingCounts ?? data.Train.SamplesPerClass()),
             dataConfig.ValSplit);
     }
 
@@ -71,6 +72,6 @@ public sealed class ClassificationVisionTask : IVisionTask
     {
         if (request.SaveProbabilities || !request.Inference.IsPlain)
             throw new ArgumentException("--window, --flip and --save-probs apply to segmentation models only.");
-        ClassificationPrediction.Run(model, files, request, log);
+        ClassificationPrediction.Run(model, PostHocLogitAdjustment.Network(model, request.LogitAdjust, request.Checkpoint, log), files, request, log);
     }
 }

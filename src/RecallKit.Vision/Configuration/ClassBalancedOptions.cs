@@ -14,10 +14,12 @@ public sealed record ClassBalancedOptions : LossOptions
     public override bool IsReadBy(LossKind kind) => kind == LossKind.ClassBalanced;
 
     /// <inheritdoc/>
-    public override bool IsRead(TrainConfig config) => base.IsRead(config) || TrainsSdnHead(config);
+    public override bool IsRead(TrainConfig config) => base.IsRead(config) || TrainsSdnHead(config)
+        || (ConfigApplicability.Trains(config) && RecallBlendOptions.Blends(config.Loss) && config.Loss.RecallBlend.Fixed == RecallBlendFixedWeights.ClassBalanced);
 
     /// <inheritdoc/>
-    public override string Condition() => $"{base.Condition()}, or model.head = sdn with model.stage = joint (head h's class-balanced loss)";
+    public override string Condition() =>
+        $"{base.Condition()}, or model.head = sdn with model.stage = joint (head h's class-balanced loss), or loss.recall_blend with loss.recall_blend_fixed = class_balanced";
 
     private static bool TrainsSdnHead(TrainConfig config) =>
         (config.Data.Kind.Task() == TaskKind.Classification) && config.Model.Head == HeadKind.Sdn && config.Model.Stage == TrainingStage.Joint;

@@ -33,6 +33,7 @@ public static class ConfigValidation
         Require(synthetic.Val >= 1, "data.synthetic_val", synthetic.Val, "≥ 1");
         Require(synthetic.Confusability is >= 0 and <= 1, "data.synthetic_confusability", synthetic.Confusability, "in [0, 1]");
         Require(!string.IsNullOrWhiteSpace(d.Root), "data.root", d.Root, "a directory");
+        Require(d.RepeatFactor.Threshold is null or (> 0 and <= 1), "data.repeat_threshold", d.RepeatFactor.Threshold, "a fraction of images in (0, 1], or null for no repeats");
 
         var m = config.Model;
         Require(m.OutputStride is 8 or 16, "model.output_stride", m.OutputStride, "8 or 16");
@@ -69,6 +70,16 @@ public static class ConfigValidation
         Require(l.Tversky.Beta >= 0 && double.IsFinite(l.Tversky.Beta), "loss.tversky_beta", l.Tversky.Beta, "a finite number ≥ 0");
         Require(l.Ohem.Threshold is null || l.Ohem.Threshold is > 0 and <= 1, "loss.ohem_threshold", l.Ohem.Threshold, "a probability in (0, 1], or null");
         Require(l.Ohem.MinKept >= 0, "loss.ohem_min_kept", l.Ohem.MinKept, "≥ 0");
+        Require(double.IsFinite(l.LogitAdjustment.Tau), "loss.tau", l.LogitAdjustment.Tau, "a finite number");
+        Require(l.Seesaw.P >= 0 && double.IsFinite(l.Seesaw.P), "loss.seesaw_p", l.Seesaw.P, "a finite number ≥ 0");
+        Require(l.Seesaw.Q >= 0 && double.IsFinite(l.Seesaw.Q), "loss.seesaw_q", l.Seesaw.Q, "a finite number ≥ 0");
+        Require(l.RecallBlend.Blend is null or (>= 0 and <= 1), "loss.recall_blend", l.RecallBlend.Blend, "λ in [0, 1], or null for the plain recall loss");
+        Require(l.RecallBlend.Blend is not null || l.RecallBlend.Fixed == RecallBlendFixedWeights.ClassBalanced, "loss.recall_blend_fixed", ConfigLoader.Name(l.RecallBlend.Fixed),
+            "left unset without loss.recall_blend (it names the weights the recall weights are blended with)");
+        Require(l.OhemSampler.Thresh is null or (> 0 and < 1), "loss.sampler_thresh", l.OhemSampler.Thresh, "a probability in (0, 1), or null to keep the largest losses");
+        Require(l.OhemSampler.MinKept >= 0, "loss.sampler_min_kept", l.OhemSampler.MinKept, "≥ 0");
+        Require(l.PixelSampler.Kind == PixelSamplerKind.None || !l.Kinds.Any(k => k is LossKind.SoftIoU or LossKind.Lovasz), "loss.pixel_sampler", "ohem",
+            "none with soft_iou or lovasz (set-function losses have no per-position values to select)");
         var alpha = l.Focal.Alpha;
         Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", alpha is null ? null : $"[{string.Join(", ", alpha)}]",
             "one finite weight ≥ 0 per class, or null");

@@ -90,6 +90,10 @@ public sealed record DataConfig
     [JsonPropertyOrder(20)]
     public SamplerKind Sampler { get; init; } = SamplerKind.Uniform;
 
+    /// <summary>Repeat-factor sampling of segmentation training images (<c>data.repeat_threshold</c>).</summary>
+    [JsonFlatten]
+    public RepeatFactorOptions RepeatFactor { get; init; } = new();
+
     /// <summary>The folder layout's directories and suffixes (mmsegmentation's custom-dataset options).</summary>
     [JsonFlatten]
     public FolderLayoutOptions FolderLayout { get; init; } = new();

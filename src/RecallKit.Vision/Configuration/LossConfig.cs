@@ -34,6 +34,12 @@ public enum LossKind
     Jaccard,
     /// <summary>Cross-entropy weighted by 1 − Tversky_c, TP/(TP+α·FP+β·FN) with <see cref="TverskyOptions"/>.</summary>
     Tversky,
+    /// <summary>Logit-adjusted cross-entropy, z + τ·log π (Menon et al. 2021), τ = <see cref="LogitAdjustmentOptions.Tau"/>.</summary>
+    LogitAdjusted,
+    /// <summary>Balanced softmax cross-entropy, z + log n_c (Ren et al. 2020).</summary>
+    BalancedSoftmax,
+    /// <summary>Seesaw loss (Wang et al. 2021) with <see cref="SeesawOptions"/>.</summary>
+    Seesaw,
 }
 
 /// <summary>
@@ -73,6 +79,26 @@ public sealed record LossConfig
     /// <summary>Tversky-weighted cross-entropy.</summary>
     [JsonFlatten]
     public TverskyOptions Tversky { get; init; } = new();
+
+    /// <summary>Logit-adjusted cross-entropy.</summary>
+    [JsonFlatten]
+    public LogitAdjustmentOptions LogitAdjustment { get; init; } = new();
+
+    /// <summary>Seesaw loss.</summary>
+    [JsonFlatten]
+    public SeesawOptions Seesaw { get; init; } = new();
+
+    /// <summary>Recall weights blended with fixed ones.</summary>
+    [JsonFlatten]
+    public RecallBlendOptions RecallBlend { get; init; } = new();
+
+    /// <summary>A pixel sampler around the loss (segmentation).</summary>
+    [JsonFlatten]
+    public PixelSamplerOptions PixelSampler { get; init; } = new();
+
+    /// <summary>The OHEM pixel sampler's settings.</summary>
+    [JsonFlatten]
+    public OhemSamplerOptions OhemSampler { get; init; } = new();
 
     /// <summary>
     /// With <see cref="ModelConfig.AuxHead"/>: weight of the auxiliary head's loss (mmsegmentation: 0.4). That loss is a second

@@ -78,4 +78,6 @@ public enum TrainingStage
     Lws,
     /// <summary>τ-normalisation of the classifier weights; no training.</summary>
     TauNorm,
+    /// <summary>Post-hoc logit adjustment (Menon et al. 2021): logits − τ·log π of the training split; no training.</summary>
+    LogitAdjust,
 }

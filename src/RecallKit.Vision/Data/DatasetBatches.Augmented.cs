@@ -5,9 +5,10 @@ public sealed partial class DatasetBatches
     /// <summary>
     /// A training batch: each sample's view is rendered straight into its slot of the batch (<see cref="RowSampler"/>), so no
     /// per-sample image is allocated and copied — at 768×768 that allocation cost several times the rendering itself. The
-    /// views are those of <see cref="SegmentationTransforms.Train"/> (same draws, same rendering).
+    /// views are those of <see cref="SegmentationTransforms.Train"/> (same draws, same rendering). With repeat-factor sampling,
+    /// <paramref name="copies"/> numbers the repeated copies of a sample in the epoch, so that each copy gets its own draw.
     /// </summary>
-    private ImageBatch Augmented(int[] indices, AugmentationOptions augmentation, int epoch, int batch, CancellationToken cancellation)
+    private ImageBatch Augmented(int[] indices, int[]? copies, AugmentationOptions augmentation, int epoch, int batch, CancellationToken cancellation)
     {
         int width = augmentation.CropWidth, height = augmentation.CropHeight, plane = width * height;
         var images = GC.AllocateUninitializedArray<float>(indices.Length * 3 * plane); // every kept slot is written whole
@@ -25,7 +26,7 @@ public sealed partial class DatasetBatches
                 skipped[dataset.Describe(indices[i])] = e.Message;
                 return;
             }
-            var view = TrainingView.Draw(sample.Width, sample.Height, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])));
+            var view = TrainingView.Draw(sample.Width, sample.Height, augmentation, new Random(copies is null ? Seeds.Derive(seed, epoch, indices[i]) : Seeds.Derive(seed, epoch, indices[i], copies[i])));
             RowSampler.Render(sample, view, dataset.Classes.IgnoreIndex, images.AsSpan(i * 3 * plane, 3 * plane), labels.AsSpan(i * plane, plane));
             ids[i] = sample.Id;
         });

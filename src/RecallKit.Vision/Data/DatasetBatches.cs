@@ -23,6 +23,7 @@ public sealed partial class DatasetBatches : IFileBatchSource
     private readonly int seed;
     private readonly bool skipBadFiles;
     private readonly DataShard shard;
+    private readonly int[]? samples;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> skipped = new();
 
     /// <summary>Samples dropped so far (description → reason), with <c>skip_bad_files</c>.</summary>
@@ -34,10 +35,19 @@ public sealed partial class DatasetBatches : IFileBatchSource
     /// <param name="seed">Seed of order and augmentation.</param>
     /// <param name="skip_bad_files">Drop (and record in <see cref="SkippedFiles"/>) samples that cannot be decoded or are inconsistent.</param>
     /// <param name="shard">The part this process loads in a data-parallel run (default: everything).</param>
+    /// <param name="samples">Training: the sample indices an epoch shuffles, with repeats (<see cref="RepeatFactors.Indices"/>); null for every sample once.</param>
     public DatasetBatches(ISegmentationDataset dataset, int batch_size, AugmentationOptions? augmentation, int seed, bool skip_bad_files = false,
-        DataShard shard = default)
+        DataShard shard = default, IReadOnlyList<int>? samples = null)
     {
         this.shard = shard;
+        if (samples is not null)
+        {
+            if (augmentation is null) throw new ArgumentException("a sample list with repeats is for training batches only.", nameof(samples));
+            foreach (var index in samples)
+                if (index < 0 || index >= dataset.Count)
+                    throw new ArgumentOutOfRangeException(nameof(samples), index, $"sample index outside the split's {dataset.Count} images.");
+            this.samples = [.. samples];
+        }
         skipBadFiles = skip_bad_files;
         if (batch_size < 1) throw new ArgumentOutOfRangeException(nameof(batch_size), batch_size, "batch_size must be at least 1.");
         this.dataset = dataset;
@@ -49,7 +59,7 @@ public sealed partial class DatasetBatches : IFileBatchSource
     }
 
     /// <inheritdoc />
-    public int BatchesPerEpoch => augmentation is null ? (dataset.Count + batchSize - 1) / batchSize : dataset.Count / batchSize;
+    public int BatchesPerEpoch => augmentation is null ? (dataset.Count + batchSize - 1) / batchSize : (samples?.Length ?? dataset.Count) / batchSize;
 
     /// <inheritdoc />
     public DataShard Shard => shard.IsWhole ? DataShard.Whole : shard;
@@ -57,20 +67,35 @@ public sealed partial class DatasetBatches : IFileBatchSource
     /// <inheritdoc />
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
-        var order = Enumerable.Range(0, dataset.Count).ToArray();
+        var order = samples is not null ? (int[])samples.Clone() : Enumerable.Range(0, dataset.Count).ToArray();
         if (augmentation is not null) new Random(Seeds.Derive(seed, epoch)).Shuffle(order);
+        var copies = samples is null ? null : CopyNumbers(order);
         for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
             if (augmentation is not null || shard.Owns(b))
-                yield return Prepare(order, epoch, b, cancellation);
+                yield return Prepare(order, copies, epoch, b, cancellation);
     }
 
-    private ImageBatch Prepare(int[] order, int epoch, int batch, CancellationToken cancellation)
+    /// <summary>For each position of the order, how many times its sample came earlier: repeated copies get their own augmentation.</summary>
+    private static int[] CopyNumbers(int[] order)
+    {
+        var seen = new Dictionary<int, int>();
+        var copies = new int[order.Length];
+        for (int p = 0; p < order.Length; p++)
+        {
+            copies[p] = seen.GetValueOrDefault(order[p]);
+            seen[order[p]] = copies[p] + 1;
+        }
+        return copies;
+    }
+
+    private ImageBatch Prepare(int[] order, int[]? copies, int epoch, int batch, CancellationToken cancellation)
     {
         var indices = order.Skip(batch * batchSize).Take(batchSize).ToArray();
+        var copy = copies?.Skip(batch * batchSize).Take(batchSize).ToArray();
         if (augmentation is not null)
         {
             var (start, count) = shard.Slice(indices.Length); // the augmentation of a sample depends on the sample, not its rank
-            return Augmented(indices[start..(start + count)], augmentation, epoch, batch, cancellation);
+            return Augmented(indices[start..(start + count)], copy?[start..(start + count)], augmentation, epoch, batch, cancellation);
         }
         var views = new (float[] image, long[] labels)[indices.Length];
         var ids = new string[indices.Length];
@@ -88,10 +113,8 @@ public sealed partial class DatasetBatches : IFileBatchSource
                 return;
             }
             ids[i] = sample.Id;
-            heights[i] = augmentation?.CropHeight ?? sample.Height;
-            views[i] = augmentation is null
-                ? SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex)
-                : SegmentationTransforms.Train(sample, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])), dataset.Classes.IgnoreIndex);
+            heights[i] = sample.Height;
+            views[i] = SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex); // training batches are Augmented
         });
         var kept = Enumerable.Range(0, indices.Length).Where(i => views[i].labels is not null).ToArray();
         if (kept.Length == 0)

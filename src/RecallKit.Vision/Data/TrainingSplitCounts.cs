@@ -20,7 +20,7 @@ public static class TrainingSplitCounts
     public static long[] Get(ISegmentationDataset dataset, string cacheDirectory, string split, bool skip_bad_files = false)
     {
         var path = Path.Combine(cacheDirectory, $"class_counts_{split}.json");
-        var fingerprint = $"{dataset.Count}|{dataset.Describe(0)}|{dataset.Describe(dataset.Count - 1)}|{dataset.Classes.Count}|{dataset.LabelFingerprint}|skip={skip_bad_files}";
+        var fingerprint = Fingerprint(dataset, skip_bad_files);
         if (File.Exists(path))
         {
             try
@@ -44,6 +44,13 @@ public static class TrainingSplitCounts
         }
         return counts;
     }
+
+    /// <summary>
+    /// What a cache of results computed from <paramref name="dataset"/>'s labels is keyed by: sample count, first and last
+    /// files, class count, label fingerprint and whether bad files are skipped.
+    /// </summary>
+    internal static string Fingerprint(ISegmentationDataset dataset, bool skip_bad_files) =>
+        $"{dataset.Count}|{dataset.Describe(0)}|{dataset.Describe(dataset.Count - 1)}|{dataset.Classes.Count}|{dataset.LabelFingerprint}|skip={skip_bad_files}";
 
     /// <summary>Counts labelled pixels per class by decoding every label of the split.</summary>
     /// <param name="dataset">The split.</param>

@@ -32,8 +32,8 @@ public sealed record EarlierRun(string Name, string Directory, bool Finished, IR
         var saved = SavedConfig(run);
         if (saved is null)
             return new EarlierRun(name, run.Root, finished, [$"{run.Config} is missing: the settings it was trained with are unknown"]);
-        // τ-normalisation records the τ its sweep chose; a request that leaves τ to the sweep asks for the same run.
-        if (requested.Model.Stage == TrainingStage.TauNorm && requested.Model.Tau is null)
+        // τ-normalisation and logit adjustment record the τ their sweep chose; a request that leaves τ to the sweep asks for the same run.
+        if (requested.Model.Stage is (TrainingStage.TauNorm or TrainingStage.LogitAdjust) && requested.Model.Tau is null)
             saved = saved with { Model = saved.Model with { Tau = null } };
         var differences = ResumeCompatibility.Differences(saved, requested, ResumeCompatibility.MayDifferWhenFinished).ToList();
         if (requested.Model.InitFrom is { } start && File.Exists(start) && File.Exists(run.Config)

@@ -78,5 +78,12 @@ public static class SegmentationExperiment
         new(trainSet, config.Data.BatchSize,
             new AugmentationOptions(config.Data.Segmentation.CropWidth, config.Data.Segmentation.CropHeight, config.Data.Segmentation.ScaleMin,
                 config.Data.Segmentation.ScaleMax, config.Data.Flip, config.Data.Segmentation.ColorJitter),
-            config.Seed, config.Data.SkipBadFiles, shard);
+            config.Seed, config.Data.SkipBadFiles, shard, RepeatedSamples(config, trainSet));
+
+    /// <summary>With <c>data.repeat_threshold</c>: each training image ⌈r_i⌉ times (<see cref="RepeatFactors"/>); otherwise null.</summary>
+    public static int[]? RepeatedSamples(TrainConfig config, ISegmentationDataset trainSet) =>
+        config.Data.RepeatFactor.Threshold is { } threshold
+            ? RepeatFactors.Indices(RepeatFactors.Compute(
+                ClassPresence.Get(trainSet, config.Data.Root, config.Data.TrainSplit, config.Data.SkipBadFiles), trainSet.Classes.Count, threshold))
+            : null;
 }

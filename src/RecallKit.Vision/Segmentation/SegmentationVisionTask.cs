@@ -77,6 +77,7 @@ public sealed class SegmentationVisionTask : IVisionTask
     /// <inheritdoc />
     public (Evaluation Evaluation, string Split) Evaluate(TrainedModel model, EvaluationRequest request, TextWriter log)
     {
+        RejectLogitAdjustment(request.LogitAdjust);
         var data = model.Config.Data;
         var dataConfig = request.Root is { } root
             ? data with { Root = root, Kind = data.Kind == DatasetKind.Synthetic ? DatasetKind.Folder : data.Kind }
@@ -93,6 +94,14 @@ public sealed class SegmentationVisionTask : IVisionTask
     }
 
     /// <inheritdoc />
-    public void Predict(TrainedModel model, IReadOnlyList<string> files, PredictionRequest request, TextWriter log) =>
+    public void Predict(TrainedModel model, IReadOnlyList<string> files, PredictionRequest request, TextWriter log)
+    {
+        RejectLogitAdjustment(request.LogitAdjust);
         SegmentationPrediction.Run(model, files, request, log);
+    }
+
+    private static void RejectLogitAdjustment(double? tau)
+    {
+        if (tau is not null) throw new ArgumentException("--logit-adjust applies to classification models only.");
+    }
 }

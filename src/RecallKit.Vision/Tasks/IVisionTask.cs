@@ -56,7 +56,9 @@ public interface IVisionTask
 /// <param name="Split">Split (null: the training config's validation split).</param>
 /// <param name="Inference">Sliding window and flips (segmentation only).</param>
 /// <param name="Device">Where the model runs.</param>
-public sealed record EvaluationRequest(string? Root, string? Split, InferenceSettings Inference, Device Device);
+/// <param name="Checkpoint">The checkpoint's path (for messages).</param>
+/// <param name="LogitAdjust">Classifiers: post-hoc logit adjustment τ (<c>--logit-adjust</c>); null for none.</param>
+public sealed record EvaluationRequest(string? Root, string? Split, InferenceSettings Inference, Device Device, string Checkpoint, double? LogitAdjust = null);
 
 /// <summary>What <c>recallkit predict</c> asks of a task.</summary>
 /// <param name="Output">Output directory (exists).</param>
@@ -64,4 +66,7 @@ public sealed record EvaluationRequest(string? Root, string? Split, InferenceSet
 /// <param name="SaveProbabilities">Segmentation: also write the softmax as .npy.</param>
 /// <param name="Inference">Sliding window and flips (segmentation only).</param>
 /// <param name="Device">Where the model runs.</param>
-public sealed record PredictionRequest(string Output, int Top, bool SaveProbabilities, InferenceSettings Inference, Device Device);
+/// <param name="Checkpoint">The checkpoint's path (for messages).</param>
+/// <param name="LogitAdjust">Classifiers: post-hoc logit adjustment τ (<c>--logit-adjust</c>); null for none.</param>
+public sealed record PredictionRequest(string Output, int Top, bool SaveProbabilities, InferenceSettings Inference, Device Device, string Checkpoint,
+    double? LogitAdjust = null);

@@ -22,41 +22,58 @@ public static class LossFactory
         Func<Tensor, Tensor>? count_reducer = null)
     {
         count_reducer ??= DistributedTensors.CountReducer(DistributedTensors.Current);
-        var main = Single(config.Kind, config, num_classes, ignore_index, class_counts, count_reducer);
-        if (config.PlusKind is not { } plus)
-            return config.LossWeight == 1 ? main : new CombinedLoss((config.LossWeight, main));
-        return new CombinedLoss((config.LossWeight, main), (config.PlusLossWeight, Single(plus, config, num_classes, ignore_index, class_counts, count_reducer)));
+        // The OHEM pixel sampler selects among per-position losses: its parts are built with reduction None.
+        bool sampled = config.PixelSampler.Kind == PixelSamplerKind.Ohem;
+        var reduction = sampled ? nn.Reduction.None : nn.Reduction.Mean;
+        var main = Single(config.Kind, config, num_classes, ignore_index, class_counts, count_reducer, reduction);
+        var loss = config.PlusKind is { } plus
+            ? new CombinedLoss((config.LossWeight, main), (config.PlusLossWeight, Single(plus, config, num_classes, ignore_index, class_counts, count_reducer, reduction)))
+            : config.LossWeight == 1 ? main : new CombinedLoss((config.LossWeight, main));
+        return sampled ? new OhemPixelSampler(num_classes, loss, config.OhemSampler.Thresh, config.OhemSampler.MinKept, ignore_index) : loss;
     }
 
     private static nn.Module<Tensor, Tensor, Tensor> Single(LossKind kind, LossConfig config, int num_classes, int ignore_index,
-        IReadOnlyList<long>? class_counts, Func<Tensor, Tensor>? count_reducer)
+        IReadOnlyList<long>? class_counts, Func<Tensor, Tensor>? count_reducer, nn.Reduction reduction)
     {
         IReadOnlyList<long> Counts() => class_counts ?? throw new ArgumentException($"loss {kind} needs the training split's class counts.");
-        MetricWeightedCrossEntropy Metric(RegionMetric metric) => new(num_classes, metric, config.Metric.EmaAlpha, ignore_index, count_reducer: count_reducer);
+        MetricWeightedCrossEntropy Metric(RegionMetric metric) => new(num_classes, metric, config.Metric.EmaAlpha, ignore_index, reduction, count_reducer);
         return kind switch
         {
-            LossKind.CrossEntropy => new CrossEntropy(num_classes, ignore_index),
-            LossKind.Recall => new RecallCrossEntropy(num_classes, config.Metric.EmaAlpha, ignore_index, count_reducer: count_reducer),
+            LossKind.CrossEntropy => new CrossEntropy(num_classes, ignore_index, reduction),
+            LossKind.Recall when config.RecallBlend.Blend is { } blend =>
+                new BlendedRecallCrossEntropy(num_classes, BlendFixedWeights(config, Counts()), blend, config.Metric.EmaAlpha, ignore_index, reduction, count_reducer),
+            LossKind.Recall => new RecallCrossEntropy(num_classes, config.Metric.EmaAlpha, ignore_index, reduction, count_reducer),
             LossKind.Precision => Metric(RegionMetric.Precision),
             LossKind.Dice => Metric(RegionMetric.Dice),
             LossKind.Jaccard => Metric(RegionMetric.Jaccard),
             LossKind.Tversky => Metric(RegionMetric.Tversky(config.Tversky.Alpha, config.Tversky.Beta)),
-            LossKind.InverseFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.InverseFrequency, ignore_index: ignore_index),
-            LossKind.MedianFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.MedianFrequency, ignore_index: ignore_index),
-            LossKind.ClassBalanced => new ClassBalancedCrossEntropy(num_classes, Counts(), config.ClassBalanced.Beta, ignore_index: ignore_index),
-            LossKind.Focal => new FocalLoss(num_classes, config.Focal.Gamma, config.Focal.Alpha, ignore_index: ignore_index),
-            LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Ohem.Keep, config.Ohem.MinKept, config.Ohem.Threshold, ignore_index: ignore_index),
+            LossKind.InverseFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.InverseFrequency, ignore_index: ignore_index, reduction: reduction),
+            LossKind.MedianFrequency => new FrequencyWeightedCrossEntropy(num_classes, Counts(), FrequencyWeighting.MedianFrequency, ignore_index: ignore_index, reduction: reduction),
+            LossKind.ClassBalanced => new ClassBalancedCrossEntropy(num_classes, Counts(), config.ClassBalanced.Beta, ignore_index: ignore_index, reduction: reduction),
+            LossKind.Focal => new FocalLoss(num_classes, config.Focal.Gamma, config.Focal.Alpha, ignore_index, reduction),
+            LossKind.Ohem => new OhemCrossEntropy(num_classes, config.Ohem.Keep, config.Ohem.MinKept, config.Ohem.Threshold, ignore_index: ignore_index, reduction: reduction),
             LossKind.SoftIoU => new SoftIoULoss(num_classes, ignore_index: ignore_index),
             LossKind.Lovasz => new LovaszSoftmaxLoss(num_classes, ignore_index: ignore_index),
-            LossKind.Ldam => new LdamLoss(Counts(), config.Ldam.MaxMargin, config.Ldam.Scale, ignore_index: ignore_index),
+            LossKind.Ldam => new LdamLoss(Counts(), config.Ldam.MaxMargin, config.Ldam.Scale, ignore_index: ignore_index, reduction: reduction),
+            LossKind.LogitAdjusted => new LogitAdjustedCrossEntropy(num_classes, Counts(), config.LogitAdjustment.Tau, ignore_index, reduction),
+            LossKind.BalancedSoftmax => new BalancedSoftmaxCrossEntropy(num_classes, Counts(), ignore_index, reduction),
+            LossKind.Seesaw => new SeesawLoss(num_classes, config.Seesaw.P, config.Seesaw.Q, ignore_index: ignore_index, reduction: reduction, count_reducer: count_reducer),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown loss kind."),
         };
     }
 
+    /// <summary>The fixed weights of <c>loss.recall_blend</c> (normalised to mean 1 by the loss).</summary>
+    private static double[] BlendFixedWeights(LossConfig config, IReadOnlyList<long> counts) => config.RecallBlend.Fixed switch
+    {
+        RecallBlendFixedWeights.ClassBalanced => FrequencyWeights.ClassBalanced(counts, config.ClassBalanced.Beta ?? FrequencyWeights.AutoBeta(counts)),
+        _ => FrequencyWeights.InverseFrequency(counts),
+    };
+
     /// <summary>Whether the loss needs training-set class counts.</summary>
     public static bool NeedsClassCounts(LossKind kind) =>
-        kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced or LossKind.Ldam;
+        kind is LossKind.InverseFrequency or LossKind.MedianFrequency or LossKind.ClassBalanced or LossKind.Ldam
+            or LossKind.LogitAdjusted or LossKind.BalancedSoftmax;
 
     /// <summary>Whether any of the config's losses needs training-set class counts.</summary>
-    public static bool NeedsClassCounts(LossConfig config) => config.Kinds.Any(NeedsClassCounts);
+    public static bool NeedsClassCounts(LossConfig config) => config.Kinds.Any(NeedsClassCounts) || RecallBlendOptions.Blends(config);
 }

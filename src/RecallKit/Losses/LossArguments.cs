@@ -30,4 +30,22 @@ internal static class LossArguments
     {
         if (!(s > 0)) throw new ArgumentOutOfRangeException(nameof(s), s, "s must be > 0.");
     }
+
+    public static void Tau(double tau)
+    {
+        if (!double.IsFinite(tau)) throw new ArgumentOutOfRangeException(nameof(tau), tau, "τ must be a finite number.");
+    }
+
+    public static void Seesaw(double p, double q, double eps)
+    {
+        if (!(p >= 0) || !double.IsFinite(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "p must be a finite number ≥ 0.");
+        if (!(q >= 0) || !double.IsFinite(q)) throw new ArgumentOutOfRangeException(nameof(q), q, "q must be a finite number ≥ 0.");
+        if (!(eps > 0) || !double.IsFinite(eps)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be a finite number > 0.");
+    }
+
+    public static void OhemSampler(double? thresh, long min_kept)
+    {
+        if (thresh is { } t && !(t > 0 && t < 1)) throw new ArgumentOutOfRangeException(nameof(thresh), t, "thresh must be in (0, 1), or null to rank by loss.");
+        if (min_kept < 0) throw new ArgumentOutOfRangeException(nameof(min_kept), min_kept, "min_kept must be ≥ 0.");
+    }
 }

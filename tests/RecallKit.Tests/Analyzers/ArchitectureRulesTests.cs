@@ -49,6 +49,8 @@ public sealed partial class ArchitectureRulesTests
         "RecallKit.Vision/Configuration/ConfigApplicability.cs",
         "RecallKit.Vision/Configuration/ConfigValidation.cs",
         "RecallKit.Vision/Configuration/ImageFileOptions.cs",
+        "RecallKit.Vision/Configuration/PixelSamplerOptions.cs",
+        "RecallKit.Vision/Configuration/RepeatFactorOptions.cs",
         "RecallKit.Vision/Configuration/SegmentationAugmentationOptions.cs",
         "RecallKit.Vision/Configuration/StarterConfig.cs",
         "RecallKit.Vision/Interop/ModelInput.cs",

@@ -19,14 +19,14 @@ public class FunctionalFormTests
     [
         "ce", "inverse", "median-validmean", "cb-softmax", "cb-sigmoid", "cb-focal", "focal", "focal-alpha", "ohem", "ohem-threshold",
         "softiou", "softiou-present", "lovasz", "lovasz-all", "lovasz-per-image", "ldam", "ldam-drw",
-        "recall", "recall-op-path", "precision", "tversky",
+        "recall", "recall-op-path", "precision", "tversky", "logit-adjusted", "balanced-softmax", "seesaw", "seesaw-eval",
     ];
 
     /// <summary>Losses with per-position values (every reduction; None gives [N,d…]).</summary>
     public static TheoryData<string> PerPositionLosses =>
     [
         "ce", "inverse", "median-validmean", "cb-softmax", "cb-sigmoid", "cb-focal", "focal", "focal-alpha", "ohem", "ohem-threshold",
-        "ldam", "ldam-drw", "recall", "recall-op-path", "precision", "tversky",
+        "ldam", "ldam-drw", "recall", "recall-op-path", "precision", "tversky", "logit-adjusted", "balanced-softmax", "seesaw", "seesaw-eval",
     ];
 
     private static Tensor Values(IReadOnlyList<double> values) => tensor(values.ToArray(), dtype: ScalarType.Float64);
@@ -84,6 +84,29 @@ public class FunctionalFormTests
             {
                 var m = new LdamLoss(Counts, 0.5, 5, Alpha, Ignore, reduction);
                 return (m, (x, t) => functional.ldam_loss(x, t, Values(m.margins_per_class), 5, Values(Alpha), Ignore, reduction));
+            }
+            case "logit-adjusted":
+            {
+                var m = new LogitAdjustedCrossEntropy(4, Counts, 1.5, Ignore, reduction);
+                return (m, (x, t) => functional.logit_adjusted_cross_entropy(x, t, Values(ClassPriors.LogPrior(Counts, "test")), 1.5, Ignore, reduction));
+            }
+            case "balanced-softmax":
+            {
+                var m = new BalancedSoftmaxCrossEntropy(4, Counts, Ignore, reduction);
+                return (m, (x, t) => functional.balanced_softmax_cross_entropy(x, t, Values(Counts.Select(n => Math.Log(n)).ToArray()), Ignore, reduction));
+            }
+            case "seesaw":
+            {
+                var cum = zeros(4, dtype: ScalarType.Float64);
+                return (new SeesawLoss(4, 0.7, 1.5, 0.02, Ignore, reduction),
+                    (x, t) => functional.seesaw_loss(x, t, cum, 0.7, 1.5, 0.02, Ignore, reduction));
+            }
+            case "seesaw-eval":
+            {
+                var m = new SeesawLoss(4, ignore_index: Ignore, reduction: reduction);
+                m.cum_samples.copy_(Values([40, 9, 3, 0]));
+                m.eval();
+                return (m, (x, t) => functional.seesaw_loss(x, t, Values([40, 9, 3, 0]), ignore_index: Ignore, reduction: reduction, training: false));
             }
             case "recall":
                 return (new RecallCrossEntropy(4, ignore_index: Ignore, reduction: reduction), (x, t) => functional.recall_cross_entropy(x, t, Ignore, reduction));

@@ -22,6 +22,8 @@ public sealed class DistributedTrainingTests : IDisposable
     [Theory]
     [InlineData("recall", "plain")]
     [InlineData("cross_entropy", "plain")]
+    // Seesaw: cum_samples summed over the ranks before the loss, gradients weighted by each rank's valid positions.
+    [InlineData("seesaw", "plain")]
     // BatchNorm with model.sync_bn (weights within 3.6e-6). Runs with oneDNN limited to AVX2 (Support/OneDnnIsaPin): its AVX-512
     // convolution backward gave random NaN gradients on the CI machine, which made this case flaky (docs/errors.md).
     [InlineData("recall", "liteseg")]
@@ -44,6 +46,13 @@ public sealed class DistributedTrainingTests : IDisposable
         for (int i = 0; i < single.weights.Length; i++)
             Assert.True(Math.Abs(single.weights[i] - ranks.weights[i]) <= 1e-5 * Math.Max(Math.Abs(single.weights[i]), 1e-2 * scale),
                 $"weight {i}: {single.weights[i]} alone, {ranks.weights[i]} with 2 ranks");
+        if (loss == "seesaw")
+        {
+            Assert.Equal(20, ranks.counts.Length);
+            Assert.Equal(single.counts.Length, ranks.counts.Length);
+            for (int step = 0; step < single.counts.Length; step++)
+                Assert.Equal(single.counts[step], ranks.counts[step]); // each step's class counts of the whole batch, added to cum_samples
+        }
         if (loss == "recall")
         {
             Assert.Equal(20, single.counts.Length);

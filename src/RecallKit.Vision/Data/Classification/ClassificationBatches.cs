@@ -17,6 +17,7 @@ public sealed class ClassificationBatches : IFileBatchSource
     private readonly int seed;
     private readonly bool skipBadFiles;
     private readonly DataShard shard;
+    private readonly int iterations;
     private readonly ConcurrentDictionary<string, string> skipped = new();
 
     /// <param name="dataset">The split.</param>
@@ -27,11 +28,15 @@ public sealed class ClassificationBatches : IFileBatchSource
     /// <param name="seed">Seed of order and augmentation.</param>
     /// <param name="skip_bad_files">Drop (and record) samples whose file cannot be decoded.</param>
     /// <param name="shard">The part this process loads in a data-parallel run (default: everything).</param>
+    /// <param name="iterations">The run's training steps: the progressive sampler's schedule spans their epochs (<see cref="TotalEpochs"/>).</param>
     public ClassificationBatches(IClassificationDataset dataset, int batch_size, ClassificationAugmentation augmentation, bool training,
         SamplerKind sampler = SamplerKind.Uniform, int seed = 0, bool skip_bad_files = false,
-        DataShard shard = default)
+        DataShard shard = default, int iterations = 0)
     {
         this.shard = shard;
+        this.iterations = iterations;
+        if (training && sampler == SamplerKind.Progressive && iterations < 1)
+            throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "the progressive sampler needs the run's number of iterations (≥ 1).");
         if (batch_size < 1) throw new ArgumentOutOfRangeException(nameof(batch_size), batch_size, "batch_size must be at least 1.");
         if (training && dataset.Count < batch_size)
             throw new ArgumentException($"the training split has {dataset.Count} images, fewer than batch_size = {batch_size}.", nameof(batch_size));
@@ -50,6 +55,9 @@ public sealed class ClassificationBatches : IFileBatchSource
     /// <inheritdoc />
     public int BatchesPerEpoch => training ? dataset.Count / batchSize : (dataset.Count + batchSize - 1) / batchSize;
 
+    /// <summary>T of the progressive sampler: the epochs <c>iterations</c> steps span (the last one possibly in part).</summary>
+    public int TotalEpochs => Math.Max(1, (iterations + BatchesPerEpoch - 1) / BatchesPerEpoch);
+
     /// <inheritdoc />
     public DataShard Shard => shard.IsWhole ? DataShard.Whole : shard;
 
@@ -57,7 +65,7 @@ public sealed class ClassificationBatches : IFileBatchSource
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
         var order = training
-            ? ClassSampler.Epoch(dataset.Labels, dataset.ClassNames.Count, sampler, seed, epoch)
+            ? ClassSampler.Epoch(dataset.Labels, dataset.ClassNames.Count, sampler, seed, epoch, TotalEpochs)
             : Enumerable.Range(0, dataset.Count).ToArray();
         for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
             if (training || shard.Owns(b))
