@@ -88,8 +88,10 @@ public sealed partial class DatasetBatches : IFileBatchSource
                 return;
             }
             ids[i] = sample.Id;
-            heights[i] = sample.Height;
-            views[i] = SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex); // training batches: Augmented
+            heights[i] = augmentation?.CropHeight ?? sample.Height;
+            views[i] = augmentation is null
+                ? SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex)
+                : SegmentationTransforms.Train(sample, augmentation, new Random(Seeds.Derive(seed, epoch, indices[i])), dataset.Classes.IgnoreIndex);
         });
         var kept = Enumerable.Range(0, indices.Length).Where(i => views[i].labels is not null).ToArray();
         if (kept.Length == 0)
