@@ -38,7 +38,7 @@ internal static class DataPipelineBenchmark
             Console.WriteLine();
             Console.WriteLine($"## Data pipeline at Cityscapes resolution ({images} pairs of {Width}×{Height} PNG, mean {pngMegabytes:F2} MB per image file; scale 0.5–2.0, {Crop}×{Crop} crops, flips)");
 
-            var (decode, old, rowwise, inPlace) = SingleCore(dataset, options, images, rounds);
+            var (decode, old, rowwise, inPlace, pngImage, pngLabel) = SingleCore(dataset, options, images, rounds);
             double Cpu(Timings t) => TrainerSteps.Median(t.Cpu);
             double Wall(Timings t) => TrainerSteps.Median(t.Wall);
             Console.WriteLine();
@@ -48,6 +48,8 @@ internal static class DataPipelineBenchmark
             Console.WriteLine("|---|---:|---:|---:|");
             void Row(string stage, double cpu, double wall) => Console.WriteLine($"| {stage} | {cpu:F1} | {1000 / cpu:F1} | {wall:F1} |");
             Row("decode (PNG image + label → RGB bytes, train ids)", Cpu(decode), Wall(decode));
+            Row("… of which ImageSharp's decode of the image PNG alone (Rgb24)", Cpu(pngImage), Wall(pngImage));
+            Row("… of which the label PNG read as raw ids alone (`MaskFiles.Read`)", Cpu(pngLabel), Wall(pngLabel));
             Row("augment before: per-pixel double transform, its view copied into the batch", Cpu(old), Wall(old));
             Row("augment now: row-wise float32, rendered into the batch slot", Cpu(inPlace), Wall(inPlace));
             Row("augment now, per-sample API (`SegmentationTransforms.Train`, allocates the view)", Cpu(rowwise), Wall(rowwise));
@@ -57,40 +59,48 @@ internal static class DataPipelineBenchmark
             Console.WriteLine();
             Console.WriteLine($"Transform speed-up in the batch (A/B on the same samples and seeds, rotating which runs first): **{Cpu(old) / Cpu(inPlace):F1}×** in CPU time " +
                               $"(per-sample ratios {ratios.Min():F1}–{ratios.Max():F1}×), {Wall(old) / Wall(inPlace):F1}× in wall time (target ≥ 4×); " +
-                              $"per-sample API {Cpu(old) / Cpu(rowwise):F1}× (its time is mostly the fresh {3 * Crop * Crop * 4 / 1e6 + Crop * Crop * 8 / 1e6:F0} MB view: page faults and collections).");
+                              $"per-sample API {Cpu(old) / Cpu(rowwise):F1}×.");
             Console.WriteLine($"Pipeline on one core: **{1000 / (Cpu(decode) + Cpu(inPlace)):F1} images/s** (target ≥ 25); before {1000 / (Cpu(decode) + Cpu(old)):F1}.");
             if (args.Contains("--transform-only")) return 0;
 
             var rates = Workers(root, workerEpochs);
             Console.WriteLine();
-            Console.WriteLine($"Data worker processes (`data.workers`; each pinned to its own core with taskset, batch 2, {workerEpochs} epochs of {images} images per measurement after a warm-up epoch, K = 1 and 2 alternated twice; images/s the training process receives):");
+            Console.WriteLine($"Data worker processes (`data.workers`; the real `recallkit data-worker`, each pinned to its own core with taskset, batch 2, {workerEpochs} epochs of {images} images per measurement after a warm-up epoch, K = 1 and 2 alternated twice): images/s the training process receives, and images per CPU-second the workers used (/proc):");
             Console.WriteLine();
-            Console.WriteLine("| workers | images/s (each measurement) | images/s per worker |");
-            Console.WriteLine("|---:|---|---:|");
+            Console.WriteLine("| workers | images/s (each measurement) | images/s per worker | images per worker CPU-second |");
+            Console.WriteLine("|---:|---|---:|---:|");
             foreach (var (k, measured) in rates)
-                Console.WriteLine($"| {k} | {string.Join(", ", measured.Select(r => r.ToString("F1")))} | {measured.Average() / k:F1} |");
-            double scaling = rates[2].Average() / rates[1].Average();
+                Console.WriteLine($"| {k} | {string.Join(", ", measured.Select(r => r.PerSecond.ToString("F1")))} | {measured.Average(r => r.PerSecond) / k:F1} | {measured.Average(r => r.PerCpuSecond):F1} |");
+            double scaling = rates[2].Average(r => r.PerSecond) / rates[1].Average(r => r.PerSecond);
             Console.WriteLine();
-            Console.WriteLine($"Scaling 1 → 2 workers: **{scaling:F2}×** (target ≥ 1.8× on an otherwise idle 2-core machine; load now {Load()}).");
-
+            Console.WriteLine($"Scaling 1 → 2 workers: **{scaling:F2}×** in images/s (target ≥ 1.8× on an otherwise idle 2-core machine; load now {Load()}); " +
+                              $"CPU cost per image with 2 workers / with 1: {rates[1].Average(r => r.PerCpuSecond) / rates[2].Average(r => r.PerCpuSecond):F2}.");
             Console.WriteLine();
             Console.WriteLine($"What training consumes ({Crop}×{Crop}, batch 2, recall loss, SGD, the trainer's step, {threads} torch threads, median):");
             Console.WriteLine();
-            Console.WriteLine("| consumer | s/step | images/s | data worker cores to keep up (at the pinned rate above) |");
-            Console.WriteLine("|---|---:|---:|---:|");
-            double perWorker = rates[1].Average();
+            Console.WriteLine("| consumer | s/step (wall) | CPU-s/step | images/s (wall) | images/s if its CPU time were spread over the threads | worker cores to keep up (at the CPU rate above) |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            double perWorker = rates[1].Average(r => r.PerCpuSecond);
             var cases = new List<(string, Architecture, int, int)> { ("DeepLabV3+ ResNet-18, this CPU", Architecture.DeepLabV3PlusResNet18, 1, 2) };
             if (!args.Contains("--skip-resnet50")) cases.Add(("DeepLabV3+ ResNet-50, this CPU", Architecture.DeepLabV3PlusResNet50, 1, 2));
             foreach (var (name, architecture, warmup, steps) in cases)
             {
+                var cpu = new List<double>();
+                using var self = Process.GetCurrentProcess();
                 double step = TrainerSteps.Median(TrainerSteps.Measure(new StepCase(architecture, Classes, 2, Crop, Crop), new LossConfig { Kind = LossKind.Recall },
-                    new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01 }, steps, warmup, threads)) / 1000;
-                Console.WriteLine($"| {name} | {step:F2} | {2 / step:F2} | {2 / step / perWorker:F2} |");
+                    new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01 }, steps, warmup, threads, _ =>
+                    {
+                        self.Refresh();
+                        cpu.Add(self.TotalProcessorTime.TotalSeconds);
+                    })) / 1000;
+                double cpuStep = TrainerSteps.Median(cpu.Zip(cpu.Skip(1), (a, b) => b - a).Skip(warmup - 1).ToArray()); // the first report has no step before it
+                double spread = cpuStep / threads;
+                Console.WriteLine($"| {name} | {step:F2} | {cpuStep:F2} | {2 / step:F3} | {2 / spread:F3} | {2 / spread / perWorker:F3} |");
             }
             // mmsegmentation, docs/model_zoo.md "Speed benchmark": DeepLabV3+ ResNet-101V1c, output stride 8, 1024×512 input, batch 2,
             // Tesla V100, PyTorch 1.5: 0.85 s/iter. Scaled to a 768×768 crop by pixels (589,824 / 524,288 = 1.125).
             double gpuStep = 0.85 * (Crop * Crop) / (1024.0 * 512);
-            Console.WriteLine($"| DeepLabV3+ ResNet-101 (OS 8), one V100, PyTorch (mmsegmentation speed benchmark: 0.85 s/iter at 1024×512, batch 2; scaled by pixels) | {gpuStep:F2} | {2 / gpuStep:F2} | {2 / gpuStep / perWorker:F2} |");
+            Console.WriteLine($"| DeepLabV3+ ResNet-101 (OS 8), one V100, PyTorch (mmsegmentation speed benchmark: 0.85 s/iter at 1024×512, batch 2; scaled by pixels) | {gpuStep:F2} | – | {2 / gpuStep:F2} | – | {2 / gpuStep / perWorker:F2} |");
             Console.WriteLine();
             Console.WriteLine($"load at end: {Load()}");
             return 0;
@@ -191,8 +201,11 @@ internal static class DataPipelineBenchmark
     }
 
     /// <summary>One thread: decode, the per-pixel transform and the row-wise one (A/B alternating which goes first).</summary>
-    private static (Timings decode, Timings old, Timings rowwise, Timings inPlace) SingleCore(FolderDataset dataset, AugmentationOptions options, int images, int rounds)
+    private static (Timings decode, Timings old, Timings rowwise, Timings inPlace, Timings pngImage, Timings pngLabel) SingleCore(FolderDataset dataset,
+        AugmentationOptions options, int images, int rounds)
     {
+        var pngImage = new Timings();
+        var pngLabel = new Timings();
         var decode = new Timings();
         var old = new Timings();
         var rowwise = new Timings();
@@ -207,6 +220,13 @@ internal static class DataPipelineBenchmark
             for (int i = 0; i < images; i++)
             {
                 var sample = decode.Time(() => dataset.Load(i));
+                string imagePath = dataset.Describe(i).Split(" + ")[0], labelPath = dataset.LabelPath(i);
+                pngImage.Time(() =>
+                {
+                    using var decoded = ImageFiles.LoadRgb(imagePath);
+                    return decoded.Width;
+                });
+                pngLabel.Time(() => RecallKit.Vision.Data.Masks.MaskFiles.Read(labelPath).Width);
                 int seed = Seeds.Derive(round, i);
                 bool oldFirst = (round + i) % 2 == 0;
                 for (int order = 0; order < 3; order++)
@@ -233,11 +253,11 @@ internal static class DataPipelineBenchmark
                             break;
                     }
             }
-        return (decode, old, rowwise, inPlace);
+        return (decode, old, rowwise, inPlace, pngImage, pngLabel);
     }
 
     /// <summary>Images/s the training process receives from 1 and from 2 pinned worker processes, alternated twice.</summary>
-    private static Dictionary<int, List<double>> Workers(string root, int epochs)
+    private static Dictionary<int, List<(double PerSecond, double PerCpuSecond)>> Workers(string root, int epochs)
     {
         var config = new TrainConfig
         {
@@ -258,9 +278,8 @@ internal static class DataPipelineBenchmark
             info.Environment["RECALLKIT_WORKER_CONFIG"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(config)));
             return info;
         }
-        var rates = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
+        var rates = new Dictionary<int, List<(double PerSecond, double PerCpuSecond)>> { [1] = [], [2] = [] };
         using var one = new WorkerBatches(local, Launcher, workers: 1);
-        started = 0;
         using var two = new WorkerBatches(local, Launcher, workers: 2);
         foreach (var pool in new[] { one, two })
         {
@@ -270,12 +289,36 @@ internal static class DataPipelineBenchmark
         for (int repeat = 0; repeat < 2; repeat++)
             foreach (var pool in new[] { one, two })
             {
+                double cpu = ChildrenCpuSeconds();
                 long start = Stopwatch.GetTimestamp();
                 int images = 0;
                 for (int epoch = 1; epoch <= epochs; epoch++) images += pool.Epoch(epoch, 0, default).Sum(b => b.Count);
-                rates[pool.Workers].Add(images / Stopwatch.GetElapsedTime(start).TotalSeconds);
+                rates[pool.Workers].Add((images / Stopwatch.GetElapsedTime(start).TotalSeconds, images / (ChildrenCpuSeconds() - cpu)));
             }
         return rates;
+    }
+
+    /// <summary>CPU seconds (user + system) the child processes of this one have used so far, from /proc.</summary>
+    private static double ChildrenCpuSeconds()
+    {
+        double total = 0;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            var children = Path.Combine(task, "children");
+            if (!File.Exists(children)) continue;
+            foreach (var pid in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                try
+                {
+                    var stat = File.ReadAllText($"/proc/{pid}/stat");
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the state on: utime and stime are the 12th and 13th
+                    total += (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+                }
+                catch (IOException)
+                {
+                    // exited meanwhile
+                }
+        }
+        return total;
     }
 
     private static string CliAssembly()

@@ -32,10 +32,10 @@ public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> sta
     /// <inheritdoc />
     public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch, CancellationToken cancellation)
     {
-        for (int i = 0; i < pool.Length; i++) pool[i].Request(epoch, startBatch + i, pool.Length);
         bool ended = false;
         try
         {
+            for (int i = 0; i < pool.Length; i++) pool[i].Request(epoch, startBatch + i, pool.Length);
             for (int b = startBatch; b < BatchesPerEpoch && !cancellation.IsCancellationRequested; b++)
             {
                 var batch = Next(pool[(b - startBatch) % pool.Length]);
