@@ -101,153 +101,152 @@ public sealed class Trainer
     private TrainingResult RunLoop(bool resume, CancellationToken cancellation, IDistributed distributed, IBatchSource evaluationBatches,
         Func<Tensor, Tensor>? evaluationCounts)
     {
-        int ranks = distributed.Size;
-        bool root = distributed.Rank == 0;
-        var output = root ? this.output : TextWriter.Null; // other ranks write nothing
-        using var run = new RunDirectory(config.Output);
-        if (root) run.Acquire();
-        if (config.Threads > 0) set_num_threads(config.Threads);
-        model.to(device);
-        loss.to(device);
-        model.train();
-        loss.train();
-        using var optimizer = CreateOptimizer();
-        var checkpoints = new TrainingCheckpoints(config, task, optimizer);
-
-        var progress = TrainingProgress.Start;
-        if (File.Exists(run.LastCheckpoint))
-        {
-            if (!resume)
-                throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to continue it or choose another output directory.");
-            progress = checkpoints.Load(run.LastCheckpoint);
-            output.WriteLine($"resuming {run.Root} at step {progress.Iteration}");
-        }
-        if (ranks > 1) BroadcastState(distributed);
-        if (root) File.WriteAllText(run.Config, ConfigLoader.ToJson(config));
-
-        using var trainLog = root ? new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names), progress.Iteration) : null;
-        using var evalLog = root ? new CsvLog(run.EvalLog, LogColumns.EvalLog(task.EvaluationColumns), progress.Iteration) : null;
-        if (root) TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
-        var tensorboard = root ? torch.utils.tensorboard.SummaryWriter(run.TensorBoard) : null;
-        using var nonFinite = new NonFiniteCheck(device, config.Output);
-        var best = root ? new BestCheckpointHook(run, checkpoints, classes, progress) : null;
-        // Rank 0 alone writes: the other ranks only check the loss (the same check on every rank, so all throw together).
-        var hookList = new List<ITrainingHook>();
-        if (root && Progress is { } sink) hookList.Add(new ProgressReportHook(sink, run.Root, config.Schedule.Iterations, config.Data.BatchSize));
-        hookList.Add(nonFinite);
-        if (root)
-            hookList.AddRange([
-                new TrainLogHook(trainLog!, tensorboard!, classes.Names, task.LastClassWeights, Progress is null ? output : null,
-                    config.Schedule.Iterations, config.Data.BatchSize),
-                new EvalLogHook(evalLog!, tensorboard!, output),
-                best!,
-                new CheckpointHook(run, checkpoints, best!),
-                new FinalMetricsHook(run, classes),
-            ]);
-        var hooks = new TrainingHooks(hookList);
+        var output = distributed.Rank == 0 ? this.output : TextWriter.Null; // other ranks write nothing
+        using var session = OpenSession(resume, distributed, output);
         // With several ranks, stopping is decided together at step boundaries (one rank leaving would leave the others waiting).
-        var localCancellation = ranks > 1 ? CancellationToken.None : cancellation;
-        bool stopped = false;
-        var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
-            config.Schedule.PolyPower);
+        var localCancellation = distributed.Size > 1 ? CancellationToken.None : cancellation;
+        var evaluations = new EvaluationRunner(task, evaluationBatches, device, evaluationCounts, distributed, session.Hooks, localCancellation, cancellation);
         var steps = new StepSchedule(config.Schedule);
-
-        Evaluation? lastEval = null;
-        var evaluationTime = TimeSpan.Zero;
-        var evaluationTraffic = CollectiveTraffic.None;
         var trafficAtStart = distributed.Traffic;
         var clock = Stopwatch.StartNew();
-        int startIteration = progress.Iteration, iteration = progress.Iteration;
-        bool evaluationPending = progress.EvaluationPending;
-
-        // Runs the evaluation of step `at` (every rank its part of the split, counts summed over the ranks) and hands it to the
-        // hooks (rank 0: log, TensorBoard, best checkpoint); false when it was cancelled (single process only: with several
-        // ranks stopping is decided at step boundaries).
-        bool EvaluateAndRecord(int at)
-        {
-            try
-            {
-                lastEval = Evaluate();
-            }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-            {
-                return false; // an interrupted evaluation is not recorded
-            }
-            hooks.AfterEvaluation(new EvaluationContext(at, lastEval));
-            if (ranks > 1) distributed.Barrier(); // rank 0 records alone; the others wait here
-            return true;
-        }
-
-        Evaluation Evaluate()
-        {
-            var before = distributed.Traffic;
-            var started = Stopwatch.GetTimestamp();
-            var evaluation = task.Evaluate(evaluationBatches, device, localCancellation, evaluationCounts);
-            evaluationTime += Stopwatch.GetElapsedTime(started);
-            evaluationTraffic = evaluationTraffic.Plus(distributed.Traffic.Since(before));
-            return evaluation;
-        }
-
-        if (evaluationPending && EvaluateAndRecord(iteration))
+        int startIteration = session.Start.Iteration, iteration = startIteration;
+        bool evaluationPending = session.Start.EvaluationPending, stopped = false;
+        if (evaluationPending && evaluations.EvaluateAndRecord(iteration))
         {
             // The evaluation a cancellation interrupted, run before training continues, exactly where it belonged.
             evaluationPending = false;
-            hooks.OnStepEnd(new StepContext(iteration, float.NaN, double.NaN, Logs: false, Evaluates: true, Checkpoints: steps.Checkpoints(iteration),
+            session.Hooks.OnStepEnd(new StepContext(iteration, float.NaN, double.NaN, Logs: false, Evaluates: true, Checkpoints: steps.Checkpoints(iteration),
                 StepsThisRun: 0, clock.Elapsed));
         }
-        while (iteration < config.Schedule.Iterations && !evaluationPending)
+        if (!evaluationPending)
+            (iteration, stopped, evaluationPending) = TrainSteps(session, evaluations, steps, iteration, clock, distributed, cancellation, localCancellation);
+        stopped |= distributed.Size == 1 && cancellation.IsCancellationRequested;
+
+        double bestMetric = session.Best?.BestMetric ?? session.Start.BestMetric;
+        int bestIteration = session.Best?.BestIteration ?? session.Start.BestIteration;
+        if (stopped)
         {
-            int epoch = iteration / train.BatchesPerEpoch;
+            session.Hooks.OnStop(new StopContext(iteration, evaluationPending));
+            if (distributed.Size > 1) distributed.Barrier();
+            output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {session.Run.Config} --resume");
+            return new TrainingResult(session.Run.Root, iteration, false, evaluations.Last, bestMetric, bestIteration);
+        }
+        var final = evaluations.Last ?? evaluations.Evaluate();
+        session.Hooks.OnComplete(new EvaluationContext(iteration, final));
+        if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss or gradient (schedule.skip_nonfinite).");
+        if (distributed.Size > 1) distributed.Barrier();
+        return new TrainingResult(session.Run.Root, iteration, true, final, bestMetric, bestIteration)
+        {
+            Steps = iteration - startIteration,
+            StepTime = clock.Elapsed - evaluations.Time,
+            StepTraffic = distributed.Traffic.Since(trafficAtStart).Since(evaluations.Traffic),
+            OptimizerGroups = session.Optimizer.ParamGroups.Select((group, g) => new OptimizerGroupState(groupNames[g], groupSizes[g], group.LearningRate)).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// The steps from <paramref name="iteration"/> to the end of the schedule, or to a stop at a step boundary, with the
+    /// evaluations the schedule asks for. Returns where it ended, whether it stopped, and whether a stop interrupted an evaluation.
+    /// </summary>
+    private (int Iteration, bool Stopped, bool EvaluationPending) TrainSteps(RunSession session, EvaluationRunner evaluations, StepSchedule steps,
+        int iteration, Stopwatch clock, IDistributed distributed, CancellationToken cancellation, CancellationToken localCancellation)
+    {
+        var schedule = new LearningRateSchedule(config.Optimizer.LearningRate, config.Schedule.Iterations, config.Schedule.WarmupIterations,
+            config.Schedule.PolyPower);
+        int startIteration = iteration;
+        while (iteration < config.Schedule.Iterations)
+        {
             try
             {
-                foreach (var batch in train.Epoch(epoch, iteration % train.BatchesPerEpoch, localCancellation))
+                foreach (var batch in train.Epoch(iteration / train.BatchesPerEpoch, iteration % train.BatchesPerEpoch, localCancellation))
                 {
                     if (iteration >= config.Schedule.Iterations) break;
-                    stopped = distributed.Any(cancellation.IsCancellationRequested);
-                    if (stopped) break;
+                    if (distributed.Any(cancellation.IsCancellationRequested)) return (iteration, true, false);
                     double lr = schedule.At(iteration);
-                    float lossValue = Step(batch, optimizer, lr, iteration, nonFinite.Flag, logging: steps.Logs(iteration + 1));
+                    float lossValue = Step(batch, session.Optimizer, lr, iteration, session.NonFinite.Flag, logging: steps.Logs(iteration + 1));
                     iteration++;
                     var step = new StepContext(iteration, lossValue, lr, steps.Logs(iteration), steps.Evaluates(iteration), steps.Checkpoints(iteration),
                         iteration - startIteration, clock.Elapsed);
-                    hooks.AfterStep(step);
-                    if (step.Evaluates && !EvaluateAndRecord(iteration))
-                    {
-                        evaluationPending = true; // the checkpoint written on stopping keeps the step; a resumed run evaluates it first
-                        break;
-                    }
-                    hooks.OnStepEnd(step);
+                    session.Hooks.AfterStep(step);
+                    // A stopped evaluation: the checkpoint written on stopping keeps the step; a resumed run evaluates it first.
+                    if (step.Evaluates && !evaluations.EvaluateAndRecord(iteration)) return (iteration, true, true);
+                    session.Hooks.OnStepEnd(step);
                 }
             }
-            catch (OperationCanceledException) when (ranks == 1 && cancellation.IsCancellationRequested)
+            catch (OperationCanceledException) when (distributed.Size == 1 && cancellation.IsCancellationRequested)
             {
-                // The stop came while the next batch was being prepared: a step boundary, stopped there like any other.
-                stopped = true;
+                return (iteration, true, false); // the stop came while the next batch was being prepared: a step boundary like any other
             }
-            if (stopped || (ranks == 1 && cancellation.IsCancellationRequested)) break;
+            if (distributed.Size == 1 && cancellation.IsCancellationRequested) return (iteration, true, false);
         }
-        stopped |= ranks == 1 && cancellation.IsCancellationRequested;
+        return (iteration, false, false);
+    }
 
-        double bestMetric = best?.BestMetric ?? progress.BestMetric;
-        int bestIteration = best?.BestIteration ?? progress.BestIteration;
-        if (stopped)
+    /// <summary>
+    /// Locks the run directory (rank 0), moves model and loss to the device, creates the optimiser, loads the last checkpoint
+    /// when resuming (every rank; the ranks then take rank 0's state), records the config and opens the logs and the hooks:
+    /// rank 0 gets every hook, the other ranks only the non-finite check (the same check everywhere, so all throw together).
+    /// </summary>
+    private RunSession OpenSession(bool resume, IDistributed distributed, TextWriter output)
+    {
+        bool root = distributed.Rank == 0;
+        var run = new RunDirectory(config.Output);
+        OptimizerHelper? optimizer = null;
+        RunSession? session = null;
+        try
         {
-            hooks.OnStop(new StopContext(iteration, evaluationPending));
-            if (ranks > 1) distributed.Barrier();
-            output.WriteLine($"stopped at step {iteration}; checkpoint written. Resume with: recallkit train --config {run.Config} --resume");
-            return new TrainingResult(run.Root, iteration, false, lastEval, bestMetric, bestIteration);
+            if (root) run.Acquire();
+            if (config.Threads > 0) set_num_threads(config.Threads);
+            model.to(device);
+            loss.to(device);
+            model.train();
+            loss.train();
+            optimizer = CreateOptimizer();
+            var checkpoints = new TrainingCheckpoints(config, task, optimizer);
+            var progress = TrainingProgress.Start;
+            if (File.Exists(run.LastCheckpoint))
+            {
+                if (!resume)
+                    throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to continue it or choose another output directory.");
+                progress = checkpoints.Load(run.LastCheckpoint);
+                output.WriteLine($"resuming {run.Root} at step {progress.Iteration}");
+            }
+            if (distributed.Size > 1) BroadcastState(distributed);
+            if (root) File.WriteAllText(run.Config, ConfigLoader.ToJson(config));
+            session = new RunSession(run, optimizer, checkpoints, progress);
+            session.NonFinite = session.Own(new NonFiniteCheck(device, config.Output));
+            var hooks = new List<ITrainingHook>();
+            if (root && Progress is { } sink) hooks.Add(new ProgressReportHook(sink, run.Root, config.Schedule.Iterations, config.Data.BatchSize));
+            hooks.Add(session.NonFinite);
+            if (root)
+            {
+                var trainLog = session.Own(new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names), progress.Iteration));
+                var evalLog = session.Own(new CsvLog(run.EvalLog, LogColumns.EvalLog(task.EvaluationColumns), progress.Iteration));
+                TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
+                var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
+                session.Best = new BestCheckpointHook(run, checkpoints, classes, progress);
+                hooks.AddRange([
+                    new TrainLogHook(trainLog, tensorboard, classes.Names, task.LastClassWeights, Progress is null ? output : null,
+                        config.Schedule.Iterations, config.Data.BatchSize),
+                    new EvalLogHook(evalLog, tensorboard, output),
+                    session.Best,
+                    new CheckpointHook(run, checkpoints, session.Best),
+                    new FinalMetricsHook(run, classes),
+                ]);
+            }
+            session.Hooks = new TrainingHooks(hooks);
+            return session;
         }
-        lastEval ??= Evaluate();
-        hooks.OnComplete(new EvaluationContext(iteration, lastEval));
-        if (SkippedNonfinite > 0) output.WriteLine($"skipped {SkippedNonfinite} batch(es) with a non-finite loss or gradient (schedule.skip_nonfinite).");
-        if (ranks > 1) distributed.Barrier();
-        return new TrainingResult(run.Root, iteration, true, lastEval, bestMetric, bestIteration)
+        catch
         {
-            Steps = iteration - startIteration,
-            StepTime = clock.Elapsed - evaluationTime,
-            StepTraffic = distributed.Traffic.Since(trafficAtStart).Since(evaluationTraffic),
-            OptimizerGroups = optimizer.ParamGroups.Select((group, g) => new OptimizerGroupState(groupNames[g], groupSizes[g], group.LearningRate)).ToArray(),
-        };
+            if (session is not null) session.Dispose();
+            else
+            {
+                optimizer?.Dispose();
+                run.Dispose();
+            }
+            throw;
+        }
     }
 
     private float Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite, bool logging)
