@@ -1,8 +1,8 @@
 using System.CommandLine;
-using TorchSharp;
 using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
+using TorchSharp;
 
 namespace RecallKit.Cli.Commands;
 

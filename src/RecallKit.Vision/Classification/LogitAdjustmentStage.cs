@@ -27,10 +27,7 @@ public static class LogitAdjustmentStage
             if (counts[c] <= 0)
                 throw new InvalidDataException(
                     $"model.stage = logit_adjust: class {c} ({classes.Names[c]}) has no training samples in {config.Data.TrainSplit}, so its prior is 0 and log π = −∞.");
-        using var run = new RunDirectory(config.Output);
-        run.Acquire();
-        if (File.Exists(run.LastCheckpoint) && !resume)
-            throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to redo the τ sweep there or choose another output directory.");
+        using var run = PostTrainingStageRun.Open(config, resume);
         var device = config.Device == DeviceKind.Cuda ? CUDA : CPU;
         network.to(device);
 
@@ -47,20 +44,6 @@ public static class LogitAdjustmentStage
         log.WriteLine($"logit adjustment τ = {bestTau:F1} kept (best top-1 on {config.Data.ValSplit}).");
 
         var kept = config with { Model = config.Model with { Tau = bestTau } };
-        File.WriteAllText(run.Combine("logit_adjust_sweep.csv"), "tau," + string.Join(',', ClassificationEvaluation.ColumnNames) + "\n" +
-            string.Concat(sweep.Select(p => $"{F(p.tau)},{string.Join(',', p.evaluation.Values.Select(F))}\n")));
-        File.WriteAllText(run.Config, ConfigLoader.ToJson(kept));
-        File.WriteAllText(run.TrainLog, string.Join(',', LogColumns.TrainLog(classes.Names)) + "\n");
-        File.WriteAllText(run.EvalLog, string.Join(',', LogColumns.EvalLog(ClassificationEvaluation.ColumnNames)) + "\n" +
-            "0," + string.Join(',', best.Values.Select(F)) + "\n");
-        using var checkpoint = RunCheckpoint.Create(kept, new TrainingProgress(0, best.Selection, 0), classes, counts, network);
-        checkpoint.Save(run.LastCheckpoint);
-        checkpoint.Save(run.BestCheckpoint);
-        var json = MetricsJson.Serialize(0, classes, best);
-        File.WriteAllText(run.BestMetrics, json);
-        File.WriteAllText(run.Metrics, json);
-        return new TrainingResult(run.Root, 0, true, best, best.Selection, 0);
+        return PostTrainingStageRun.Write(run, "logit_adjust_sweep.csv", sweep, kept, best, classes, counts, network);
     }
-
-    private static string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 }

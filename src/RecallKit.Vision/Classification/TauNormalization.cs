@@ -23,10 +23,7 @@ public static class TauNormalization
         IBatchSource val, bool resume, TextWriter log, CancellationToken cancellation)
     {
         if (config.Model.InitFrom is null) throw new ConfigException("model.stage = tau_norm needs model.init_from (a jointly trained checkpoint).");
-        using var run = new RunDirectory(config.Output);
-        run.Acquire();
-        if (File.Exists(run.LastCheckpoint) && !resume)
-            throw new IOException($"{run.Root} already holds a run ({run.LastCheckpoint}); pass --resume to redo the τ sweep there or choose another output directory.");
+        using var run = PostTrainingStageRun.Open(config, resume);
         var device = config.Device == DeviceKind.Cuda ? CUDA : CPU;
         network.to(device);
         var weight = network.Classifier.weight!.detach().clone();
@@ -53,21 +50,6 @@ public static class TauNormalization
         network.TauNormalize(bestTau);
         log.WriteLine($"τ = {bestTau:F1} kept (best top-1 on {config.Data.ValSplit}).");
 
-        File.WriteAllText(run.Combine("tau_sweep.csv"), "tau," + string.Join(',', ClassificationEvaluation.ColumnNames) + "\n" +
-            string.Concat(sweep.Select(p => $"{F(p.tau)},{string.Join(',', p.evaluation.Values.Select(F))}\n")));
-        File.WriteAllText(run.Config, ConfigLoader.ToJson(config with { Model = config.Model with { Tau = bestTau } }));
-        File.WriteAllText(run.TrainLog, string.Join(',', LogColumns.TrainLog(classes.Names)) + "\n");
-        File.WriteAllText(run.EvalLog, string.Join(',', LogColumns.EvalLog(ClassificationEvaluation.ColumnNames)) + "\n" +
-            "0," + string.Join(',', best.Values.Select(F)) + "\n");
-        using var checkpoint = RunCheckpoint.Create(config with { Model = config.Model with { Tau = bestTau } }, new TrainingProgress(0, best.Selection, 0),
-            classes, counts, network);
-        checkpoint.Save(run.LastCheckpoint);
-        checkpoint.Save(run.BestCheckpoint);
-        var json = MetricsJson.Serialize(0, classes, best);
-        File.WriteAllText(run.BestMetrics, json);
-        File.WriteAllText(run.Metrics, json);
-        return new TrainingResult(run.Root, 0, true, best, best.Selection, 0);
+        return PostTrainingStageRun.Write(run, "tau_sweep.csv", sweep, config with { Model = config.Model with { Tau = bestTau } }, best, classes, counts, network);
     }
-
-    private static string F(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 }

@@ -16,16 +16,7 @@ public sealed partial class DatasetBatches
         var ids = new string?[indices.Length];
         OrderedParallel.For(indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
-            LabeledImage sample;
-            try
-            {
-                sample = dataset.Load(indices[i]);
-            }
-            catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
-            {
-                skipped[dataset.Describe(indices[i])] = e.Message;
-                return;
-            }
+            if (Load(indices[i]) is not { } sample) return;
             var view = TrainingView.Draw(sample.Width, sample.Height, augmentation, new Random(copies is null ? Seeds.Derive(seed, epoch, indices[i]) : Seeds.Derive(seed, epoch, indices[i], copies[i])));
             RowSampler.Render(sample, view, dataset.Classes.IgnoreIndex, images.AsSpan(i * 3 * plane, 3 * plane), labels.AsSpan(i * plane, plane));
             ids[i] = sample.Id;

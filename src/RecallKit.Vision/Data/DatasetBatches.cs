@@ -88,6 +88,20 @@ public sealed partial class DatasetBatches : IFileBatchSource
         return copies;
     }
 
+    /// <summary>Sample <paramref name="index"/>; null for a bad file when <c>skip_bad_files</c> is on (it is recorded as skipped).</summary>
+    private LabeledImage? Load(int index)
+    {
+        try
+        {
+            return dataset.Load(index);
+        }
+        catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
+        {
+            skipped[dataset.Describe(index)] = e.Message;
+            return null;
+        }
+    }
+
     private ImageBatch Prepare(int[] order, int[]? copies, int epoch, int batch, CancellationToken cancellation)
     {
         var indices = order.Skip(batch * batchSize).Take(batchSize).ToArray();
@@ -102,16 +116,7 @@ public sealed partial class DatasetBatches : IFileBatchSource
         var heights = new int[indices.Length];
         OrderedParallel.For(indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
-            LabeledImage sample;
-            try
-            {
-                sample = dataset.Load(indices[i]);
-            }
-            catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
-            {
-                skipped[dataset.Describe(indices[i])] = e.Message;
-                return;
-            }
+            if (Load(indices[i]) is not { } sample) return;
             ids[i] = sample.Id;
             heights[i] = sample.Height;
             views[i] = SegmentationTransforms.Eval(sample, dataset.Classes.IgnoreIndex); // training batches are Augmented

@@ -1,7 +1,3 @@
-using RecallKit.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
-
 #pragma warning disable CS8981 // lower-case type name, as torch.nn.functional
 namespace RecallKit.Losses;
 
