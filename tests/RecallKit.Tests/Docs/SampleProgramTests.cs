@@ -10,20 +10,10 @@ public sealed partial class SampleProgramTests
     [Fact]
     public async Task TheRecallLossTrainingLoopSampleLowersItsLoss()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-        var dll = Path.Combine(DocsSite.RepositoryRoot(), "samples", "RecallLossLoop", "bin", configuration, "net10.0", "RecallLossLoop.dll");
-        Assert.True(File.Exists(dll), $"build the sample first: {dll}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("30");
-        using var process = Process.Start(info)!;
-        var ct = TestContext.Current.CancellationToken;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        Assert.True(process.ExitCode == 0, await stderr);
+        var (code, stdout, stderr) = await RunAsync("RecallLossLoop", "30");
+        Assert.True(code == 0, stderr);
 
-        var steps = StepLine().Matches(await stdout).Select(m => (
+        var steps = StepLine().Matches(stdout).Select(m => (
             Step: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
             Loss: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
             Weights: m.Groups[3].Value.Split(' ').Select(w => double.Parse(w, CultureInfo.InvariantCulture)).ToArray())).ToList();
@@ -34,6 +24,23 @@ public sealed partial class SampleProgramTests
         Assert.Equal(2, Array.IndexOf(steps[0].Weights, steps[0].Weights.Max()));
         Assert.True(steps[^1].Loss < 0.5 * steps[0].Loss, $"the loss went from {steps[0].Loss} to {steps[^1].Loss}");
         Assert.True(steps.Skip(20).Average(s => s.Loss) < steps.Take(10).Average(s => s.Loss));
+    }
+
+    /// <summary>Runs the built sample <paramref name="name"/> (samples/NAME, built with the tests) with <paramref name="arguments"/>.</summary>
+    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string name, params string[] arguments)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        var dll = Path.Combine(DocsSite.RepositoryRoot(), "samples", name, "bin", configuration, "net10.0", name + ".dll");
+        Assert.True(File.Exists(dll), $"build the sample first: {dll}");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var ct = TestContext.Current.CancellationToken;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     [GeneratedRegex(@"^step (\d+) loss (\S+) weights (.+)$", RegexOptions.Multiline)]
