@@ -68,14 +68,14 @@ internal static partial class ConfigReference
 
         void Table(StringBuilder table, IEnumerable<(JsonPropertyInfo Property, string Key)> keys)
         {
-            table.Append("| key | type | default | read | on resume | description |\n|---|---|---|---|---|---|\n");
+            table.Append("| key | type | default | description | read | on resume |\n|---|---|---|---|---|---|\n");
             foreach (var (property, key) in keys)
             {
                 string read = when.TryGetValue(key, out var w) ? w : throw new InvalidOperationException($"{key} has no rule in ConfigApplicability.");
                 string resume = ResumeCompatibility.MayChange.Contains(key) ? "may change" : "fixed";
                 string type = TypeName(property.PropertyType);
                 if (defaults[key] == "null" && !type.EndsWith(" or null", StringComparison.Ordinal)) type += " or null";
-                table.Append($"| `{key}` | {Cell(type)} | `{Cell(defaults[key])}` | {Cell(read)} | {resume} | {Cell(docs.Summary(property.AttributeProvider))} |\n");
+                table.Append($"| `{key}` | {Cell(type)} | `{Cell(defaults[key])}` | {Cell(docs.Summary(property.AttributeProvider))} | {Cell(read)} | {resume} |\n");
             }
         }
     }

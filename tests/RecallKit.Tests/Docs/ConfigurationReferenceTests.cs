@@ -37,17 +37,17 @@ public sealed class ConfigurationReferenceTests
         {
             var cells = rows[rule.Key];
             Assert.Equal($"`{defaults[rule.Key].Replace("|", "\\|")}`", cells[2]);
-            Assert.Equal(rule.When.Replace("|", "\\|"), cells[3]);
-            Assert.Equal(ResumeCompatibility.MayChange.Contains(rule.Key) ? "may change" : "fixed", cells[4]);
+            Assert.Equal(rule.When.Replace("|", "\\|"), cells[4]);
+            Assert.Equal(ResumeCompatibility.MayChange.Contains(rule.Key) ? "may change" : "fixed", cells[5].TrimEnd(' ', '|'));
         }
         // Hand-checked rows: a section key, a flattened option key with its own condition, an enum, a documented summary.
         Assert.Equal("`8`", rows["data.batch_size"][2]);
         Assert.Equal("integer", rows["data.batch_size"][1]);
-        Assert.Equal("Images per training batch.", rows["data.batch_size"][5].TrimEnd(' ', '|'));
+        Assert.Equal("Images per training batch.", rows["data.batch_size"][3]);
         Assert.Equal("`2`", rows["loss.gamma"][2]);
-        Assert.Contains("focal", rows["loss.gamma"][3]);
-        Assert.Equal("may change", rows["schedule.iterations"][4]);
-        Assert.Equal("fixed", rows["loss.kind"][4]);
+        Assert.Contains("focal", rows["loss.gamma"][4]);
+        Assert.Equal("may change", rows["schedule.iterations"][5].TrimEnd(' ', '|'));
+        Assert.Equal("fixed", rows["loss.kind"][5].TrimEnd(' ', '|'));
         Assert.Contains("`recall`", rows["loss.kind"][1]);
         Assert.Equal("list of number or null", rows["loss.focal_alpha"][1]);
     }
