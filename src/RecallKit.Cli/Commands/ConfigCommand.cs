@@ -10,7 +10,7 @@ namespace RecallKit.Cli.Commands;
 /// </summary>
 internal static class ConfigCommand
 {
-    public static Command Create() => new("config", "Training configs: show the effective one, or write a starting one.") { Show(), Init() };
+    public static Command Create() => new("config", "Training configs: show the effective one, or write a starting one.") { Show(), Init(), ConfigReference.Create() };
 
     private static Command Show()
     {
