@@ -45,6 +45,7 @@ public class BlendedRecallTests
         var (input, target) = Tensors.Random([2, 4, 3, 3], Ignore, 0.2, seed: 4);
         void Same(nn.Module<Tensor, Tensor, Tensor> a, nn.Module<Tensor, Tensor, Tensor> b)
         {
+            using var scope = NewDisposeScope();
             var x = input.detach().clone().requires_grad_(true);
             var y = input.detach().clone().requires_grad_(true);
             var va = a.call(x, target);

@@ -54,6 +54,7 @@ public class LongTailLossTests
         foreach (var shape in new long[][] { [6, 4], [2, 4, 3, 5] })
             foreach (var reduction in new[] { nn.Reduction.Mean, nn.Reduction.Sum, nn.Reduction.None })
             {
+                using var scope = NewDisposeScope();
                 var (input, target) = Tensors.Random(shape, Ignore, 0.2, seed: 7);
                 var other = input.detach().clone().requires_grad_(true);
                 var balanced = new BalancedSoftmaxCrossEntropy(4, Counts, Ignore, reduction).call(input, target);

@@ -109,6 +109,7 @@ public class OhemPixelSamplerTests
             var reference = JsonDocument.Parse(stdout).RootElement;
             for (int k = 0; k < Cases.Length; k++)
             {
+                using var scope = NewDisposeScope();
                 var expected = reference[k].EnumerateArray().Select(v => v.GetDouble()).ToArray();
                 var (input, target, losses) = inputs[k];
                 var actual = functional.ohem_pixel_weights(input, target, Cases[k].Thresh, Cases[k].MinKept, Ignore, losses).ToDoubles();

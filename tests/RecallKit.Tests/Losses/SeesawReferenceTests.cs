@@ -156,6 +156,7 @@ public class SeesawReferenceTests
                 using var loss = new SeesawLoss(Classes, c.P, c.Q, c.Eps, Ignore, c.Reduction);
                 for (int step = 0; step < Steps; step++)
                 {
+                    using var scope = NewDisposeScope();
                     var (logits, labels, cotangent) = batches[c.Name][step];
                     var expected = reference[k][step];
                     var valid = Valid(labels);
