@@ -6,8 +6,6 @@ using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
 using RecallKit.Vision;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,32 +61,8 @@ public sealed class ClassificationTrainingTests : IDisposable
         Assert.Equal(0.0, evaluation.Metrics.ClassPrecision[5], 12);
     }
 
-    /// <summary>A tiny ImageFolder dataset of real PNGs: the class is the dominant colour channel, with noise.</summary>
-    private string TinyImageFolder()
-    {
-        var root = Path.Combine(dir, "data");
-        var random = new Random(5);
-        string[] names = ["blue", "green", "red"];
-        int[] perClass = [24, 10, 4];
-        foreach (var split in new[] { "train", "val" })
-            for (int c = 0; c < 3; c++)
-            {
-                var folder = Path.Combine(root, split, names[c]);
-                Directory.CreateDirectory(folder);
-                for (int i = 0; i < (split == "train" ? perClass[c] : 4); i++)
-                {
-                    using var image = new Image<Rgb24>(12, 12);
-                    for (int y = 0; y < 12; y++)
-                        for (int x = 0; x < 12; x++)
-                        {
-                            int Channel(int ch) => Math.Clamp((ch == 2 - c ? 160 : 60) + random.Next(-50, 50), 0, 255);
-                            image[x, y] = new Rgb24((byte)Channel(0), (byte)Channel(1), (byte)Channel(2));
-                        }
-                    image.SaveAsPng(Path.Combine(folder, $"{i}.png"));
-                }
-            }
-        return root;
-    }
+    /// <summary>The tiny ImageFolder dataset (Support/TinyImageFolder), in this test's directory.</summary>
+    private string TinyImageFolder() => Support.TinyImageFolder.Write(Path.Combine(dir, "data"), 160, 60, 50);
 
     private TrainConfig Config(string root, string output, int iterations = 12) => new()
     {

@@ -8,8 +8,6 @@ using RecallKit.Vision.Inference;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
 using static TorchSharp.torch;
 
 namespace RecallKit.Tests.Classification;
@@ -156,32 +154,8 @@ public sealed class LogitAdjustmentTests : IDisposable
 
     private static double Top1(string evalJson) => (double)JsonNode.Parse(File.ReadAllText(evalJson))!["top1"]!;
 
-    /// <summary>A tiny ImageFolder dataset of real PNGs (24, 10, 4 training images): the class is the dominant colour channel, with noise.</summary>
-    private string TinyImageFolder()
-    {
-        var root = Path.Combine(dir, "data");
-        var random = new Random(5);
-        string[] names = ["blue", "green", "red"];
-        int[] perClass = [24, 10, 4];
-        foreach (var split in new[] { "train", "val" })
-            for (int c = 0; c < 3; c++)
-            {
-                var folder = Path.Combine(root, split, names[c]);
-                Directory.CreateDirectory(folder);
-                for (int i = 0; i < (split == "train" ? perClass[c] : 4); i++)
-                {
-                    using var image = new Image<Rgb24>(12, 12);
-                    for (int y = 0; y < 12; y++)
-                        for (int x = 0; x < 12; x++)
-                        {
-                            int Channel(int ch) => Math.Clamp((ch == 2 - c ? 130 : 90) + random.Next(-60, 60), 0, 255);
-                            image[x, y] = new Rgb24((byte)Channel(0), (byte)Channel(1), (byte)Channel(2));
-                        }
-                    image.SaveAsPng(Path.Combine(folder, $"{i}.png"));
-                }
-            }
-        return root;
-    }
+    /// <summary>The tiny ImageFolder dataset (Support/TinyImageFolder), in this test's directory.</summary>
+    private string TinyImageFolder() => Support.TinyImageFolder.Write(Path.Combine(dir, "data"), 130, 90, 60);
 
     private TrainConfig Config(string root, string output, int iterations = 8) => new()
     {
