@@ -5,8 +5,8 @@ using RecallKit.Vision;
 namespace RecallKit.Onnx;
 
 /// <summary>
-/// Runs a model written by <see cref="OnnxExport"/> with ONNX Runtime on the CPU — no libtorch involved. Input: normalised
-/// images as a float32 NCHW array (see <see cref="Info"/>); output: the logits and their shape.
+/// Runs a model written by <see cref="OnnxExport"/> with ONNX Runtime on the CPU or a CUDA GPU — no libtorch involved. Input:
+/// normalised images as a float32 NCHW array (see <see cref="Info"/>); output: the logits and their shape.
 /// </summary>
 public sealed class OnnxPredictor : IDisposable
 {
@@ -15,26 +15,16 @@ public sealed class OnnxPredictor : IDisposable
 
     /// <param name="path">An ONNX model written by <c>recallkit export --format onnx</c>.</param>
     /// <param name="threads">Intra-op threads (0: ONNX Runtime's default, one per core).</param>
-    public OnnxPredictor(string path, int threads = 0)
+    /// <param name="device">
+    /// Where the model runs. <see cref="OnnxDevice.Cuda"/> needs the GPU build of ONNX Runtime and a usable GPU; without them
+    /// the constructor throws (<see cref="NotSupportedException"/>: CPU build; <see cref="InvalidOperationException"/>: no usable
+    /// GPU, driver or CUDA libraries) instead of running on the CPU.
+    /// </param>
+    public OnnxPredictor(string path, int threads = 0, OnnxDevice device = OnnxDevice.Cpu)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist.", path);
         this.path = path;
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        try
-        {
-            session = new InferenceSession(path, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new InvalidDataException($"{path} is not an ONNX model ONNX Runtime can load ({FirstLine(e.Message)}). "
-                + "Write one with recallkit export --format onnx; RecallKit checkpoints go to --checkpoint.", e);
-        }
+        session = OnnxSessions.Open(path, threads, device);
         try
         {
             if (!session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxModelInfo.MetadataKey, out var json))
@@ -64,6 +54,7 @@ public sealed class OnnxPredictor : IDisposable
             throw new ArgumentException($"{path}: input must be at least 8×8 pixels, got {shape[2]}×{shape[3]}.", nameof(shape));
         if (images.LongLength != shape[0] * shape[1] * shape[2] * shape[3])
             throw new ArgumentException($"{path}: {images.LongLength} values do not fill [{string.Join(",", shape)}].", nameof(images));
+        // Host memory on every device: ONNX Runtime copies the input to the GPU and the outputs back to the host.
         using var input = OrtValue.CreateTensorValueFromMemory(images, shape);
         using var runOptions = new RunOptions();
         try
@@ -74,7 +65,7 @@ public sealed class OnnxPredictor : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new InvalidDataException($"{path}: ONNX Runtime failed on input [{string.Join(",", shape)}] ({FirstLine(e.Message)}).", e);
+            throw new InvalidDataException($"{path}: ONNX Runtime failed on input [{string.Join(",", shape)}] ({OnnxSessions.FirstLine(e.Message)}).", e);
         }
     }
 
@@ -100,8 +91,6 @@ public sealed class OnnxPredictor : IDisposable
 
     /// <summary>Whether the model predicts a class per pixel.</summary>
     public bool Segments => Info.Task == TaskKind.Segmentation;
-
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     /// <inheritdoc />
     public void Dispose() => session.Dispose();

@@ -8,15 +8,17 @@ namespace RecallKit.Cli.Commands;
 
 /// <summary>
 /// <c>predict --model model.onnx</c>: the outputs of <c>predict --checkpoint</c> (label PNGs and overlays, or predictions.csv)
-/// computed by ONNX Runtime. Nothing on this path calls TorchSharp, so libtorch is never loaded.
+/// computed by ONNX Runtime, on the CPU or (<c>--device cuda</c>, GPU build of ONNX Runtime) the GPU. Nothing on this path calls
+/// TorchSharp, so libtorch is never loaded.
 /// </summary>
 internal static class OnnxPredictImages
 {
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
 
-    public static int Run(string modelPath, string source, string outDir, int top)
+    public static int Run(string modelPath, string source, string outDir, int top, string? device)
     {
-        using var predictor = new OnnxPredictor(modelPath);
+        var onnxDevice = string.Equals(device, "cuda", StringComparison.OrdinalIgnoreCase) ? OnnxDevice.Cuda : OnnxDevice.Cpu;
+        using var predictor = new OnnxPredictor(modelPath, device: onnxDevice);
         var files = Directory.Exists(source)
             ? Directory.GetFiles(source).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToArray()
             : File.Exists(source) ? [source] : throw new FileNotFoundException($"input {source} is neither an image nor a directory.");

@@ -17,7 +17,7 @@ internal static class PredictCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train." };
-        var onnxModel = new Option<string>("--model") { Description = "Instead of --checkpoint: an ONNX model written by export --format onnx, run with ONNX Runtime on the CPU (no libtorch)." };
+        var onnxModel = new Option<string>("--model") { Description = "Instead of --checkpoint: an ONNX model written by export --format onnx, run with ONNX Runtime (no libtorch), on the CPU or with --device cuda the GPU." };
         var input = new Option<string>("--input") { Description = "An image or a directory of images (.png, .jpg).", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory.", Required = true };
         var top = new Option<int>("--top") { Description = "Classifiers: how many classes to print per image.", DefaultValueFactory = _ => 5 };
@@ -25,6 +25,8 @@ internal static class PredictCommand
         var inference = new InferenceOptions();
         var logitAdjust = LogitAdjustOption.Create();
         var deviceOption = DeviceOption.Create();
+        deviceOption.Description = "Where the model runs: cpu (default) or cuda, which needs a GPU and a CUDA build: "
+            + "-p:TorchBackend=cuda for --checkpoint, -p:OnnxRuntimeBackend=cuda (or -p:TorchBackend=cuda) for --model.";
         var command = new Command("predict",
             "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
             { checkpoint, onnxModel, input, output, top, saveProbs, logitAdjust, deviceOption };
@@ -39,7 +41,8 @@ internal static class PredictCommand
         });
         command.SetAction(r => CliErrors.Run(() =>
         {
-            if (r.GetValue(onnxModel) is { } onnx) return OnnxPredictImages.Run(onnx, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(top));
+            if (r.GetValue(onnxModel) is { } onnx)
+                return OnnxPredictImages.Run(onnx, r.GetValue(input)!, r.GetValue(output)!, r.GetValue(top), r.GetValue(deviceOption));
             var settings = inference.Resolve(r);
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
