@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace RecallKit.Onnx;
@@ -55,9 +56,34 @@ internal static class OnnxSessions
     }
 
     private static InvalidOperationException CudaUnusable(OnnxRuntimeException e) => new(
-        $"ONNX Runtime could not start its CUDA execution provider ({FirstLine(e.Message)}). It needs an NVIDIA GPU with its driver "
-        + $"and the CUDA 12 and cuDNN 9 libraries on the library path (ONNX Runtime's CUDA requirements: {CudaRequirements}); "
-        + "or run on the CPU: --device cpu.", e);
+        $"ONNX Runtime could not start its CUDA execution provider ({FirstLine(e.Message)}{ProviderLibraryError()}). "
+        + "It needs an NVIDIA GPU with its driver (libcuda.so.1) and the CUDA 13 libraries it links (libcudart.so.13, "
+        + $"libcublas.so.13, libcublasLt.so.13, libcurand.so.10) on the library path, and cuDNN: see ONNX Runtime's CUDA requirements, "
+        + $"{CudaRequirements}. Or run on the CPU: --device cpu.", e);
+
+    /// <summary>
+    /// ONNX Runtime's exception says only "Failed to load shared library"; loading the provider library, which ONNX Runtime
+    /// takes from the folder of its own libonnxruntime.so (Linux: the GPU package has no other), gives the loader's reason on
+    /// the last line of the error, e.g. "libcublasLt.so.13: cannot open shared object file: No such file or directory".
+    /// </summary>
+    private static string ProviderLibraryError()
+    {
+        if (!File.Exists("/proc/self/maps")) return "";
+        var runtime = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+            .FirstOrDefault(f => f is not null && f.EndsWith("/libonnxruntime.so", StringComparison.Ordinal));
+        var library = runtime is null ? null : Path.Combine(Path.GetDirectoryName(runtime)!, "libonnxruntime_providers_cuda.so");
+        if (library is null || !File.Exists(library)) return "";
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(library));
+            return "";
+        }
+        catch (DllNotFoundException e)
+        {
+            var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            return reason is null || reason.StartsWith("Unable to load", StringComparison.Ordinal) ? "" : "; " + reason;
+        }
+    }
 
     private static bool MentionsCuda(string message) =>
         message.Contains("cuda", StringComparison.OrdinalIgnoreCase) || message.Contains("cudnn", StringComparison.OrdinalIgnoreCase)
