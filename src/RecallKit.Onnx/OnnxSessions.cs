@@ -12,6 +12,7 @@ internal static class OnnxSessions
 
     public static InferenceSession Open(string path, int threads, OnnxDevice device)
     {
+        EnsureNativeRuntime();
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads,
@@ -33,6 +34,23 @@ internal static class OnnxSessions
         {
             throw new InvalidDataException($"{path} is not an ONNX model ONNX Runtime can load ({FirstLine(e.Message)}). "
                 + "Write one with recallkit export --format onnx; RecallKit checkpoints go to --checkpoint.", e);
+        }
+    }
+
+    /// <summary>
+    /// RecallKit.Onnx references ONNX Runtime's managed API only; a program without a native package fails on the first call.
+    /// </summary>
+    private static void EnsureNativeRuntime()
+    {
+        try
+        {
+            _ = OrtEnv.Instance();
+        }
+        catch (Exception e) when (e is DllNotFoundException || e.InnerException is DllNotFoundException)
+        {
+            throw new NotSupportedException("ONNX Runtime's native library (libonnxruntime) is not in this program: add the "
+                + "package Microsoft.ML.OnnxRuntime (CPU) or Microsoft.ML.OnnxRuntime.Gpu.Linux (CUDA), version 1.32.0, next to "
+                + "RecallKit.Onnx.", e);
         }
     }
 
