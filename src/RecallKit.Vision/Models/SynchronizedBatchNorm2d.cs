@@ -1,5 +1,4 @@
 using RecallKit.Runtime;
-using RecallKit.Vision.Distributed;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,7 +19,7 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
     }
 
     /// <summary>The ranks whose batch statistics are combined in training mode; null (or one rank) behaves as <c>nn.BatchNorm2d</c>.</summary>
-    public IDistributed? Group { get; set; }
+    public IBatchStatisticsGroup? Group { get; set; }
 
     /// <inheritdoc />
     protected override void ValidateInputDimensions(Tensor input)
@@ -39,18 +38,16 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
 
         // Two passes over the global batch, as a single process computes it: the mean, then the mean squared deviation from it.
         // Sums are accumulated in float64 so that the order of the summation (per rank, then over ranks) does not show.
-        Span<long> elements = [input.shape[0] * input.shape[2] * input.shape[3]];
-        group.AllReduceSum(elements);
-        long count = elements[0];
+        long count = group.Sum(input.shape[0] * input.shape[2] * input.shape[3]);
         if (count < 2) throw new ArgumentException($"BatchNorm2d needs more than one value per channel in training mode, got {count} over all ranks.");
         long[] dims = [0, 2, 3];
         using var scope = NewDisposeScope(); // the statistics' intermediates go when the call ends; only the output leaves
         // Scalars held for the whole call: a temporary Scalar can be finalised while libtorch still reads it (RK0001).
         double m = momentum ?? 1.0 / num_batches_tracked.item<long>();
         using Scalar perElement = 1.0 / count, epsilon = eps, keep = 1 - m, take = m, unbiased = (double)count / (count - 1);
-        var mean = AllReduceFunction.Apply(input.sum(dims, type: ScalarType.Float64), group).mul(perElement);
+        var mean = group.Sum(input.sum(dims, type: ScalarType.Float64)).mul(perElement);
         var centred = input - mean.to_type(input.dtype).view(1, -1, 1, 1);
-        var variance = AllReduceFunction.Apply(centred.pow(Scalars.Two).sum(dims, type: ScalarType.Float64), group).mul(perElement);
+        var variance = group.Sum(centred.pow(Scalars.Two).sum(dims, type: ScalarType.Float64)).mul(perElement);
         var scale = variance.add(epsilon, Scalars.One).rsqrt().to_type(input.dtype);
         var output = centred * scale.view(1, -1, 1, 1);
         if (affine) output = (output * weight!.view(1, -1, 1, 1)).add(bias!.view(1, -1, 1, 1), Scalars.One);

@@ -87,7 +87,8 @@ public sealed class Trainer
         var evaluationBatches = ranks > 1 && val.Shard.IsWhole ? new OwnedBatches(val, shard) : val;
         var evaluationCounts = DistributedTensors.CountReducer(distributed);
         var synchronisedNorms = ranks > 1 && config.Model.SyncBn ? model.modules().OfType<SynchronizedBatchNorm2d>().ToArray() : [];
-        foreach (var norm in synchronisedNorms) norm.Group = distributed;
+        var statistics = new DistributedBatchStatistics(distributed);
+        foreach (var norm in synchronisedNorms) norm.Group = statistics;
         try
         {
             return RunLoop(resume, cancellation, distributed, evaluationBatches, evaluationCounts);

@@ -34,7 +34,6 @@ public sealed partial class ArchitectureRulesTests
     /// <summary>Uses the redesign (task slices) is to remove: file → folder it may not use.</summary>
     private static readonly HashSet<(string File, string Uses)> KnownExceptions =
     [
-        ("Models/SynchronizedBatchNorm2d.cs", "Distributed"),
     ];
 
     /// <summary>

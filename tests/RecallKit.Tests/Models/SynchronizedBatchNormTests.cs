@@ -1,6 +1,7 @@
 using RecallKit.Runtime;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ public sealed class SynchronizedBatchNormTests
         (referenceOutput * cat([outputWeights, outputWeights])).sum().backward();
 
         // One rank of two, synchronised: it sees its copy; the group contributes the other copy's sums.
-        using var synchronised = new SynchronizedBatchNorm2d(4) { Group = new TwoIdenticalRanks() };
+        using var synchronised = new SynchronizedBatchNorm2d(4) { Group = new DistributedBatchStatistics(new TwoIdenticalRanks()) };
         synchronised.to(ScalarType.Float64);
         var mine = images.clone().requires_grad_(true);
         var output = synchronised.call(mine);
@@ -56,7 +57,7 @@ public sealed class SynchronizedBatchNormTests
         Assert.Equal(theirs.state_dict().Keys, ours.state_dict().Keys);
         Assert.True(ours.call(images).eq(theirs.call(images)).all().item<bool>());
         Assert.True(ours.running_var!.eq(theirs.running_var!).all().item<bool>());
-        ours.Group = new TwoIdenticalRanks();
+        ours.Group = new DistributedBatchStatistics(new TwoIdenticalRanks());
         ours.eval();
         theirs.eval();
         Assert.True(ours.call(images).eq(theirs.call(images)).all().item<bool>());
@@ -65,7 +66,7 @@ public sealed class SynchronizedBatchNormTests
     [Fact]
     public void AnInputThatIsNotFourDimensionalIsRejectedWithItsShape()
     {
-        using var norm = new SynchronizedBatchNorm2d(3) { Group = new TwoIdenticalRanks() };
+        using var norm = new SynchronizedBatchNorm2d(3) { Group = new DistributedBatchStatistics(new TwoIdenticalRanks()) };
         var error = Assert.Throws<ArgumentException>(() => norm.call(zeros(2, 3, 4)));
         Assert.Contains("[2,3,4]", error.Message);
     }
