@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;

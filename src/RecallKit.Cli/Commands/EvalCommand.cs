@@ -36,7 +36,7 @@ internal static class EvalCommand
             Console.WriteLine(evaluation.FullSummary);
             var suffix = r.GetValue(logitAdjust) is { } tau ? $"_logit_adjust_{tau.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "";
             var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}{suffix}.json");
-            File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, evaluation));
+            File.WriteAllText(path, evaluation.ToRecord(-1, model.Classes).ToJson());
             Console.WriteLine($"saved {path}");
             return 0;
         }));

@@ -26,7 +26,7 @@ internal static class TrainCommand
             var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo));
             if (!result.Completed) return (interruption.ExitCode, true);
             Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
-                $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, RecallKit.Vision.Training.RunDirectory.MetricsFile)}" +
+                $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, RecallKit.Vision.RunFiles.RunDirectory.MetricsFile)}" +
                 (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
             if (distributed.Size > 1 && result.Steps > 0)
                 Console.WriteLine($"training steps: {result.Steps * (double)loaded.Data.BatchSize / result.StepTime.TotalSeconds:F1} images/s; " +

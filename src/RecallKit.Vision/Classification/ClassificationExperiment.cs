@@ -5,6 +5,7 @@ using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models.Classification;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 using TorchSharp;

@@ -4,6 +4,7 @@ using RecallKit.Vision.Data.Checks;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 

@@ -1,5 +1,6 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Distributed;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Reports;
 

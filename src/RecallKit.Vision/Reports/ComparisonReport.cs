@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.RunFiles;
 using ScottPlot;
 
 namespace RecallKit.Vision.Reports;

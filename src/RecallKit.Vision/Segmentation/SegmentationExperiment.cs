@@ -3,6 +3,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 using TorchSharp;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Inference;
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 

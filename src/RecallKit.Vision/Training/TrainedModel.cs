@@ -4,6 +4,7 @@ using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.RunFiles;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;

@@ -5,6 +5,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training.Hooks;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,5 +1,6 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training.Hooks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -3,6 +3,7 @@ using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using TorchSharp;
 

@@ -1,4 +1,4 @@
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// The output directory of a run: file names, a write check before training starts, and a lock so that two trainings

@@ -2,7 +2,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using TorchSharp;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// The one place that lays out a run's checkpoint: config, progress, classes (with training counts), the model's key list

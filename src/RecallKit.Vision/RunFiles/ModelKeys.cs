@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TorchSharp;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// The names and shapes of a module's state (parameters and buffers), stored in checkpoints next to the weights so that
