@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,9 +28,9 @@ internal static class CheckpointBenchmark
         try
         {
             var checkpoint = new Checkpoint();
-            checkpoint.SetText("config", "{}");
-            checkpoint.Set("model", w => model.save(w));
-            checkpoint.Set("optimizer", w => optimizer.save_state_dict(w));
+            checkpoint.SetText(RunCheckpoint.Config, "{}");
+            checkpoint.Set(RunCheckpoint.Model, w => model.save(w));
+            checkpoint.Set(RunCheckpoint.Optimizer, w => optimizer.save_state_dict(w));
             GC.Collect();
             long before = ResetPeak();
             var watch = Stopwatch.StartNew();
@@ -43,8 +44,8 @@ internal static class CheckpointBenchmark
             watch.Restart();
             using (var loaded = Checkpoint.Load(path))
             {
-                loaded.Read("model", r => model.load(r));
-                loaded.Read("optimizer", r => optimizer.load_state_dict(r));
+                loaded.Read(RunCheckpoint.Model, r => model.load(r));
+                loaded.Read(RunCheckpoint.Optimizer, r => optimizer.load_state_dict(r));
             }
             var loadTime = watch.Elapsed;
             long loadPeak = Peak() - before;

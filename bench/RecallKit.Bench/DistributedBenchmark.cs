@@ -91,7 +91,7 @@ internal static class DistributedBenchmark
             Loss = new LossConfig { Kind = LossKind.Recall },
             Schedule = new ScheduleConfig { Iterations = steps, EvalEvery = 0, LogEvery = steps, CheckpointEvery = steps },
         };
-        var result = Experiment.Train(config, resume: false, TextWriter.Null);
+        var result = Experiment.Train(config, resume: false, TextWriter.Null, distributed: distributed);
         if (distributed.Rank == 0)
         {
             double perStep = result.Steps;

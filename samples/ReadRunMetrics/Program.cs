@@ -2,6 +2,7 @@
 // Usage: dotnet run --project samples/ReadRunMetrics -- RUN_DIR      (e.g. runs/demo/recall-s0, written by recallkit train)
 using System.Globalization;
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 
 if (args.Length != 1)

@@ -20,10 +20,10 @@ internal static class CompareCommand
             using var interruption = new Interruption();
             if (distributed.Rank != 0)
             {
-                bool cancelled = ComparisonRunner.Run(comparison, TextWriter.Null, overrides, interruption.Token, null, DataWorkerCommand.StartInfo, r.GetValue(rerun)) is null;
+                bool cancelled = ComparisonRunner.Run(comparison, TextWriter.Null, overrides, interruption.Token, null, DataWorkerCommand.StartInfo, r.GetValue(rerun), distributed) is null;
                 return (cancelled ? interruption.ExitCode : 0, cancelled);
             }
-            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, overrides, interruption.Token, progress, DataWorkerCommand.StartInfo, r.GetValue(rerun)));
+            var markdown = TerminalProgress.Run((log, progress) => ComparisonRunner.Run(comparison, log, overrides, interruption.Token, progress, DataWorkerCommand.StartInfo, r.GetValue(rerun), distributed));
             if (markdown is null) return (interruption.ExitCode, true);
             Console.WriteLine(ReportSummary.TableOf(markdown));
             Console.WriteLine($"report: {Path.Combine(comparison.Output, "report.md")}" + (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));

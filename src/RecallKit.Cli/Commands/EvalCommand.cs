@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 using TorchSharp;
@@ -11,7 +12,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint written by train (best.ckpt or last.ckpt).", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = $"A checkpoint written by train ({RunDirectory.BestCheckpointFile} or {RunDirectory.LastCheckpointFile}).", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset root in the layout the model was trained on (default: the training config's root)." };
         var split = new Option<string?>("--split") { Description = "Split to evaluate (default: the training config's validation split)." };
         var output = new Option<string?>("--output") { Description = "Metrics JSON path (default: eval_<split>.json next to the checkpoint)." };
@@ -36,7 +37,7 @@ internal static class EvalCommand
             Console.WriteLine(evaluation.FullSummary);
             var suffix = r.GetValue(logitAdjust) is { } tau ? $"_logit_adjust_{tau.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}" : "";
             var path = r.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(r.GetValue(checkpoint)!))!, $"eval_{splitName}{suffix}.json");
-            File.WriteAllText(path, MetricsJson.Serialize(-1, model.Classes, evaluation));
+            File.WriteAllText(path, evaluation.ToRecord(-1, model.Classes).ToJson());
             Console.WriteLine($"saved {path}");
             return 0;
         }));

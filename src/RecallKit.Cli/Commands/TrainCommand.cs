@@ -20,13 +20,13 @@ internal static class TrainCommand
             using var interruption = new Interruption();
             if (distributed.Rank != 0)
             {
-                var rankResult = Experiment.Train(loaded, r.GetValue(resume), TextWriter.Null, interruption.Token, null, DataWorkerCommand.StartInfo);
+                var rankResult = Experiment.Train(loaded, r.GetValue(resume), TextWriter.Null, interruption.Token, null, DataWorkerCommand.StartInfo, distributed);
                 return (rankResult.Completed ? 0 : interruption.ExitCode, !rankResult.Completed);
             }
-            var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo));
+            var result = TerminalProgress.Run((log, progress) => Experiment.Train(loaded, r.GetValue(resume), log, interruption.Token, progress, DataWorkerCommand.StartInfo, distributed));
             if (!result.Completed) return (interruption.ExitCode, true);
             Console.WriteLine($"done: {result.Iterations} steps, final {result.Evaluation!.Summary} " +
-                $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, RecallKit.Vision.Training.RunDirectory.MetricsFile)}" +
+                $"(best {result.Evaluation.SelectionName} {100 * result.BestMetric:F2} at step {result.BestIteration}); metrics in {Path.Combine(result.Directory, RecallKit.Vision.RunFiles.RunDirectory.MetricsFile)}" +
                 (distributed.Size > 1 ? $" ({distributed.Size} MPI ranks)" : ""));
             if (distributed.Size > 1 && result.Steps > 0)
                 Console.WriteLine($"training steps: {result.Steps * (double)loaded.Data.BatchSize / result.StepTime.TotalSeconds:F1} images/s; " +

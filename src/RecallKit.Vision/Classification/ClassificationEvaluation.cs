@@ -1,5 +1,6 @@
 using RecallKit.Metrics;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Models;
 
@@ -46,7 +47,7 @@ public sealed record ClassificationEvaluation(ConfusionMetrics Metrics, double T
     public double MeanPrecision => Metrics.MeanPrecision;
 
     /// <inheritdoc />
-    public override MetricsRecord ToRecord(int step, DatasetClasses classes) => MetricsRecord.Common(step, classes, this, TrainingCounts) with
+    public override MetricsRecord ToRecord(int step, DatasetClasses classes) => MetricsRecord.Common(step, classes, Metrics, TrainingCounts) with
     {
         Top1 = MetricsRecord.Defined(Top1), Top5 = MetricsRecord.Defined(Top5), ManyShot = MetricsRecord.Defined(ManyShot),
         MediumShot = MetricsRecord.Defined(MediumShot), FewShot = MetricsRecord.Defined(FewShot),

@@ -3,8 +3,10 @@ using RecallKit.Losses;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models.Classification;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 using TorchSharp;
@@ -18,10 +20,12 @@ namespace RecallKit.Vision.Classification;
 /// </summary>
 public static class ClassificationExperiment
 {
-    /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
+    /// <summary>Trains (or resumes) the run described by <paramref name="config"/>, as this rank of <paramref name="distributed"/> (default: one process).</summary>
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
-        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null)
+        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null,
+        IDistributed? distributed = null)
     {
+        distributed ??= SingleProcess.Instance;
         var data = ConfiguredData.Classification(config.Data);
         var classes = ClassificationDatasets.Describe(data.Train.ClassNames);
         var counts = data.Train.SamplesPerClass();
@@ -41,13 +45,13 @@ public static class ClassificationExperiment
                 new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false, skip_bad_files: config.Data.SkipBadFiles),
                 resume, log, cancellation);
 
-        using var loss = CreateLoss(config, classes.Count, counts);
+        using var loss = CreateLoss(config, classes.Count, counts, DistributedTensors.CountReducer(distributed));
         int drwStart = (int)Math.Round(config.Loss.Ldam.DrwStart * config.Schedule.Iterations);
         var task = new ClassificationTask(network, loss, classes, counts, drwStart);
         return RankTraining.Run(config, task, shard => TrainBatches(config, data, shard),
             shard => new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false,
                 skip_bad_files: config.Data.SkipBadFiles, shard: shard),
-            resume, log, cancellation, progress, data_worker);
+            resume, log, cancellation, progress, data_worker, distributed);
     }
 
     /// <summary>The training batches of <paramref name="config"/> (sampler, order and augmentation seeded by the config).</summary>
@@ -117,10 +121,13 @@ public static class ClassificationExperiment
         }
     }
 
-    /// <summary>The configured loss; with SDN heads, g gets it and h gets class-balanced CE (β = loss.beta).</summary>
-    public static nn.Module CreateLoss(TrainConfig config, int num_classes, IReadOnlyList<long> counts)
+    /// <summary>
+    /// The configured loss; with SDN heads, g gets it and h gets class-balanced CE (β = loss.beta). A data-parallel run passes
+    /// its all-reduce of per-class batch counts as <c>count_reducer</c> (<see cref="LossFactory.Create"/>).
+    /// </summary>
+    public static nn.Module CreateLoss(TrainConfig config, int num_classes, IReadOnlyList<long> counts, Func<Tensor, Tensor>? count_reducer = null)
     {
-        var main = LossFactory.Create(config.Loss, num_classes, ClassificationDatasets.IgnoreIndex, counts);
+        var main = LossFactory.Create(config.Loss, num_classes, ClassificationDatasets.IgnoreIndex, counts, count_reducer);
         if (config.Model.Head != HeadKind.Sdn || config.Model.Stage != TrainingStage.Joint) return main;
         var head = new ClassBalancedCrossEntropy(num_classes, counts, config.Loss.ClassBalanced.Beta, ignore_index: ClassificationDatasets.IgnoreIndex);
         return new DecoupledLoss(main, head);

@@ -3,7 +3,9 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Checks;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Data.Prefetch;
+using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 
@@ -26,8 +28,8 @@ public sealed class ClassificationVisionTask : IVisionTask
 
     /// <inheritdoc />
     public TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation,
-        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker) =>
-        ClassificationExperiment.Train(config, resume, log, cancellation, progress, data_worker);
+        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker, IDistributed distributed) =>
+        ClassificationExperiment.Train(config, resume, log, cancellation, progress, data_worker, distributed);
 
     /// <inheritdoc />
     public void PrepareData(TrainConfig config, TextWriter log) => ConfiguredData.Classification(config.Data);

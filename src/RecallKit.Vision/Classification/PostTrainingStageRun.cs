@@ -1,6 +1,7 @@
 using System.Globalization;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 
@@ -51,7 +52,7 @@ internal static class PostTrainingStageRun
         using var checkpoint = RunCheckpoint.Create(kept, new TrainingProgress(0, best.Selection, 0), classes, counts, network);
         checkpoint.Save(run.LastCheckpoint);
         checkpoint.Save(run.BestCheckpoint);
-        var json = MetricsJson.Serialize(0, classes, best);
+        var json = best.ToRecord(0, classes).ToJson();
         File.WriteAllText(run.BestMetrics, json);
         File.WriteAllText(run.Metrics, json);
         return new TrainingResult(run.Root, 0, true, best, best.Selection, 0);

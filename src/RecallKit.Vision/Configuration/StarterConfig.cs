@@ -53,7 +53,7 @@ public static class StarterConfig
         sb.AppendLine($"  \"loss\": {{ \"kind\": \"recall\" }},  // cross_entropy, recall, class_balanced, inverse_frequency, focal, lovasz, …: compare them with recallkit compare");
         sb.AppendLine($"  \"optimizer\": {{ \"learning_rate\": {N(config.Optimizer.LearningRate)} }},");
         sb.AppendLine($"  \"schedule\": {{ \"iterations\": {config.Schedule.Iterations}, \"eval_every\": {config.Schedule.EvalEvery} }},  // optimisation steps; validation every eval_every steps and at the end");
-        sb.AppendLine($"  \"output\": {J(config.Output)}  // checkpoints, logs, metrics.json");
+        sb.AppendLine($"  \"output\": {J(config.Output)}  // checkpoints, logs, metrics");
         sb.AppendLine("}");
         return sb.ToString();
     }

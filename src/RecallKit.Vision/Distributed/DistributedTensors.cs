@@ -7,20 +7,14 @@ namespace RecallKit.Vision.Distributed;
 public static class DistributedTensors
 {
     /// <summary>
-    /// The process-wide context: <see cref="SingleProcess"/> unless the program started MPI (<see cref="Start"/>).
-    /// </summary>
-    public static IDistributed Current { get; private set; } = SingleProcess.Instance;
-
-    /// <summary>
-    /// Starts MPI when this process runs under <c>mpirun</c> with more than one rank (<c>OMPI_COMM_WORLD_SIZE</c> &gt; 1), and
-    /// makes it <see cref="Current"/>; otherwise keeps <see cref="SingleProcess"/>.
+    /// The ranks of this process: MPI when it runs under <c>mpirun</c> with more than one rank (<c>OMPI_COMM_WORLD_SIZE</c> &gt; 1),
+    /// otherwise <see cref="SingleProcess"/>. A program calls it once and passes the result to what it runs (there is no
+    /// process-wide instance); it disposes an MPI one at the end.
     /// </summary>
     public static IDistributed Start()
     {
-        if (Current.Size > 1) return Current;
         var size = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") ?? Environment.GetEnvironmentVariable("PMIX_SIZE");
-        if (int.TryParse(size, out var k) && k > 1) Current = MpiDistributed.Initialize();
-        return Current;
+        return int.TryParse(size, out var k) && k > 1 ? MpiDistributed.Initialize() : SingleProcess.Instance;
     }
 
     /// <summary>Sums a CPU tensor over the ranks in place (float32, float64 or int64; made contiguous first if needed).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.RunFiles;
 
 namespace RecallKit.Vision.Experiments;
 

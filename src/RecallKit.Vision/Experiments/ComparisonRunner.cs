@@ -1,5 +1,6 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Distributed;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Reports;
 
@@ -27,11 +28,13 @@ public static class ComparisonRunner
     /// <param name="progress">Per-step status.</param>
     /// <param name="data_worker">Starts a data worker process; null loads data in this process.</param>
     /// <param name="rerun">Delete and retrain runs whose recorded settings differ, instead of refusing.</param>
+    /// <param name="distributed">The ranks every run is trained on (<see cref="DistributedTensors.Start"/>); default: this process alone.</param>
     /// <exception cref="ConfigException">A run on disk was trained with other settings (and <paramref name="rerun"/> is false).</exception>
     public static string? Run(ComparisonConfig comparison, TextWriter log, IEnumerable<string>? extraOverrides = null, CancellationToken cancellation = default,
-        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, System.Diagnostics.ProcessStartInfo>? data_worker = null, bool rerun = false)
+        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, System.Diagnostics.ProcessStartInfo>? data_worker = null, bool rerun = false,
+        IDistributed? distributed = null)
     {
-        var distributed = DistributedTensors.Current;
+        distributed ??= SingleProcess.Instance;
         bool root = distributed.Rank == 0;
         (comparison, var overrides) = comparison.WithOverrides(extraOverrides ?? []);
         var runs = (from seed in comparison.Seeds
@@ -73,7 +76,7 @@ public static class ComparisonRunner
                 continue;
             }
             log.WriteLine($"[{variant.Name} seed {seed}] training → {runDir}");
-            var result = Experiment.Train(config, resume: true, log, cancellation, progress, data_worker);
+            var result = Experiment.Train(config, resume: true, log, cancellation, progress, data_worker, distributed);
             if (!result.Completed) return null;
         }
         return root ? ComparisonReport.Write(comparison.Output, VisionTasks.Report, runs.Select(r => r.Directory).ToArray()) : "";

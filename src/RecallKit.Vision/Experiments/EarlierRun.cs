@@ -1,4 +1,5 @@
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Vision.Experiments;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.RunFiles;
 using ScottPlot;
 
 namespace RecallKit.Vision.Reports;
@@ -31,7 +31,7 @@ public static class ComparisonReport
     {
         var notes = new List<string>();
         var variants = VariantResults.LoadAll(resultsDirectory, notes, runs);
-        if (variants.Count == 0) throw new InvalidDataException($"{resultsDirectory} holds no finished run (no */metrics.json).");
+        if (variants.Count == 0) throw new InvalidDataException($"{resultsDirectory} holds no finished run (no */{RunDirectory.MetricsFile}).");
         var figures = Path.Combine(resultsDirectory, FiguresDirectory);
         Directory.CreateDirectory(figures);
         var drawn = new List<ReportFigure>();

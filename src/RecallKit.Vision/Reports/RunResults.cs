@@ -1,5 +1,5 @@
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
+using RecallKit.Vision.RunFiles;
 
 namespace RecallKit.Vision.Reports;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RecallKit.Vision.RunFiles;
 
 namespace RecallKit.Vision.Reports;
 
@@ -21,7 +22,7 @@ public static class SweepReport
         var ordered = points.OrderBy(p => p.Value).ToArray();
         var results = ordered.Select(p => (p.Value, Variants: VariantResults.LoadAll(p.Directory))).ToArray();
         foreach (var (value, variants) in results)
-            if (variants.Count == 0) throw new InvalidDataException($"{ordered.First(p => p.Value == value).Directory} holds no finished run (no */metrics.json).");
+            if (variants.Count == 0) throw new InvalidDataException($"{ordered.First(p => p.Value == value).Directory} holds no finished run (no */{RunDirectory.MetricsFile}).");
         // Losses present at every point, in the order of the first point.
         var names = results[0].Variants.Select(v => v.Name).Where(n => results.All(r => r.Variants.Any(v => v.Name == n))).ToArray();
         if (names.Length == 0) throw new InvalidDataException("no loss (variant name) is present at every point of the sweep.");

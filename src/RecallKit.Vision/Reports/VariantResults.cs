@@ -1,3 +1,5 @@
+using RecallKit.Vision.RunFiles;
+
 namespace RecallKit.Vision.Reports;
 
 /// <summary>One compared variant (a loss), possibly over several seeds.</summary>
@@ -31,9 +33,9 @@ public sealed record VariantResults(string Name, IReadOnlyList<RunResults> Runs)
         foreach (var dir in Directory.GetDirectories(resultsDirectory).Order(StringComparer.Ordinal))
         {
             if (Path.GetFileName(dir) == ComparisonReport.FiguresDirectory) continue;
-            var runDirs = File.Exists(Path.Combine(dir, Training.RunDirectory.MetricsFile))
+            var runDirs = File.Exists(Path.Combine(dir, RunDirectory.MetricsFile))
                 ? [dir]
-                : Directory.GetDirectories(dir).Where(d => File.Exists(Path.Combine(d, Training.RunDirectory.MetricsFile))).Order(StringComparer.Ordinal).ToArray();
+                : Directory.GetDirectories(dir).Where(d => File.Exists(Path.Combine(d, RunDirectory.MetricsFile))).Order(StringComparer.Ordinal).ToArray();
             if (wanted is not null)
             {
                 var outside = runDirs.Where(d => !wanted.Contains(Path.GetFullPath(d))).ToArray();

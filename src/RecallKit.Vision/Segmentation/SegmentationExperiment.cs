@@ -2,7 +2,9 @@ using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
 using TorchSharp;
@@ -20,13 +22,16 @@ public static class SegmentationExperiment
     /// <param name="cancellation">Stops at the next step boundary with a checkpoint.</param>
     /// <param name="progress">Per-step status.</param>
     /// <param name="data_worker">Starts a data worker process (see <see cref="WorkerBatches"/>); null loads data in this process.</param>
+    /// <param name="distributed">The ranks of a data-parallel run (default: this process alone).</param>
     public static TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation = default,
-        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null)
+        IProgress<TrainingStatus>? progress = null, Func<TrainConfig, ProcessStartInfo>? data_worker = null,
+        IDistributed? distributed = null)
     {
+        distributed ??= SingleProcess.Instance;
         var trainSet = ConfiguredData.Segmentation(config.Data, config.Data.TrainSplit, log);
         var valSet = ConfiguredData.Segmentation(config.Data, config.Data.ValSplit, log);
         var classes = trainSet.Classes;
-        RecordData(config, trainSet, valSet);
+        if (distributed.Rank == 0) RecordData(config, trainSet, valSet);
         long[]? counts = LossFactory.NeedsClassCounts(config.Loss)
             ? TrainingSplitCounts.Get(trainSet, config.Data.Root, config.Data.TrainSplit, config.Data.SkipBadFiles)
             : null;
@@ -44,22 +49,22 @@ public static class SegmentationExperiment
         // On resume the run's own checkpoint replaces every weight: the init_from file is not needed (it may have moved).
         if (config.Model.InitFrom is { } init && !(resume && File.Exists(new RunDirectory(config.Output).LastCheckpoint)))
             SegmentationInitialisation.Apply(model, init, config.Model.Architecture, classes, log);
-        using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts);
+        var countReducer = DistributedTensors.CountReducer(distributed);
+        using var loss = LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts, countReducer);
         using var auxiliary = config.Model.AuxHead
-            ? new AuxiliaryLoss(loss, LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts), config.Loss.AuxWeight)
+            ? new AuxiliaryLoss(loss, LossFactory.Create(config.Loss, classes.Count, classes.IgnoreIndex, counts, countReducer), config.Loss.AuxWeight)
             : null;
         return RankTraining.Run(config, new SegmentationTask(model, loss, classes, auxiliary), shard => TrainBatches(config, trainSet, shard),
             shard => new DatasetBatches(valSet, config.Data.EvalBatchSize, null, config.Seed, config.Data.SkipBadFiles, shard),
-            resume, log, cancellation, progress, data_worker);
+            resume, log, cancellation, progress, data_worker, distributed);
     }
 
     /// <summary>
-    /// What a run was trained on, recorded once when it starts (never overwritten): the label fingerprint of both splits, so
+    /// What a run was trained on, recorded once by rank 0 when it starts (never overwritten): the label fingerprint of both splits, so
     /// that a comparison reusing the run can tell whether the label files changed since (Experiments/EarlierRun).
     /// </summary>
     private static void RecordData(TrainConfig config, ISegmentationDataset trainSet, ISegmentationDataset valSet)
     {
-        if (Distributed.DistributedTensors.Current.Rank != 0) return;
         var run = new RunDirectory(config.Output);
         if (File.Exists(run.DataFingerprint)) return;
         Directory.CreateDirectory(run.Root);

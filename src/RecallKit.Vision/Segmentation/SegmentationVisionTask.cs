@@ -3,6 +3,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Checks;
 using RecallKit.Vision.Data.Prefetch;
+using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Inference;
 using RecallKit.Vision.Reports;
 using RecallKit.Vision.Tasks;
@@ -28,8 +29,8 @@ public sealed class SegmentationVisionTask : IVisionTask
 
     /// <inheritdoc />
     public TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation,
-        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker) =>
-        SegmentationExperiment.Train(config, resume, log, cancellation, progress, data_worker);
+        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker, IDistributed distributed) =>
+        SegmentationExperiment.Train(config, resume, log, cancellation, progress, data_worker, distributed);
 
     /// <inheritdoc />
     public void PrepareData(TrainConfig config, TextWriter log)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Prefetch;
-using RecallKit.Vision.Distributed;
 
 namespace RecallKit.Vision.Tasks;
 
@@ -11,22 +10,22 @@ public static class DataPrefetch
 {
     /// <summary>
     /// <c>data.workers</c> worker processes for <paramref name="config"/>'s training batches, or null when prefetching is off or
-    /// no launcher is given.
+    /// no launcher is given. <paramref name="ranks"/>: the processes of a data-parallel run (each runs its own worker).
     /// </summary>
-    public static WorkerBatches? For(TrainConfig config, IBatchSource local, Func<TrainConfig, ProcessStartInfo>? launcher) =>
-        launcher is not null && Enabled(config) ? new WorkerBatches(local, () => launcher(config), config.Data.Workers) : null;
+    public static WorkerBatches? For(TrainConfig config, IBatchSource local, Func<TrainConfig, ProcessStartInfo>? launcher, int ranks = 1) =>
+        launcher is not null && Enabled(config, ranks) ? new WorkerBatches(local, () => launcher(config), config.Data.Workers) : null;
 
     /// <summary>
     /// Whether <c>data.prefetch</c> asks for a worker. <c>auto</c>: with CUDA, or when libtorch is limited to fewer threads than
-    /// there are cores (counting every MPI rank's threads) — on a CPU whose cores libtorch already uses, the worker only competes with it (measured on 2 cores:
+    /// there are cores (counting the threads of all <paramref name="ranks"/> MPI ranks) — on a CPU whose cores libtorch already uses, the worker only competes with it (measured on 2 cores:
     /// LiteSeg 83 images/s with the worker, 100 without).
     /// </summary>
-    public static bool Enabled(TrainConfig config) => config.Data.Prefetch switch
+    public static bool Enabled(TrainConfig config, int ranks = 1) => config.Data.Prefetch switch
     {
         PrefetchMode.On => true,
         PrefetchMode.Off => false,
         _ => config.Device == DeviceKind.Cuda
-             || (config.Threads > 0 && config.Threads * DistributedTensors.Current.Size < Environment.ProcessorCount),
+             || (config.Threads > 0 && config.Threads * ranks < Environment.ProcessorCount),
     };
 
     /// <summary>
@@ -34,5 +33,5 @@ public static class DataPrefetch
     /// worker prefetches (it serves whole batches; the trainer then keeps this rank's slice).
     /// </summary>
     public static DataShard LocalShard(TrainConfig config, Func<TrainConfig, ProcessStartInfo>? launcher, DataShard shard) =>
-        launcher is not null && Enabled(config) ? DataShard.Whole : shard;
+        launcher is not null && Enabled(config, Math.Max(1, shard.Ranks)) ? DataShard.Whole : shard;
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Inference;
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 
@@ -27,9 +29,9 @@ public interface IVisionTask
     /// <summary>The comparison report's task-specific parts (table, paired metrics, curves, wording).</summary>
     TaskReport Report { get; }
 
-    /// <summary>Trains (or resumes) the run described by <paramref name="config"/>.</summary>
+    /// <summary>Trains (or resumes) the run described by <paramref name="config"/> as this rank of <paramref name="distributed"/>.</summary>
     TrainingResult Train(TrainConfig config, bool resume, TextWriter log, CancellationToken cancellation,
-        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker);
+        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker, IDistributed distributed);
 
     /// <summary>Prepares what every rank of a data-parallel run reads (generated data, cached class counts); rank 0 calls it alone.</summary>
     void PrepareData(TrainConfig config, TextWriter log);

@@ -23,15 +23,16 @@ internal static class RankTraining
     /// <param name="cancellation">Stops at the next step boundary with a checkpoint.</param>
     /// <param name="progress">Per-step status.</param>
     /// <param name="data_worker">Starts a data worker process (see <see cref="WorkerBatches"/>); null loads data in this process.</param>
+    /// <param name="distributed">The ranks of the run: this rank trains its shard of every batch.</param>
     public static TrainingResult Run(TrainConfig config, ITrainingTask task, Func<DataShard, IFileBatchSource> train_batches,
         Func<DataShard, IFileBatchSource> val_batches, bool resume, TextWriter log, CancellationToken cancellation,
-        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker)
+        IProgress<TrainingStatus>? progress, Func<TrainConfig, ProcessStartInfo>? data_worker, IDistributed distributed)
     {
-        var shard = new DataShard(DistributedTensors.Current.Rank, DistributedTensors.Current.Size);
+        var shard = new DataShard(distributed.Rank, distributed.Size);
         var local = train_batches(DataPrefetch.LocalShard(config, data_worker, shard));
-        using var prefetch = DataPrefetch.For(config, local, data_worker);
+        using var prefetch = DataPrefetch.For(config, local, data_worker, distributed.Size);
         var val = val_batches(shard);
-        var result = new Trainer(config, task, (IBatchSource?)prefetch ?? local, val, log) { Progress = progress }.Run(resume, cancellation);
+        var result = new Trainer(config, task, (IBatchSource?)prefetch ?? local, val, log) { Progress = progress, Distributed = distributed }.Run(resume, cancellation);
         var trainSkipped = prefetch?.SkippedFiles ?? local.SkippedFiles;
         foreach (var (file, reason) in trainSkipped.Concat(val.SkippedFiles).OrderBy(p => p.Key, StringComparer.Ordinal))
             log.WriteLine($"skipped {file}: {reason}");

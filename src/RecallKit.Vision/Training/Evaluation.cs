@@ -1,6 +1,7 @@
 using RecallKit.Metrics;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 
 namespace RecallKit.Vision.Training;
 
@@ -36,5 +37,5 @@ public abstract record Evaluation(ConfusionMetrics Metrics)
     public abstract string CountedUnit { get; }
 
     /// <summary>The metrics.json record of this evaluation after step <paramref name="step"/>; a task adds its own fields.</summary>
-    public virtual MetricsRecord ToRecord(int step, DatasetClasses classes) => MetricsRecord.Common(step, classes, this, training_counts: null);
+    public virtual MetricsRecord ToRecord(int step, DatasetClasses classes) => MetricsRecord.Common(step, classes, Metrics, training_counts: null);
 }

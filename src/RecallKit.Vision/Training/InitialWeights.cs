@@ -1,6 +1,7 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;

@@ -15,13 +15,13 @@ public static class LossFactory
     /// <param name="ignore_index">Ignored label.</param>
     /// <param name="class_counts">Training-set pixels per class (never validation data); needed by frequency-based losses.</param>
     /// <param name="count_reducer">
-    /// Recall and precision losses: applied to the per-class counts of each batch; null uses the default, an all-reduce over the
-    /// ranks of a distributed run (<see cref="DistributedTensors.Current"/>), so that the weights are those of the whole batch.
+    /// Recall and precision losses: applied to the per-class counts of each batch; a data-parallel run passes
+    /// <see cref="DistributedTensors.CountReducer"/> of its ranks, so that the weights are those of the whole batch. Null: this
+    /// process's counts as they are.
     /// </param>
     public static nn.Module<Tensor, Tensor, Tensor> Create(LossConfig config, int num_classes, int ignore_index, IReadOnlyList<long>? class_counts,
         Func<Tensor, Tensor>? count_reducer = null)
     {
-        count_reducer ??= DistributedTensors.CountReducer(DistributedTensors.Current);
         // The OHEM pixel sampler selects among per-position losses: its parts are built with reduction None.
         bool sampled = config.PixelSampler.Kind == PixelSamplerKind.Ohem;
         var reduction = sampled ? nn.Reduction.None : nn.Reduction.Mean;

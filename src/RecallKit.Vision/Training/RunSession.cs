@@ -1,3 +1,4 @@
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training.Hooks;
 using TorchSharp.Modules;
 

@@ -4,6 +4,7 @@ using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.RunFiles;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training;
@@ -43,8 +44,7 @@ public sealed class TrainedModel : IDisposable
             config.Model.OutputStride, config.Model.AuxHead, config.Model.Head == HeadKind.Sdn, config.Model.Classifier == ClassifierKind.Cosine));
         try
         {
-            ModelKeys.Check(checkpointPath, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, network,
-                $"{config.Model.Architecture} with {classes.Count} classes");
+            RunCheckpoint.CheckModelKeys(checkpoint, checkpointPath, network, $"{config.Model.Architecture} with {classes.Count} classes");
             checkpoint.Read(RunCheckpoint.Model, r => network.load(r));
         }
         catch (InvalidDataException)

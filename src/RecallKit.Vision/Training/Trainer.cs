@@ -5,6 +5,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Distributed;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training.Hooks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -56,10 +57,10 @@ public sealed class Trainer
     public IProgress<TrainingStatus>? Progress { get; init; }
 
     /// <summary>
-    /// The ranks of a data-parallel run (default: <see cref="DistributedTensors.Current"/>, one process unless started under
-    /// mpirun). With K ranks each rank trains on its 1/K of every batch of <c>data.batch_size</c> images; rank 0 alone writes.
+    /// The ranks of a data-parallel run (default: <see cref="SingleProcess"/>; the program passes what
+    /// <see cref="DistributedTensors.Start"/> returned). With K ranks each rank trains on its 1/K of every batch of <c>data.batch_size</c> images; rank 0 alone writes.
     /// </summary>
-    public IDistributed Distributed { get; init; } = DistributedTensors.Current;
+    public IDistributed Distributed { get; init; } = SingleProcess.Instance;
 
     private Parameter[] trainable = [];
     private double[] lrMultipliers = [1];

@@ -1,5 +1,6 @@
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training.Hooks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,8 +55,7 @@ internal sealed class TrainingCheckpoints(TrainConfig config, ITrainingTask task
         if (saved.Loss.Kind != config.Loss.Kind)
             throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
         ResumeCompatibility.ThrowIfIncompatible(path, saved, config);
-        ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
-            $"{config.Model.Architecture} with {classes.Count} classes");
+        RunCheckpoint.CheckModelKeys(checkpoint, path, model, $"{config.Model.Architecture} with {classes.Count} classes");
         checkpoint.Read(RunCheckpoint.Model, r => model.load(r));
         checkpoint.Read(RunCheckpoint.Loss, r => LossState.Load(loss, r, path));
         checkpoint.Read(RunCheckpoint.Optimizer, r => optimizer.load_state_dict(r));

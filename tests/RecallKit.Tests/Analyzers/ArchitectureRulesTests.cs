@@ -10,9 +10,9 @@ namespace RecallKit.Tests.Analyzers;
 public sealed partial class ArchitectureRulesTests
 {
     private static readonly string[] Folders =
-        ["Classification", "Configuration", "Data", "Distributed", "Experiments", "Inference", "Interop", "Models", "Reports", "Segmentation", "Tasks", "Training"];
+        ["Classification", "Configuration", "Data", "Distributed", "Experiments", "Inference", "Interop", "Models", "Reports", "RunFiles", "Segmentation", "Tasks", "Training"];
 
-    private static readonly string[] Shared = ["Configuration", "Data", "Models", "Distributed", "Interop", "Inference", "Training", "Reports"];
+    private static readonly string[] Shared = ["Configuration", "Data", "Models", "Distributed", "Interop", "Inference", "RunFiles", "Training", "Reports"];
 
     /// <summary>What each Vision folder may use besides itself (docs/architecture.md).</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -23,8 +23,9 @@ public sealed partial class ArchitectureRulesTests
         ["Inference"] = [],
         ["Configuration"] = ["Data", "Models"],
         ["Interop"] = ["Configuration", "Data", "Models"],
-        ["Training"] = ["Configuration", "Data", "Models", "Distributed", "Interop", "Inference"],
-        ["Reports"] = ["Configuration", "Data", "Models", "Training"],
+        ["RunFiles"] = ["Configuration", "Data", "Models", "Interop"],
+        ["Training"] = ["Configuration", "Data", "Models", "Distributed", "Interop", "Inference", "RunFiles"],
+        ["Reports"] = ["Configuration", "Data", "Models", "RunFiles"],
         ["Tasks"] = Shared,
         ["Segmentation"] = [.. Shared, "Tasks"],
         ["Classification"] = [.. Shared, "Tasks"],

@@ -155,4 +155,18 @@ public sealed class WorkerBatchesTests : IDisposable
         Assert.False(DataPrefetch.Enabled(config with { Device = DeviceKind.Cuda, Data = config.Data with { Prefetch = PrefetchMode.Off } }));
         Assert.Null(DataPrefetch.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, new DatasetBatches(null!, 1, null, 0), null));
     }
+
+    [Fact]
+    public void AutoCountsTheThreadsOfEveryRankItIsGiven()
+    {
+        var oneThread = Config() with { Threads = 1 };
+        int cores = Environment.ProcessorCount;
+        Assert.Equal(cores > 1, DataPrefetch.Enabled(oneThread, ranks: 1));
+        Assert.False(DataPrefetch.Enabled(oneThread, ranks: cores)); // the ranks' threads fill every core
+        Assert.Equal(cores > 2, DataPrefetch.Enabled(oneThread, ranks: 2));
+        // The in-process source loads the whole batch only when the worker prefetches, judged with the shard's ranks.
+        var rank = new DataShard(1, cores);
+        Assert.Equal(rank, DataPrefetch.LocalShard(oneThread, Launcher, rank));
+        Assert.Equal(DataShard.Whole, DataPrefetch.LocalShard(oneThread with { Data = oneThread.Data with { Prefetch = PrefetchMode.On } }, Launcher, rank));
+    }
 }

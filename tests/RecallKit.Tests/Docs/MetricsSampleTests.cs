@@ -3,6 +3,7 @@ using RecallKit.Tests.Support;
 using RecallKit.Tests.Training;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Tests.Docs;

@@ -3,6 +3,7 @@ using RecallKit.Onnx;
 using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using RecallKit.Vision;
 using TorchSharp;

@@ -6,6 +6,7 @@ using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Interop;
 using RecallKit.Vision.Models.Classification;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;

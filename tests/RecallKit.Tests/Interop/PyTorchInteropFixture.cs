@@ -4,6 +4,7 @@ using System.Text.Json;
 using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Interop;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using static TorchSharp.torch;
 

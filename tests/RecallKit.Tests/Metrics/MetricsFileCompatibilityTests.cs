@@ -2,6 +2,7 @@ using RecallKit.Metrics;
 using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using RecallKit.Vision;
@@ -20,7 +21,7 @@ public sealed class MetricsFileCompatibilityTests : IDisposable
         var metrics = ConfusionMetrics.FromMatrix(new long[,] { { 2, 1 }, { 0, 0 } });
         var classes = new DatasetClasses(["a", "b"], [(0, 0, 0), (1, 1, 1)], 255);
         var path = Path.Combine(dir, "metrics.json");
-        File.WriteAllText(path, MetricsJson.Serialize(5, classes, new SegmentationEvaluation(metrics)));
+        File.WriteAllText(path, new SegmentationEvaluation(metrics).ToRecord(5, classes).ToJson());
 
         var record = MetricsRecord.Read(path);
         Assert.Equal(4.0 / 5, record.Classes[0].Dice!.Value, 12);

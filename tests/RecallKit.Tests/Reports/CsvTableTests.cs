@@ -1,4 +1,5 @@
 using RecallKit.Vision.Reports;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Tests.Reports;

@@ -1,3 +1,4 @@
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Tests.Training;

@@ -1,6 +1,7 @@
 using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Tasks;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 
 namespace RecallKit.Tests.Training;

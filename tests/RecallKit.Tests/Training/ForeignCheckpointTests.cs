@@ -3,6 +3,7 @@ using RecallKit.Vision.Data;
 using RecallKit.Vision.Data.Classification;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Models.Classification;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using TorchSharp;
 
@@ -25,7 +26,7 @@ public sealed class ForeignCheckpointTests : IDisposable
         var checkpoint = new Checkpoint();
         checkpoint.SetText("config", ConfigLoader.ToJson(config));
         checkpoint.SetText("classes", ClassesJson.Serialize(ClassificationDatasets.Describe(FashionMnist.ClassNames)));
-        checkpoint.SetText(ModelKeys.Section, ModelKeys.Describe(actual));
+        checkpoint.SetText(RunCheckpoint.ModelKeyShapes, ModelKeys.Describe(actual));
         checkpoint.Set("model", w => actual.save(w));
         var path = Path.Combine(dir, "foreign.ckpt");
         checkpoint.Save(path);

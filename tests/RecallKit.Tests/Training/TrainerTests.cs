@@ -1,6 +1,7 @@
 using RecallKit.Losses;
 using RecallKit.Runtime;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 using TorchSharp;

@@ -1,4 +1,5 @@
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 
 namespace RecallKit.Vision.Training.Hooks;
 
@@ -42,6 +43,6 @@ public sealed class BestCheckpointHook : ITrainingHook
         BestMetric = result.Selection;
         BestIteration = evaluation.Iteration;
         checkpoints.Save(run.BestCheckpoint, ProgressAt(evaluation.Iteration));
-        File.WriteAllText(run.BestMetrics, MetricsJson.Serialize(evaluation.Iteration, classes, result));
+        File.WriteAllText(run.BestMetrics, result.ToRecord(evaluation.Iteration, classes).ToJson());
     }
 }

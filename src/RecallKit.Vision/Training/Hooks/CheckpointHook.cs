@@ -1,3 +1,5 @@
+using RecallKit.Vision.RunFiles;
+
 namespace RecallKit.Vision.Training.Hooks;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using RecallKit.Vision.RunFiles;
 using TorchSharp.Modules;
 
 namespace RecallKit.Vision.Training.Hooks;

@@ -1,4 +1,5 @@
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 
 namespace RecallKit.Vision.Training.Hooks;
 
@@ -9,5 +10,5 @@ public sealed class FinalMetricsHook(RunDirectory run, DatasetClasses classes) :
 {
     /// <inheritdoc />
     public void OnComplete(EvaluationContext final) =>
-        File.WriteAllText(run.Metrics, MetricsJson.Serialize(final.Iteration, classes, final.Evaluation));
+        File.WriteAllText(run.Metrics, final.Evaluation.ToRecord(final.Iteration, classes).ToJson());
 }

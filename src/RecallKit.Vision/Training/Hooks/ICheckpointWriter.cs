@@ -1,3 +1,5 @@
+using RecallKit.Vision.RunFiles;
+
 namespace RecallKit.Vision.Training.Hooks;
 
 /// <summary>Saves the run's current state (model, loss, optimiser, config, classes) with a progress record.</summary>

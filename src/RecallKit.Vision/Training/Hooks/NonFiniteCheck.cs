@@ -1,3 +1,4 @@
+using RecallKit.Vision.RunFiles;
 using static TorchSharp.torch;
 
 namespace RecallKit.Vision.Training.Hooks;
@@ -37,7 +38,7 @@ public sealed class NonFiniteCheck : ITrainingHook, IDisposable
     {
         if (Flag.item<bool>())
             throw new NonFiniteLossException(
-                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {output}/last.ckpt (if one was written before) is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
+                $"the loss became NaN or infinite at or before step {iteration}; stopped without writing a checkpoint, so {output}/{RunDirectory.LastCheckpointFile} (if one was written before) is the last good state. Lower optimizer.learning_rate or check the data; if the step differs from run to run, see docs/errors.md (CPU convolution kernels).");
     }
 
     /// <inheritdoc />

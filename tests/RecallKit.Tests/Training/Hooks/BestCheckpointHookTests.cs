@@ -1,4 +1,5 @@
 using RecallKit.Tests.Support;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Training.Hooks;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using RecallKit.Tests.Support;
 using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training.Hooks;
 using RecallKit.Vision.Training;
 using RecallKit.Vision;

@@ -2,6 +2,7 @@ using RecallKit.Metrics;
 using RecallKit.Vision.Classification;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training.Hooks;
 using RecallKit.Vision.Training;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
+using RecallKit.Vision.RunFiles;
 using RecallKit.Vision.Training;
 using RecallKit.Vision.Training.Hooks;
 using static TorchSharp.torch;

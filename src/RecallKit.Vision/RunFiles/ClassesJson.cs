@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RecallKit.Vision.Data;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>JSON form of <see cref="DatasetClasses"/>, stored in checkpoints so predict works without the dataset.</summary>
 public static class ClassesJson

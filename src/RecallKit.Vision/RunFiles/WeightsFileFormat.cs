@@ -1,6 +1,6 @@
 using RecallKit.Vision.Interop;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>What a weights file is, judged by its first bytes (not its extension).</summary>
 public enum WeightsFileFormat

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TorchSharp;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// The names and shapes of a module's state (parameters and buffers), stored in checkpoints next to the weights so that
@@ -10,9 +10,6 @@ namespace RecallKit.Vision.Training;
 /// </summary>
 public static class ModelKeys
 {
-    /// <summary>Checkpoint section holding <see cref="Describe"/>.</summary>
-    public const string Section = "model_keys";
-
     /// <summary>JSON object: state name → shape.</summary>
     /// <param name="module">The network.</param>
     /// <param name="skip">State names left out (as <c>module.save(writer, skip)</c> leaves them out).</param>

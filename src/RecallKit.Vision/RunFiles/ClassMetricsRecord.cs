@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using RecallKit.Vision.Data;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// One class's row of <see cref="MetricsRecord"/>; null where the metric is undefined (NaN). Dice and F-score were added later:

@@ -2,7 +2,7 @@ using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
 using TorchSharp;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// The one place that lays out a run's checkpoint: config, progress, classes (with training counts), the model's key list
@@ -10,8 +10,11 @@ namespace RecallKit.Vision.Training;
 /// </summary>
 public static class RunCheckpoint
 {
-    /// <summary>Section names.</summary>
+    /// <summary>Section names: the one place they are spelled.</summary>
     public const string Config = "config", Progress = "progress", Classes = "classes", Model = "model", Loss = "loss", Optimizer = "optimizer";
+
+    /// <summary>Section holding the model's state names and shapes (<see cref="ModelKeys.Describe"/>).</summary>
+    public const string ModelKeyShapes = "model_keys";
 
     /// <summary>A checkpoint of <paramref name="model"/>; <paramref name="skip"/> leaves state keys out (e.g. an SDN's head g on export).</summary>
     public static Checkpoint Create(TrainConfig config, TrainingProgress progress, DatasetClasses classes, IReadOnlyList<long>? training_counts,
@@ -21,7 +24,7 @@ public static class RunCheckpoint
         checkpoint.SetText(Config, ConfigLoader.ToJson(config));
         checkpoint.SetText(Progress, progress.ToJson());
         checkpoint.SetText(Classes, ClassesJson.Serialize(classes, training_counts));
-        checkpoint.SetText(ModelKeys.Section, ModelKeys.Describe(model, skip));
+        checkpoint.SetText(ModelKeyShapes, ModelKeys.Describe(model, skip));
         checkpoint.Set(Model, w => model.save(w, skip?.ToList()));
         return checkpoint;
     }
@@ -35,4 +38,15 @@ public static class RunCheckpoint
         checkpoint.Set(Optimizer, w => optimizer.save_state_dict(w));
         return checkpoint;
     }
+
+    /// <summary>
+    /// Throws an <see cref="InvalidDataException"/> naming every difference between the model keys stored in
+    /// <paramref name="checkpoint"/> and <paramref name="model"/>'s; checkpoints of versions that stored none are not checked.
+    /// </summary>
+    /// <param name="checkpoint">The loaded checkpoint.</param>
+    /// <param name="path">Its path, for the message.</param>
+    /// <param name="model">The network about to receive the weights.</param>
+    /// <param name="what">What the network is, for the message.</param>
+    public static void CheckModelKeys(Checkpoint checkpoint, string path, torch.nn.Module model, string what) =>
+        ModelKeys.Check(path, checkpoint.Has(ModelKeyShapes) ? checkpoint.GetText(ModelKeyShapes) : null, model, what);
 }

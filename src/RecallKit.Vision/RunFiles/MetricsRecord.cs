@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RecallKit.Metrics;
 using RecallKit.Vision.Data;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// The content of <c>metrics.json</c> / <c>best_metrics.json</c> (and <c>recallkit eval</c>'s output): one type for the writer and
@@ -31,17 +32,14 @@ public sealed record MetricsRecord(
         WriteIndented = true,
     };
 
-    /// <summary>The record of <paramref name="evaluation"/> after step <paramref name="step"/> (with its task's fields).</summary>
-    public static MetricsRecord From(int step, DatasetClasses classes, Evaluation evaluation) => evaluation.ToRecord(step, classes);
-
     /// <summary>The fields every task records; the task-specific ones (top-1, many/medium/few, …) null.</summary>
     /// <param name="step">The step after which the evaluation ran.</param>
     /// <param name="classes">The classes, in id order.</param>
-    /// <param name="evaluation">The evaluation.</param>
+    /// <param name="metrics">The evaluation's confusion-count metrics.</param>
     /// <param name="training_counts">Training samples per class, recorded per class when known.</param>
-    public static MetricsRecord Common(int step, DatasetClasses classes, Evaluation evaluation, IReadOnlyList<long>? training_counts)
+    public static MetricsRecord Common(int step, DatasetClasses classes, ConfusionMetrics metrics, IReadOnlyList<long>? training_counts)
     {
-        var m = evaluation.Metrics;
+        var m = metrics;
         var perClass = classes.Names.Select((name, c) => new ClassMetricsRecord(name, Defined(m.ClassAccuracy[c]), Defined(m.ClassPrecision[c]),
             Defined(m.ClassIoU[c]), m.GroundTruthCounts[c], training_counts?[c], Defined(m.ClassDice[c]), Defined(m.ClassFscore[c]))).ToArray();
         return new MetricsRecord(step, Defined(m.OverallAccuracy), Defined(m.MeanAccuracy), Defined(m.MeanIoU), Defined(m.MeanPrecision),

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// Flushes a directory's entries to disk (POSIX <c>fsync</c> on the directory), so a file renamed into it survives a power

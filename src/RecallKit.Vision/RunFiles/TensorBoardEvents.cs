@@ -1,6 +1,6 @@
 using Tensorboard;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// Reads TensorBoard event files and cuts them back to a step, so that a resumed run's curves have no duplicated steps

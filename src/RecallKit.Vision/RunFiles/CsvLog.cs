@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// An append-only CSV log keyed by step (the number of steps completed). On resume, rows after the resumed step are dropped first, so a log

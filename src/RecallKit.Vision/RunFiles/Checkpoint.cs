@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// A checkpoint file: named binary sections (config, progress, model, optimiser, loss state) followed by a SHA-256 of

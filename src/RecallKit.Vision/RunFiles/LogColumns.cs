@@ -1,4 +1,4 @@
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>Column names of a run's CSV logs, shared by the trainer that writes them and every reader.</summary>
 public static class LogColumns
@@ -21,6 +21,6 @@ public static class LogColumns
     /// <summary>The header of train_log.csv for these classes.</summary>
     public static IReadOnlyList<string> TrainLog(IEnumerable<string> classNames) => [Step, Loss, LearningRate, .. classNames.Select(Weight)];
 
-    /// <summary>The header of eval_log.csv: the step, then a task's evaluation columns (<see cref="Evaluation.ValueNames"/>).</summary>
+    /// <summary>The header of eval_log.csv: the step, then a task's evaluation columns (an evaluation's <c>ValueNames</c>).</summary>
     public static IReadOnlyList<string> EvalLog(IReadOnlyList<string> evaluationColumns) => [Step, .. evaluationColumns];
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>Where a run is: the next step to run and the best validation result so far. Stored in every checkpoint.</summary>
 /// <param name="Iteration">Number of optimisation steps completed.</param>

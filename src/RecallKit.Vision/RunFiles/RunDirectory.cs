@@ -1,4 +1,4 @@
-namespace RecallKit.Vision.Training;
+namespace RecallKit.Vision.RunFiles;
 
 /// <summary>
 /// The output directory of a run: file names, a write check before training starts, and a lock so that two trainings
@@ -17,7 +17,7 @@ public sealed class RunDirectory : IDisposable
     /// <summary>File names of a run directory: the one place they are spelled.</summary>
     public const string LastCheckpointFile = "last.ckpt", BestCheckpointFile = "best.ckpt", TrainLogFile = "train_log.csv", EvalLogFile = "eval_log.csv",
         MetricsFile = "metrics.json", BestMetricsFile = "best_metrics.json", ConfigFile = "config.json", TensorBoardDirectory = "tensorboard",
-        DataFingerprintFile = "data_fingerprint.txt";
+        DataFingerprintFile = "data_fingerprint.txt", LockFile = "run.lock";
 
     /// <summary>Absolute path of the directory.</summary>
     public string Root { get; }
@@ -67,7 +67,7 @@ public sealed class RunDirectory : IDisposable
         {
             throw new IOException($"output directory {Root} is not writable: {e.Message}", e);
         }
-        var lockPath = Combine("run.lock");
+        var lockPath = Combine(LockFile);
         try
         {
             lockStream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
