@@ -52,6 +52,7 @@ public static class ConfigLoader
         foreach (var assignment in overrides ?? [])
             ApplyOverride(obj, assignment);
         LossSectionJson.CheckTerms(obj, path ?? "(defaults)", shared);
+        CheckNumbersFinite(obj, path ?? "(defaults)", "");
         CheckKeys(obj, typeof(TrainConfig), path ?? "(defaults)", "");
         TrainConfig config;
         try
@@ -161,6 +162,22 @@ public static class ConfigLoader
                         $"{source}: {prefix}{key} = {value?.ToJsonString() ?? "null"} is not valid; it must be one of: {string.Join(", ", names)}" +
                         (Nullable.GetUnderlyingType(property.PropertyType) is not null ? " (or null)." : "."));
             }
+        }
+    }
+
+    /// <summary>A number beyond the range of a double (e.g. <c>1e999</c>) is an error naming its key, not an infinite setting.</summary>
+    private static void CheckNumbersFinite(JsonNode? node, string source, string key)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj) CheckNumbersFinite(child, source, key.Length == 0 ? name : $"{key}.{name}");
+                break;
+            case JsonArray list:
+                for (int i = 0; i < list.Count; i++) CheckNumbersFinite(list[i], source, $"{key}[{i}]");
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number && !(value.TryGetValue<double>(out var number) && double.IsFinite(number)):
+                throw new ConfigException($"{source}: {key} = {value.ToJsonString()} is not valid: expected a finite number.");
         }
     }
 
