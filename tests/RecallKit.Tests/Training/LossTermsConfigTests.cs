@@ -154,6 +154,20 @@ public sealed class LossTermsConfigTests : IDisposable
         Assert.Equal(1.0, again.Loss.TrainedTerms[1].Focal.Gamma);
     }
 
+    /// <summary>A loss option record added to the section but not to a term (or not copied by the shorthand) fails here.</summary>
+    [Fact]
+    public void ATermHasEveryOptionRecordOfTheSectionAndTheShorthandPassesThemOn()
+    {
+        var section = JsonFlattening.FlattenedProperties(typeof(LossConfig)).Where(p => p.PropertyType.IsAssignableTo(typeof(LossOptions))).ToArray();
+        var term = JsonFlattening.FlattenedProperties(typeof(LossTerm)).ToArray();
+        Assert.Equal(section.Select(p => (p.Name, p.PropertyType)), term.Select(p => (p.Name, p.PropertyType)));
+        var loss = ConfigLoader.FromJson("{" + OldLossSection + "}").Loss;
+        var shorthand = LossTerm.Of(loss, LossKind.Dice, 0.5);
+        foreach (var record in term)
+            Assert.Same(section.Single(p => p.Name == record.Name).GetValue(loss), record.GetValue(shorthand));
+        Assert.Equal(term.Select(p => p.GetValue(shorthand)), shorthand.Options);
+    }
+
     /// <summary>The loss section of a config.json written before loss.terms existed (plus_kind run).</summary>
     private const string OldLossSection = """
         "loss": {
