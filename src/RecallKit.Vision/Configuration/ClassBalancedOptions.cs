@@ -25,7 +25,8 @@ public sealed record ClassBalancedOptions : LossOptions
         $"{base.Condition()}, or model.head = sdn with model.stage = joint (head h's class-balanced loss), or loss.recall_blend with loss.recall_blend_fixed = class_balanced";
 
     /// <inheritdoc/>
-    public override string TermCondition() => $"{base.TermCondition()}, or the term's recall_blend with recall_blend_fixed = class_balanced";
+    public override string TermCondition() =>
+        $"{base.TermCondition()}, or the term's recall_blend with recall_blend_fixed = class_balanced";
 
     private static bool TrainsSdnHead(TrainConfig config) =>
         (config.Data.Kind.Task() == TaskKind.Classification) && config.Model.Head == HeadKind.Sdn && config.Model.Stage == TrainingStage.Joint;

@@ -120,6 +120,7 @@ public static class ConfigApplicability
             if (values.TryGetValue(rule.Key, out var value) && value != defaults[rule.Key] && !rule.Applies(config) && shared?.Contains(rule.Key) != true)
                 yield return config.Loss.Terms is not null && LossTermRules.IsTermOption(rule.Key)
                     ? LossTermRules.SectionKeyWithTerms(rule.Key, value)
-                    : $"{rule.Key} = {value} has no effect here: it is read only {rule.When}. Remove it or change the setting it depends on.";
+                    : $"{rule.Key} = {value} has no effect here: it is read only {rule.When}. " +
+                      "Remove it or change the setting it depends on.";
     }
 }

@@ -176,7 +176,8 @@ public static class ConfigLoader
             case JsonArray list:
                 for (int i = 0; i < list.Count; i++) CheckNumbersFinite(list[i], source, $"{key}[{i}]");
                 break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.Number && !(value.TryGetValue<double>(out var number) && double.IsFinite(number)):
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number
+                                      && !(value.TryGetValue<double>(out var number) && double.IsFinite(number)):
                 throw new ConfigException($"{source}: {key} = {value.ToJsonString()} is not valid: expected a finite number.");
         }
     }
@@ -195,7 +196,8 @@ public static class ConfigLoader
             var name = index < 0 ? part : part[..index];
             var property = Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == name);
             if (property is null) return null;
-            type = index < 0 ? property.PropertyType : property.PropertyType.GetElementType() ?? property.PropertyType; // a list's element: terms[1]
+            // a list's element: terms[1]
+            type = index < 0 ? property.PropertyType : property.PropertyType.GetElementType() ?? property.PropertyType;
         }
         return type;
     }

@@ -45,7 +45,8 @@ public static class ConfigValidation
             "model.head / model.stage / model.classifier", $"{m.Head} / {m.Stage} / {m.Classifier}",
             "linear / joint / linear for segmentation (SDN, decoupling stages and cosine heads are classification methods)");
         Require(m.Stage == TrainingStage.Joint || m.InitFrom is not null, "model.init_from", m.InitFrom, $"a jointly trained checkpoint for model.stage = {m.Stage}");
-        Require(m.Classifier == ClassifierKind.Linear || (config.Loss.TrainsLdam && m.Head == HeadKind.Linear) || m.Stage != TrainingStage.Joint,
+        Require(m.Classifier == ClassifierKind.Linear || (config.Loss.TrainsLdam && m.Head == HeadKind.Linear)
+                || m.Stage != TrainingStage.Joint,
             "model.classifier", m.Classifier, "linear unless loss.kind = ldam with a linear head (cosine logits lie in [−1, 1]; only LDAM scales them by s)");
         Require(!(m.Classifier == ClassifierKind.Cosine && m.Stage == TrainingStage.TauNorm), "model.stage", m.Stage,
             "not tau_norm on a cosine classifier (its rows are normalised already: every τ gives the same logits)");

@@ -135,8 +135,9 @@ public sealed record LossConfig
     /// and, when set, <see cref="PlusKind"/> (weight <see cref="PlusLossWeight"/>), both with this section's hyper-parameters.
     /// </summary>
     [JsonIgnore]
-    public IReadOnlyList<LossTerm> TrainedTerms => Terms
-        ?? (PlusKind is { } plus ? [LossTerm.Of(this, Kind, LossWeight), LossTerm.Of(this, plus, PlusLossWeight)] : [LossTerm.Of(this, Kind, LossWeight)]);
+    public IReadOnlyList<LossTerm> TrainedTerms => Terms ?? (PlusKind is { } plus
+        ? [LossTerm.Of(this, Kind, LossWeight), LossTerm.Of(this, plus, PlusLossWeight)]
+        : [LossTerm.Of(this, Kind, LossWeight)]);
 
     /// <summary>The kinds this config trains with, one per term of <see cref="TrainedTerms"/>.</summary>
     [JsonIgnore]

@@ -12,7 +12,9 @@ public abstract record LossOptions : ConfigOptions
     /// <summary>Whether <paramref name="term"/> reads these keys (its kind, and for some keys its other settings).</summary>
     public virtual bool IsReadBy(LossTerm term) => IsReadBy(term.Kind);
 
-    /// <summary>The section's keys are read by the shorthand <c>kind</c> / <c>plus_kind</c>; with <c>loss.terms</c> each term has its own.</summary>
+    /// <summary>
+    /// The section's keys are read by the shorthand <c>kind</c> / <c>plus_kind</c>; with <c>loss.terms</c> each term has its own.
+    /// </summary>
     public override bool IsRead(TrainConfig config) =>
         ConfigApplicability.Trains(config) && config.Loss.Terms is null && config.Loss.TrainedTerms.Any(IsReadBy);
 

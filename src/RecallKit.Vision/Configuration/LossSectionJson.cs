@@ -25,11 +25,14 @@ public static class LossSectionJson
     {
         if (root["loss"] is not JsonObject loss || !loss.TryGetPropertyValue("terms", out var terms) || terms is null) return;
         if (terms is not JsonArray list)
-            throw new ConfigException($"{source}: loss.terms = {terms.ToJsonString()} is not valid; it must be a list of terms such as [{{\"kind\": \"cross_entropy\"}}].");
+            throw new ConfigException(
+                $"{source}: loss.terms = {terms.ToJsonString()} is not valid; it must be a list of terms such as " +
+                "[{\"kind\": \"cross_entropy\"}].");
         for (int i = 0; i < list.Count; i++)
             if (list[i] is not JsonObject term || !term.ContainsKey("kind"))
                 throw new ConfigException(
-                    $"{source}: {LossTermRules.Prefix(i)}kind is missing: every term is an object that names its kind, e.g. {{\"kind\": \"dice\", \"weight\": 3}}.");
+                    $"{source}: {LossTermRules.Prefix(i)}kind is missing: every term is an object that names its kind, " +
+                    "e.g. {\"kind\": \"dice\", \"weight\": 3}.");
         foreach (var key in ShorthandKeys.Where(loss.ContainsKey).ToArray())
         {
             if (shared?.Contains($"loss.{key}") != true) throw new ConfigException($"{source}: {LossTermRules.Together()}");
@@ -55,9 +58,13 @@ public static class LossSectionJson
             var type = property.PropertyType;
             var own = property.ShouldSerialize;
             property.ShouldSerialize = (owner, value) => (own?.Invoke(owner, value) ?? true)
-                && (((LossConfig)owner).Terms is null || !JsonNode.DeepEquals(JsonSerializer.SerializeToNode(value, type, info.Options), Defaults.Value[name]));
+                && (((LossConfig)owner).Terms is null
+                    || !JsonNode.DeepEquals(JsonSerializer.SerializeToNode(value, type, info.Options), Default(name)));
         }
     }
 
-    private static readonly Lazy<JsonObject> Defaults = new(() => JsonSerializer.SerializeToNode(new LossConfig(), ConfigLoader.Options)!.AsObject());
+    private static readonly Lazy<JsonObject> Defaults =
+        new(() => JsonSerializer.SerializeToNode(new LossConfig(), ConfigLoader.Options)!.AsObject());
+
+    private static JsonNode? Default(string key) => Defaults.Value[key];
 }

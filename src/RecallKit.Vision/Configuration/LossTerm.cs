@@ -57,7 +57,9 @@ public sealed record LossTerm
     [JsonIgnore]
     public IEnumerable<LossOptions> Options => [Metric, Focal, ClassBalanced, Ohem, Ldam, Tversky, LogitAdjustment, Seesaw, RecallBlend];
 
-    /// <summary>The term <c>loss.kind</c> (or <c>loss.plus_kind</c>) stands for: <paramref name="kind"/> with the section's own options.</summary>
+    /// <summary>
+    /// The term <c>loss.kind</c> (or <c>loss.plus_kind</c>) stands for: <paramref name="kind"/> with the section's own options.
+    /// </summary>
     public static LossTerm Of(LossConfig config, LossKind kind, double weight) => new()
     {
         Kind = kind,

@@ -12,7 +12,9 @@ public static class LossTermRules
     /// <summary>The key prefix of term <paramref name="index"/> of <c>loss.terms</c>.</summary>
     public static string Prefix(int index) => $"loss.terms[{index}].";
 
-    /// <summary>One message per hyper-parameter of <paramref name="term"/> out of its range, keys named with <paramref name="prefix"/>.</summary>
+    /// <summary>
+    /// One message per hyper-parameter of <paramref name="term"/> out of its range, the keys named after <paramref name="prefix"/>.
+    /// </summary>
     public static IEnumerable<string> RangeProblems(LossTerm term, string prefix)
     {
         var problems = new List<string>();
@@ -32,32 +34,38 @@ public static class LossTermRules
         Require(term.Ldam.DrwStart is >= 0 and <= 1, "drw_start", term.Ldam.DrwStart, "in [0, 1]");
         Require(term.Tversky.Alpha >= 0 && double.IsFinite(term.Tversky.Alpha), "tversky_alpha", term.Tversky.Alpha, "a finite number ≥ 0");
         Require(term.Tversky.Beta >= 0 && double.IsFinite(term.Tversky.Beta), "tversky_beta", term.Tversky.Beta, "a finite number ≥ 0");
-        Require(term.Ohem.Threshold is null || term.Ohem.Threshold is > 0 and <= 1, "ohem_threshold", term.Ohem.Threshold, "a probability in (0, 1], or null");
+        Require(term.Ohem.Threshold is null || term.Ohem.Threshold is > 0 and <= 1, "ohem_threshold", term.Ohem.Threshold,
+            "a probability in (0, 1], or null");
         Require(term.Ohem.MinKept >= 0, "ohem_min_kept", term.Ohem.MinKept, "≥ 0");
         Require(double.IsFinite(term.LogitAdjustment.Tau), "tau", term.LogitAdjustment.Tau, "a finite number");
         Require(term.Seesaw.P >= 0 && double.IsFinite(term.Seesaw.P), "seesaw_p", term.Seesaw.P, "a finite number ≥ 0");
         Require(term.Seesaw.Q >= 0 && double.IsFinite(term.Seesaw.Q), "seesaw_q", term.Seesaw.Q, "a finite number ≥ 0");
         var blend = term.RecallBlend;
         Require(blend.Blend is null or (>= 0 and <= 1), "recall_blend", blend.Blend, "λ in [0, 1], or null for the plain recall loss");
-        Require(blend.Blend is not null || blend.Fixed == RecallBlendFixedWeights.ClassBalanced, "recall_blend_fixed", ConfigLoader.Name(blend.Fixed),
+        Require(blend.Blend is not null || blend.Fixed == RecallBlendFixedWeights.ClassBalanced, "recall_blend_fixed",
+            ConfigLoader.Name(blend.Fixed),
             $"left unset without {prefix}recall_blend (it names the weights the recall weights are blended with)");
         var alpha = term.Focal.Alpha;
-        Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "focal_alpha", alpha is null ? null : $"[{string.Join(", ", alpha)}]",
-            "one finite weight ≥ 0 per class, or null");
+        Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "focal_alpha",
+            alpha is null ? null : $"[{string.Join(", ", alpha)}]", "one finite weight ≥ 0 per class, or null");
         return problems;
     }
 
-    /// <summary>The problems of <c>loss.terms</c>: its length, each term's weight, ranges and keys its kind does not read, LDAM alone.</summary>
+    /// <summary>
+    /// The problems of <c>loss.terms</c>: its length, each term's weight, ranges and keys its kind does not read, LDAM alone.
+    /// </summary>
     public static IEnumerable<string> Problems(LossConfig loss, bool classification)
     {
         if (loss.Terms is not { } terms) yield break;
         if (terms.Length == 0)
         {
-            yield return "loss.terms = [] is invalid: expected at least one term, e.g. [{\"kind\": \"cross_entropy\"}], or leave it out for loss.kind.";
+            yield return "loss.terms = [] is invalid: expected at least one term, e.g. [{\"kind\": \"cross_entropy\"}], " +
+                         "or leave it out for loss.kind.";
             yield break;
         }
         var defaults = new LossConfig();
-        if (loss.Kind != defaults.Kind || loss.PlusKind is not null || loss.LossWeight != defaults.LossWeight || loss.PlusLossWeight != defaults.PlusLossWeight)
+        if (loss.Kind != defaults.Kind || loss.PlusKind is not null || loss.LossWeight != defaults.LossWeight
+            || loss.PlusLossWeight != defaults.PlusLossWeight)
             yield return Together();
         for (int i = 0; i < terms.Length; i++)
         {
@@ -71,15 +79,16 @@ public static class LossTermRules
                 yield return $"{prefix}kind = ldam is invalid: expected a segmentation loss (ldam is for classification).";
         }
         if (terms.Length > 1 && terms.Any(t => t.Kind == LossKind.Ldam))
-            yield return "loss.terms is invalid: ldam only trains alone (a single term): its margins and deferred re-weighting act on the LDAM module itself.";
+            yield return "loss.terms is invalid: ldam only trains alone (a single term): its margins and deferred re-weighting act on " +
+                         "the LDAM module itself.";
         else if (terms is [{ Kind: LossKind.Ldam, Weight: not 1 } ldam])
             yield return $"{Prefix(0)}weight = {ldam.Weight} is invalid: expected 1 for ldam, which only trains alone.";
     }
 
     /// <summary>The message for <c>loss.terms</c> set together with <c>loss.kind</c>, <c>plus_kind</c> or their weights.</summary>
     public static string Together() =>
-        "loss.terms cannot be combined with loss.kind, loss.plus_kind, loss.loss_weight or loss.plus_loss_weight: with loss.terms, every term names its " +
-        "own kind and weight. Remove those keys (or remove loss.terms).";
+        "loss.terms cannot be combined with loss.kind, loss.plus_kind, loss.loss_weight or loss.plus_loss_weight: with loss.terms, " +
+        "every term names its own kind and weight. Remove those keys (or remove loss.terms).";
 
     /// <summary>The message for a <c>loss</c> section key that, with <c>loss.terms</c>, belongs in a term.</summary>
     public static string SectionKeyWithTerms(string key, string value) =>
@@ -87,7 +96,8 @@ public static class LossTermRules
         $"(loss.terms[i].{key["loss.".Length..]}).";
 
     /// <summary>Whether <paramref name="key"/> (e.g. <c>loss.gamma</c>) is a hyper-parameter a term may have.</summary>
-    public static bool IsTermOption(string key) => key.StartsWith("loss.", StringComparison.Ordinal) && OptionKeys.Contains(key["loss.".Length..]);
+    public static bool IsTermOption(string key) =>
+        key.StartsWith("loss.", StringComparison.Ordinal) && OptionKeys.Contains(key["loss.".Length..]);
 
     /// <summary>The option keys of a term (those of its option records), e.g. <c>gamma</c>.</summary>
     public static IReadOnlySet<string> OptionKeys { get; } = new LossTerm().Options

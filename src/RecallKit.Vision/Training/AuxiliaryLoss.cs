@@ -42,7 +42,8 @@ public sealed class AuxiliaryLoss : nn.Module, IShardedLoss, ILossTermValues
     public Tensor? last_term_values()
     {
         using var scope = NewDisposeScope();
-        if ((main as ILossTermValues)?.last_term_values() is not { } heads || (auxiliary as ILossTermValues)?.last_term_values() is not { } auxiliaries)
+        if ((main as ILossTermValues)?.last_term_values() is not { } heads
+            || (auxiliary as ILossTermValues)?.last_term_values() is not { } auxiliaries)
             return null;
         using var weight = Weight.ToScalar();
         return heads.add(auxiliaries.mul(weight), Scalars.One).MoveToOuterDisposeScope();

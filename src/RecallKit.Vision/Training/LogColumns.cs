@@ -18,7 +18,9 @@ public static class LogColumns
     /// <summary>The weight column of a class (commas and spaces in the name become underscores).</summary>
     public static string Weight(string className) => WeightPrefix + className.Replace(',', '_').Replace(' ', '_');
 
-    /// <summary>train_log.csv: prefix of the per-term loss columns (<c>loss/&lt;index&gt;_&lt;kind&gt;</c>, e.g. <c>loss/1_dice</c>).</summary>
+    /// <summary>
+    /// train_log.csv: prefix of the per-term loss columns (<c>loss/&lt;index&gt;_&lt;kind&gt;</c>, e.g. <c>loss/1_dice</c>).
+    /// </summary>
     public const string LossTermPrefix = "loss/";
 
     /// <summary>

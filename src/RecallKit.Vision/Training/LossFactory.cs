@@ -79,5 +79,6 @@ public static class LossFactory
             or LossKind.LogitAdjusted or LossKind.BalancedSoftmax;
 
     /// <summary>Whether any of the config's losses needs training-set class counts.</summary>
-    public static bool NeedsClassCounts(LossConfig config) => config.TrainedTerms.Any(t => NeedsClassCounts(t.Kind) || RecallBlendOptions.Blends(t));
+    public static bool NeedsClassCounts(LossConfig config) =>
+        config.TrainedTerms.Any(t => NeedsClassCounts(t.Kind) || RecallBlendOptions.Blends(t));
 }

@@ -10,7 +10,9 @@ namespace RecallKit.Vision.Training;
 /// </summary>
 public static class LossTermColumns
 {
-    /// <summary>The train_log.csv columns of <paramref name="config"/>'s terms, e.g. <c>loss/0_cross_entropy</c>; none for a single term.</summary>
+    /// <summary>
+    /// The train_log.csv columns of <paramref name="config"/>'s terms, e.g. <c>loss/0_cross_entropy</c>; none for a single term.
+    /// </summary>
     public static IReadOnlyList<string> Of(LossConfig config)
     {
         var terms = config.TrainedTerms;
@@ -28,7 +30,9 @@ public static class LossTermColumns
         return values is null ? Missing(count) : values.cpu().data<double>().ToArray();
     }
 
-    /// <summary>The values as float64 [count] on the loss's device (a new tensor), or null when the loss kept none or another number.</summary>
+    /// <summary>
+    /// The values as float64 [count] on the loss's device (a new tensor), or null when the loss kept none or another number.
+    /// </summary>
     public static Tensor? Values(nn.Module loss, int count)
     {
         var values = (loss as ILossTermValues)?.last_term_values();

@@ -165,7 +165,8 @@ public sealed class Trainer
                     if (iteration >= config.Schedule.Iterations) break;
                     if (distributed.Any(cancellation.IsCancellationRequested)) return (iteration, true, false);
                     double lr = schedule.At(iteration);
-                    var (lossValue, termValues) = Step(batch, session.Optimizer, lr, iteration, session.NonFinite.Flag, logging: steps.Logs(iteration + 1));
+                    var (lossValue, termValues) =
+                        Step(batch, session.Optimizer, lr, iteration, session.NonFinite.Flag, logging: steps.Logs(iteration + 1));
                     iteration++;
                     var step = new StepContext(iteration, lossValue, lr, steps.Logs(iteration), steps.Evaluates(iteration), steps.Checkpoints(iteration),
                         iteration - startIteration, clock.Elapsed) { LossTerms = termValues };
@@ -222,7 +223,8 @@ public sealed class Trainer
             hooks.Add(session.NonFinite);
             if (root)
             {
-                var trainLog = session.Own(new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names, lossTermColumns), progress.Iteration));
+                var trainLog = session.Own(
+                    new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names, lossTermColumns), progress.Iteration));
                 var evalLog = session.Own(new CsvLog(run.EvalLog, LogColumns.EvalLog(task.EvaluationColumns), progress.Iteration));
                 TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
                 var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
@@ -252,7 +254,8 @@ public sealed class Trainer
     }
 
     /// <summary>One optimisation step; on a log step, the loss and each loss term's value (NaN for a skipped batch).</summary>
-    private (float Loss, double[] Terms) Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite, bool logging)
+    private (float Loss, double[] Terms) Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite,
+        bool logging)
     {
         using var noCollection = NoCollectionRegion.Enter();
         using var scope = NewDisposeScope();
@@ -294,7 +297,8 @@ public sealed class Trainer
     /// The logged loss terms (<paramref name="terms"/> of them on a log step, the same number on every rank) are combined like
     /// the loss: each rank's value times its weight, summed, divided by the same divisor, so their weighted sum stays the loss.
     /// </remarks>
-    private (float Loss, double[] Terms) DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging, int terms)
+    private (float Loss, double[] Terms) DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging,
+        int terms)
     {
         var combination = ShardCombinations.Of(loss);
         // One host read for the local loss, the loss terms on a log step and, when the scaling needs it, the number of valid positions.
@@ -303,7 +307,9 @@ public sealed class Trainer
             : LossTermColumns.Values(loss, terms) ?? tensor(LossTermColumns.Missing(terms), device: loss64.device);
         using var ignore = classes.IgnoreIndex.ToScalar();
         var local64 = termValues is null ? loss64 : cat([loss64, termValues]);
-        var host = (combination == ShardCombination.ValidPositionMean ? cat([local64, labels.ne(ignore).sum().to_type(ScalarType.Float64).reshape(1)]) : local64)
+        var host = (combination == ShardCombination.ValidPositionMean
+                ? cat([local64, labels.ne(ignore).sum().to_type(ScalarType.Float64).reshape(1)])
+                : local64)
             .cpu().data<double>().ToArray();
         double local = host[0], weight = combination == ShardCombination.ValidPositionMean ? host[^1] : 1;
         bool finite = double.IsFinite(local);

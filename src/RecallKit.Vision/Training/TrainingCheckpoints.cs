@@ -53,7 +53,8 @@ internal sealed class TrainingCheckpoints(TrainConfig config, ITrainingTask task
                 $"{path} was trained with head {saved.Model.Head}, stage {saved.Model.Stage}, classifier {saved.Model.Classifier}; the config asks for {config.Model.Head}, {config.Model.Stage}, {config.Model.Classifier}. Use another output directory.");
         if (!saved.Loss.Kinds.SequenceEqual(config.Loss.Kinds))
             throw new InvalidDataException(
-                $"{path} was trained with loss {string.Join(" + ", saved.Loss.Kinds)} but the config asks for {string.Join(" + ", config.Loss.Kinds)}; use another output directory.");
+                $"{path} was trained with loss {string.Join(" + ", saved.Loss.Kinds)} but the config asks for " +
+                $"{string.Join(" + ", config.Loss.Kinds)}; use another output directory.");
         ResumeCompatibility.ThrowIfIncompatible(path, saved, config);
         ModelKeys.Check(path, checkpoint.Has(ModelKeys.Section) ? checkpoint.GetText(ModelKeys.Section) : null, model,
             $"{config.Model.Architecture} with {classes.Count} classes");

@@ -55,7 +55,8 @@ public class CombinedLoss : Loss<Tensor, Tensor, Tensor>, IAppliedClassWeights, 
     /// <summary>Σ_i a_i·<paramref name="terms"/>[i], summed in term order (what <see cref="forward"/> returns).</summary>
     public Tensor weighted_sum(IReadOnlyList<Tensor> terms)
     {
-        if (terms.Count != factors.Length) throw new ArgumentException($"{terms.Count} term values for {factors.Length} terms.", nameof(terms));
+        if (terms.Count != factors.Length)
+            throw new ArgumentException($"{terms.Count} term values for {factors.Length} terms.", nameof(terms));
         using var scope = NewDisposeScope();
         Tensor? total = null;
         for (int i = 0; i < factors.Length; i++)

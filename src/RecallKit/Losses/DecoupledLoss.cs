@@ -35,7 +35,9 @@ public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, I
     /// <summary>The class weights of head g's loss, the one that trains the backbone; null when it applies none.</summary>
     public double[]? applied_class_weights() => (g as IAppliedClassWeights)?.applied_class_weights();
 
-    /// <summary>The terms of head g's loss in the last call (h's class-balanced loss is not one of them); null when g's loss has none.</summary>
+    /// <summary>
+    /// The terms of head g's loss in the last call (h's class-balanced loss is not one of them); null when g's loss has none.
+    /// </summary>
     public Tensor? last_term_values() => (g as ILossTermValues)?.last_term_values();
 
     /// <summary>L_g(g_logits, target) + L_h(h_logits, target).</summary>

@@ -4,8 +4,8 @@ namespace RecallKit.Vision.Training.Hooks;
 
 /// <summary>
 /// At every log step (rank 0): a row of train_log.csv (step, loss, learning rate, class weights, then each loss term's value),
-/// the same scalars in TensorBoard (<c>train/loss</c>, <c>train/lr</c>, <c>class_weight/&lt;class&gt;</c>, <c>train/loss/0_&lt;kind&gt;</c>, …)
-/// and, without a progress display, a console line.
+/// the same scalars in TensorBoard (<c>train/loss</c>, <c>train/lr</c>, <c>class_weight/&lt;class&gt;</c>,
+/// <c>train/loss/0_&lt;kind&gt;</c>, …) and, without a progress display, a console line.
 /// </summary>
 /// <param name="log">train_log.csv (columns <see cref="LogColumns.TrainLog(IEnumerable{string}, IEnumerable{string})"/>).</param>
 /// <param name="tensorboard">The run's TensorBoard writer.</param>
@@ -14,7 +14,9 @@ namespace RecallKit.Vision.Training.Hooks;
 /// <param name="console">Where the step line goes; null when a progress display shows the steps.</param>
 /// <param name="iterations">Steps of the whole run (<c>schedule.iterations</c>), for the ETA.</param>
 /// <param name="batchSize">Images per step (<c>data.batch_size</c>), for the rate.</param>
-/// <param name="lossTerms">The loss-term columns (<see cref="LossTermColumns.Of"/>), in the order of <see cref="StepContext.LossTerms"/>.</param>
+/// <param name="lossTerms">
+/// The loss-term columns (<see cref="LossTermColumns.Of"/>), in the order of <see cref="StepContext.LossTerms"/>.
+/// </param>
 public sealed class TrainLogHook(CsvLog log, SummaryWriter tensorboard, IReadOnlyList<string> classNames, Func<double[]> classWeights,
     TextWriter? console, int iterations, int batchSize, IReadOnlyList<string>? lossTerms = null) : ITrainingHook
 {
