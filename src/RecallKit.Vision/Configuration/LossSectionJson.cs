@@ -47,6 +47,7 @@ public static class LossSectionJson
     /// </summary>
     public static void Modifier(JsonTypeInfo info)
     {
+        if (info.Type == typeof(LossTerm)) WriteTheKeysATermReads(info);
         if (info.Type != typeof(LossConfig)) return;
         foreach (var property in info.Properties)
         {
@@ -60,6 +61,26 @@ public static class LossSectionJson
             property.ShouldSerialize = (owner, value) => (own?.Invoke(owner, value) ?? true)
                 && (((LossConfig)owner).Terms is null
                     || !JsonNode.DeepEquals(JsonSerializer.SerializeToNode(value, type, info.Options), Default(name)));
+        }
+    }
+
+    /// <summary>
+    /// A term writes its kind, its weight and the keys its kind reads (others only away from their defaults, which validation
+    /// reports).
+    /// </summary>
+    private static void WriteTheKeysATermReads(JsonTypeInfo info)
+    {
+        foreach (var property in info.Properties)
+        {
+            if (property.AttributeProvider is not PropertyInfo { DeclaringType: { } declaring } || !declaring.IsAssignableTo(typeof(LossOptions)))
+                continue;
+            var type = property.PropertyType;
+            var get = property.Get!;
+            var own = property.ShouldSerialize;
+            var fallback = new Lazy<JsonNode?>(() => JsonSerializer.SerializeToNode(get(new LossTerm()), type, info.Options));
+            property.ShouldSerialize = (owner, value) => (own?.Invoke(owner, value) ?? true)
+                && (((LossTerm)owner).Options.First(o => o.GetType() == declaring).IsReadBy((LossTerm)owner)
+                    || !JsonNode.DeepEquals(JsonSerializer.SerializeToNode(value, type, info.Options), fallback.Value));
         }
     }
 
