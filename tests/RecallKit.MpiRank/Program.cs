@@ -58,6 +58,8 @@ var config = TinyTraining.Config(output, iterations, seed: 5) with
 {
     Data = new DataConfig { BatchSize = batchSize },
     Model = new ModelConfig { SyncBn = syncBn },
+    // The config names the combined loss's terms, so that train_log.csv has a column per term (combined over the ranks like the loss).
+    Loss = lossKind == "ce+focal" ? new LossConfig { Terms = [new LossTerm(), new LossTerm { Kind = LossKind.Focal, Weight = 0.5 }] } : new LossConfig(),
     // BatchNorm makes some gradients exactly zero in exact arithmetic (a per-channel shift before a normalisation); Adam turns
     // their rounding noise into ±lr steps, so the BatchNorm network is compared under SGD, which keeps rounding differences small.
     Optimizer = batchNorm ? new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9 } : TinyTraining.Config(output).Optimizer,

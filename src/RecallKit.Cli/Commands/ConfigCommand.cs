@@ -37,7 +37,7 @@ internal static class ConfigCommand
             var line = lines[i].TrimEnd('\r');
             var trimmed = line.TrimStart();
             int indent = line.Length - trimmed.Length;
-            if (!trimmed.StartsWith('"')) continue;
+            if (!trimmed.StartsWith('"') || indent > 4) continue; // a loss term's keys: validation checks them against its kind
             var name = trimmed[1..trimmed.IndexOf('"', 1)];
             if (indent == 2) section = trimmed.EndsWith('{') ? name : "";
             var key = indent == 2 ? name : $"{section}.{name}";

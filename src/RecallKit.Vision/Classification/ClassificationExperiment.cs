@@ -46,7 +46,7 @@ public static class ClassificationExperiment
                 resume, log, cancellation);
 
         using var loss = CreateLoss(config, classes.Count, counts, DistributedTensors.CountReducer(distributed));
-        int drwStart = (int)Math.Round(config.Loss.Ldam.DrwStart * config.Schedule.Iterations);
+        int drwStart = (int)Math.Round(config.Loss.TrainedTerms[0].Ldam.DrwStart * config.Schedule.Iterations);
         var task = new ClassificationTask(network, loss, classes, counts, drwStart);
         return RankTraining.Run(config, task, shard => TrainBatches(config, data, shard),
             shard => new ClassificationBatches(data.Val, config.Data.EvalBatchSize, data.Augmentation, training: false,

@@ -13,13 +13,20 @@ public sealed record ClassBalancedOptions : LossOptions
     /// <inheritdoc/>
     public override bool IsReadBy(LossKind kind) => kind == LossKind.ClassBalanced;
 
+    /// <summary>A class-balanced term, or a blended recall term whose fixed weights are the class-balanced ones.</summary>
+    public override bool IsReadBy(LossTerm term) =>
+        base.IsReadBy(term) || (RecallBlendOptions.Blends(term) && term.RecallBlend.Fixed == RecallBlendFixedWeights.ClassBalanced);
+
     /// <inheritdoc/>
-    public override bool IsRead(TrainConfig config) => base.IsRead(config) || TrainsSdnHead(config)
-        || (ConfigApplicability.Trains(config) && RecallBlendOptions.Blends(config.Loss) && config.Loss.RecallBlend.Fixed == RecallBlendFixedWeights.ClassBalanced);
+    public override bool IsRead(TrainConfig config) => base.IsRead(config) || TrainsSdnHead(config);
 
     /// <inheritdoc/>
     public override string Condition() =>
         $"{base.Condition()}, or model.head = sdn with model.stage = joint (head h's class-balanced loss), or loss.recall_blend with loss.recall_blend_fixed = class_balanced";
+
+    /// <inheritdoc/>
+    public override string TermCondition() =>
+        $"{base.TermCondition()}, or the term's recall_blend with recall_blend_fixed = class_balanced";
 
     private static bool TrainsSdnHead(TrainConfig config) =>
         (config.Data.Kind.Task() == TaskKind.Classification) && config.Model.Head == HeadKind.Sdn && config.Model.Stage == TrainingStage.Joint;

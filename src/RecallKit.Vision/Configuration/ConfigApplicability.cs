@@ -71,6 +71,7 @@ public static class ConfigApplicability
         new("loss.loss_weight", Trains, "when the run trains (not with model.stage = tau_norm or logit_adjust)"),
         new("loss.plus_kind", Trains, "when the run trains (not with model.stage = tau_norm or logit_adjust)"),
         new("loss.plus_loss_weight", c => Trains(c) && c.Loss.PlusKind is not null, "with loss.plus_kind set"),
+        new("loss.terms", Trains, "when the run trains (not with model.stage = tau_norm or logit_adjust)"),
         new("optimizer.kind", Trains, "when the run trains (not with model.stage = tau_norm or logit_adjust)"),
         new("optimizer.learning_rate", Trains, "when the run trains (not with model.stage = tau_norm or logit_adjust)"),
         new("optimizer.momentum", c => Trains(c) && c.Optimizer.Kind == OptimizerKind.Sgd, "with optimizer.kind = sgd"),
@@ -117,6 +118,9 @@ public static class ConfigApplicability
         var defaults = Flatten(new TrainConfig());
         foreach (var rule in Rules)
             if (values.TryGetValue(rule.Key, out var value) && value != defaults[rule.Key] && !rule.Applies(config) && shared?.Contains(rule.Key) != true)
-                yield return $"{rule.Key} = {value} has no effect here: it is read only {rule.When}. Remove it or change the setting it depends on.";
+                yield return config.Loss.Terms is not null && LossTermRules.IsTermOption(rule.Key)
+                    ? LossTermRules.SectionKeyWithTerms(rule.Key, value)
+                    : $"{rule.Key} = {value} has no effect here: it is read only {rule.When}. " +
+                      "Remove it or change the setting it depends on.";
     }
 }

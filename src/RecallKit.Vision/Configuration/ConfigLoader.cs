@@ -11,7 +11,7 @@ public static class ConfigLoader
     /// <summary>snake_case keys, snake_case enum values, comments and trailing commas allowed; option records flattened.</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { JsonFlattening.Modifier } },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { JsonFlattening.Modifier, LossSectionJson.Modifier } },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
         ReadCommentHandling = JsonCommentHandling.Skip,
@@ -51,6 +51,8 @@ public static class ConfigLoader
         if (root is not JsonObject obj) throw new ConfigException($"{path}: the top level must be a JSON object.");
         foreach (var assignment in overrides ?? [])
             ApplyOverride(obj, assignment);
+        LossSectionJson.CheckTerms(obj, path ?? "(defaults)", shared);
+        CheckNumbersFinite(obj, path ?? "(defaults)", "");
         CheckKeys(obj, typeof(TrainConfig), path ?? "(defaults)", "");
         TrainConfig config;
         try
@@ -145,6 +147,11 @@ public static class ConfigLoader
                     $"{source}: unknown key '{prefix}{key}'. Valid keys{(prefix.Length > 0 ? $" in '{prefix.TrimEnd('.')}'" : "")}: {string.Join(", ", properties.Keys.Order())}.");
             if (value is JsonObject child && IsSection(property.PropertyType))
                 CheckKeys(child, property.PropertyType, source, prefix + key + ".");
+            else if (value is JsonArray list && property.PropertyType.GetElementType() is { } element && IsSection(element))
+            {
+                for (int i = 0; i < list.Count; i++)
+                    if (list[i] is JsonObject item) CheckKeys(item, element, source, $"{prefix}{key}[{i}].");
+            }
             else if ((Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) is { IsEnum: true } enumType)
             {
                 var names = EnumNames(enumType);
@@ -158,6 +165,23 @@ public static class ConfigLoader
         }
     }
 
+    /// <summary>A number beyond the range of a double (e.g. <c>1e999</c>) is an error naming its key, not an infinite setting.</summary>
+    private static void CheckNumbersFinite(JsonNode? node, string source, string key)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj) CheckNumbersFinite(child, source, key.Length == 0 ? name : $"{key}.{name}");
+                break;
+            case JsonArray list:
+                for (int i = 0; i < list.Count; i++) CheckNumbersFinite(list[i], source, $"{key}[{i}]");
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number
+                                      && !(value.TryGetValue<double>(out var number) && double.IsFinite(number)):
+                throw new ConfigException($"{source}: {key} = {value.ToJsonString()} is not valid: expected a finite number.");
+        }
+    }
+
     /// <summary>The config-file spellings of every value of <paramref name="enumType"/>, in declaration order.</summary>
     public static IReadOnlyList<string> EnumNames(Type enumType) =>
         Enum.GetValues(enumType).Cast<object>().Select(v => JsonSerializer.Serialize(v, enumType, Options).Trim('"')).ToArray();
@@ -168,9 +192,12 @@ public static class ConfigLoader
         Type type = typeof(TrainConfig);
         foreach (var part in dotted.Split('.'))
         {
-            var property = Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == part);
+            int index = part.IndexOf('[');
+            var name = index < 0 ? part : part[..index];
+            var property = Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == name);
             if (property is null) return null;
-            type = property.PropertyType;
+            // a list's element: terms[1]
+            type = index < 0 ? property.PropertyType : property.PropertyType.GetElementType() ?? property.PropertyType;
         }
         return type;
     }

@@ -45,7 +45,8 @@ public static class ConfigValidation
             "model.head / model.stage / model.classifier", $"{m.Head} / {m.Stage} / {m.Classifier}",
             "linear / joint / linear for segmentation (SDN, decoupling stages and cosine heads are classification methods)");
         Require(m.Stage == TrainingStage.Joint || m.InitFrom is not null, "model.init_from", m.InitFrom, $"a jointly trained checkpoint for model.stage = {m.Stage}");
-        Require(m.Classifier == ClassifierKind.Linear || (config.Loss.Kind == LossKind.Ldam && m.Head == HeadKind.Linear) || m.Stage != TrainingStage.Joint,
+        Require(m.Classifier == ClassifierKind.Linear || (config.Loss.TrainsLdam && m.Head == HeadKind.Linear)
+                || m.Stage != TrainingStage.Joint,
             "model.classifier", m.Classifier, "linear unless loss.kind = ldam with a linear head (cosine logits lie in [−1, 1]; only LDAM scales them by s)");
         Require(!(m.Classifier == ClassifierKind.Cosine && m.Stage == TrainingStage.TauNorm), "model.stage", m.Stage,
             "not tau_norm on a cosine classifier (its rows are normalised already: every τ gives the same logits)");
@@ -55,39 +56,19 @@ public static class ConfigValidation
         Require(d.ImageFiles.ResizeShorter is null or >= 0, "data.resize_shorter", d.ImageFiles.ResizeShorter, "≥ 0 (0 = no resize), or null for 256");
 
         var l = config.Loss;
-        var ema = l.Metric.EmaAlpha;
-        Require(ema is null || (ema > 0 && ema <= 1), "loss.ema_alpha", ema, "in (0, 1], or null for batch statistics");
-        Require(l.Focal.Gamma >= 0, "loss.gamma", l.Focal.Gamma, "≥ 0");
-        var beta = l.ClassBalanced.Beta;
-        Require(beta is null || (beta >= 0 && beta < 1), "loss.beta", beta, "in [0, 1), or null for auto");
-        Require(l.Ohem.Keep > 0 && l.Ohem.Keep <= 1, "loss.keep", l.Ohem.Keep, "in (0, 1]");
-        Require(l.Ldam.MaxMargin >= 0, "loss.ldam_max_margin", l.Ldam.MaxMargin, "≥ 0");
-        Require(l.Ldam.Scale > 0, "loss.ldam_scale", l.Ldam.Scale, "> 0");
-        Require(l.Ldam.DrwStart is >= 0 and <= 1, "loss.drw_start", l.Ldam.DrwStart, "in [0, 1]");
+        if (l.Terms is null) problems.AddRange(LossTermRules.RangeProblems(LossTerm.Of(l, l.Kind, l.LossWeight), "loss."));
         Require(l.AuxWeight >= 0 && double.IsFinite(l.AuxWeight), "loss.aux_weight", l.AuxWeight, "a finite number ≥ 0");
         Require(classification || l.Kind != LossKind.Ldam, "loss.kind", l.Kind, "a segmentation loss (ldam is for classification)");
-        Require(l.Tversky.Alpha >= 0 && double.IsFinite(l.Tversky.Alpha), "loss.tversky_alpha", l.Tversky.Alpha, "a finite number ≥ 0");
-        Require(l.Tversky.Beta >= 0 && double.IsFinite(l.Tversky.Beta), "loss.tversky_beta", l.Tversky.Beta, "a finite number ≥ 0");
-        Require(l.Ohem.Threshold is null || l.Ohem.Threshold is > 0 and <= 1, "loss.ohem_threshold", l.Ohem.Threshold, "a probability in (0, 1], or null");
-        Require(l.Ohem.MinKept >= 0, "loss.ohem_min_kept", l.Ohem.MinKept, "≥ 0");
-        Require(double.IsFinite(l.LogitAdjustment.Tau), "loss.tau", l.LogitAdjustment.Tau, "a finite number");
-        Require(l.Seesaw.P >= 0 && double.IsFinite(l.Seesaw.P), "loss.seesaw_p", l.Seesaw.P, "a finite number ≥ 0");
-        Require(l.Seesaw.Q >= 0 && double.IsFinite(l.Seesaw.Q), "loss.seesaw_q", l.Seesaw.Q, "a finite number ≥ 0");
-        Require(l.RecallBlend.Blend is null or (>= 0 and <= 1), "loss.recall_blend", l.RecallBlend.Blend, "λ in [0, 1], or null for the plain recall loss");
-        Require(l.RecallBlend.Blend is not null || l.RecallBlend.Fixed == RecallBlendFixedWeights.ClassBalanced, "loss.recall_blend_fixed", ConfigLoader.Name(l.RecallBlend.Fixed),
-            "left unset without loss.recall_blend (it names the weights the recall weights are blended with)");
         Require(l.OhemSampler.Thresh is null or (> 0 and < 1), "loss.sampler_thresh", l.OhemSampler.Thresh, "a probability in (0, 1), or null to keep the largest losses");
         Require(l.OhemSampler.MinKept >= 0, "loss.sampler_min_kept", l.OhemSampler.MinKept, "≥ 0");
         Require(l.PixelSampler.Kind == PixelSamplerKind.None || !l.Kinds.Any(k => k is LossKind.SoftIoU or LossKind.Lovasz), "loss.pixel_sampler", "ohem",
             "none with soft_iou or lovasz (set-function losses have no per-position values to select)");
-        var alpha = l.Focal.Alpha;
-        Require(alpha is null || alpha.All(a => a >= 0 && double.IsFinite(a)), "loss.focal_alpha", alpha is null ? null : $"[{string.Join(", ", alpha)}]",
-            "one finite weight ≥ 0 per class, or null");
         Require(double.IsFinite(l.LossWeight), "loss.loss_weight", l.LossWeight, "a finite number");
         Require(double.IsFinite(l.PlusLossWeight), "loss.plus_loss_weight", l.PlusLossWeight, "a finite number");
         Require(l.PlusKind is not LossKind.Ldam, "loss.plus_kind", l.PlusKind, "not ldam (its margins and deferred re-weighting act on the main loss only)");
         Require(l.Kind != LossKind.Ldam || (l.PlusKind is null && l.LossWeight == 1), "loss.kind", l.Kind,
             "ldam alone (loss.plus_kind unset, loss.loss_weight = 1): its deferred re-weighting is switched on the LDAM module itself");
+        problems.AddRange(LossTermRules.Problems(l, classification));
 
         var o = config.Optimizer;
         Require(o.LearningRate > 0 && double.IsFinite(o.LearningRate), "optimizer.learning_rate", o.LearningRate, "a finite number > 0");

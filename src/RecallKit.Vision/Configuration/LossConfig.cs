@@ -52,7 +52,7 @@ public enum LossKind
 /// </remarks>
 public sealed record LossConfig
 {
-    /// <summary>Which loss.</summary>
+    /// <summary>Which loss (shorthand for a one-term <c>terms</c> list with this section's hyper-parameters).</summary>
     [JsonPropertyOrder(0)]
     public LossKind Kind { get; init; } = LossKind.CrossEntropy;
 
@@ -111,7 +111,10 @@ public sealed record LossConfig
     [JsonPropertyOrder(14)]
     public double LossWeight { get; init; } = 1;
 
-    /// <summary>A second loss added to the first, e.g. <c>lovasz</c> with <c>kind = cross_entropy</c>; it reads the same hyper-parameters.</summary>
+    /// <summary>
+    /// A second loss added to the first, e.g. <c>lovasz</c> with <c>kind = cross_entropy</c>; it reads the same hyper-parameters
+    /// (shorthand for the two-term <c>terms</c> list).
+    /// </summary>
     [JsonPropertyOrder(15)]
     public LossKind? PlusKind { get; init; }
 
@@ -119,7 +122,28 @@ public sealed record LossConfig
     [JsonPropertyOrder(16)]
     public double PlusLossWeight { get; init; } = 1;
 
-    /// <summary>The kinds this config trains with: <see cref="Kind"/> and, when set, <see cref="PlusKind"/>.</summary>
+    /// <summary>
+    /// The terms of the loss (mmsegmentation's <c>loss_decode</c> list), each with its kind, weight and own hyper-parameters
+    /// (the same keys as in this section, e.g. <c>[{"kind": "cross_entropy"}, {"kind": "dice", "weight": 3, "ema_alpha": null}]</c>);
+    /// the loss is Σ weight_i · term_i. Null uses <c>kind</c> (and <c>plus_kind</c>), which may not be set with it.
+    /// </summary>
+    [JsonPropertyOrder(25)]
+    public LossTerm[]? Terms { get; init; }
+
+    /// <summary>
+    /// The terms this config trains with: <see cref="Terms"/>, or the shorthand <see cref="Kind"/> (weight <see cref="LossWeight"/>)
+    /// and, when set, <see cref="PlusKind"/> (weight <see cref="PlusLossWeight"/>), both with this section's hyper-parameters.
+    /// </summary>
     [JsonIgnore]
-    public IEnumerable<LossKind> Kinds => PlusKind is { } plus ? [Kind, plus] : [Kind];
+    public IReadOnlyList<LossTerm> TrainedTerms => Terms ?? (PlusKind is { } plus
+        ? [LossTerm.Of(this, Kind, LossWeight), LossTerm.Of(this, plus, PlusLossWeight)]
+        : [LossTerm.Of(this, Kind, LossWeight)]);
+
+    /// <summary>The kinds this config trains with, one per term of <see cref="TrainedTerms"/>.</summary>
+    [JsonIgnore]
+    public IEnumerable<LossKind> Kinds => TrainedTerms.Select(t => t.Kind);
+
+    /// <summary>Whether this config trains with LDAM, which is only ever alone (one term, weight 1).</summary>
+    [JsonIgnore]
+    public bool TrainsLdam => Kinds.Contains(LossKind.Ldam);
 }

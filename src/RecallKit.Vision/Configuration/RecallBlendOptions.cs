@@ -25,8 +25,11 @@ public sealed record RecallBlendOptions : LossOptions
     [JsonPropertyOrder(21), JsonPropertyName("recall_blend_fixed")]
     public RecallBlendFixedWeights Fixed { get; init; } = RecallBlendFixedWeights.ClassBalanced;
 
+    /// <summary>Whether <paramref name="term"/> is a blended recall loss.</summary>
+    public static bool Blends(LossTerm term) => term.RecallBlend.Blend is not null && term.Kind == LossKind.Recall;
+
     /// <summary>Whether <paramref name="config"/> trains a blended recall loss.</summary>
-    public static bool Blends(LossConfig config) => config.RecallBlend.Blend is not null && config.Kinds.Contains(LossKind.Recall);
+    public static bool Blends(LossConfig config) => config.TrainedTerms.Any(Blends);
 
     /// <inheritdoc/>
     public override bool IsReadBy(LossKind kind) => kind == LossKind.Recall;

@@ -22,7 +22,8 @@ public static class PairedComparison
     /// trained); null when there is none.
     /// </summary>
     public static VariantResults? Baseline(IReadOnlyList<VariantResults> variants, TaskReport task) =>
-        variants.FirstOrDefault(v => v.Runs[0].Config.Loss.Kind == LossKind.CrossEntropy && task.IsBaselineModel(v.Runs[0].Config.Model));
+        variants.FirstOrDefault(v =>
+            v.Runs[0].Config.Loss.TrainedTerms[0].Kind == LossKind.CrossEntropy && task.IsBaselineModel(v.Runs[0].Config.Model));
 
     /// <summary>One cell: <c>+2.0 ± 2.5 n.s.</c>, <c>+2.5 ± 1.2</c>, or without an interval <c>+2.0</c>; – when nothing pairs up.</summary>
     public static string Cell(PairedDifference? d) =>

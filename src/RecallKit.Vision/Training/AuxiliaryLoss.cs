@@ -10,7 +10,7 @@ namespace RecallKit.Vision.Training;
 /// loss is its own instance of the configured loss, so stateful losses (recall counts, EMA) never mix the two heads'
 /// predictions. As a module it holds both (state keys <c>main.*</c>, <c>auxiliary.*</c>) for the checkpoint's loss section.
 /// </summary>
-public sealed class AuxiliaryLoss : nn.Module, IShardedLoss
+public sealed class AuxiliaryLoss : nn.Module, IShardedLoss, ILossTermValues
 {
     private readonly nn.Module<Tensor, Tensor, Tensor> main;
     private readonly nn.Module<Tensor, Tensor, Tensor> auxiliary;
@@ -34,6 +34,20 @@ public sealed class AuxiliaryLoss : nn.Module, IShardedLoss
 
     /// <summary>The heads' common combination (the same loss on the same labels: the main loss's).</summary>
     public ShardCombination shard_combination => ShardCombinations.Common([main, auxiliary]);
+
+    /// <summary>
+    /// Each term's part of the last total: main's term + weight · auxiliary's term, [T] (so that the terms' weighted sum is the
+    /// total); null when either loss kept none.
+    /// </summary>
+    public Tensor? last_term_values()
+    {
+        using var scope = NewDisposeScope();
+        if ((main as ILossTermValues)?.last_term_values() is not { } heads
+            || (auxiliary as ILossTermValues)?.last_term_values() is not { } auxiliaries)
+            return null;
+        using var weight = Weight.ToScalar();
+        return heads.add(auxiliaries.mul(weight), Scalars.One).MoveToOuterDisposeScope();
+    }
 
     /// <summary>main(logits, labels) + weight · auxiliary(auxiliary_logits, labels).</summary>
     public Tensor Compute(Tensor logits, Tensor auxiliary_logits, Tensor labels)

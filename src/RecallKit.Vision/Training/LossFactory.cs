@@ -9,8 +9,12 @@ namespace RecallKit.Vision.Training;
 /// <summary>Creates the loss a config names; frequency-based losses take the training split's class counts.</summary>
 public static class LossFactory
 {
-    /// <summary>A loss module for <paramref name="num_classes"/> classes.</summary>
-    /// <param name="config">Loss kind and hyper-parameters.</param>
+    /// <summary>
+    /// A loss module for <paramref name="num_classes"/> classes: the single term of weight 1 itself (so its state keys stay those
+    /// of the bare loss), otherwise a <see cref="CombinedLoss"/> Σ weight_i · term_i of the config's terms
+    /// (<see cref="LossConfig.TrainedTerms"/>: <c>loss.terms</c>, or <c>loss.kind</c> and <c>loss.plus_kind</c>).
+    /// </summary>
+    /// <param name="config">Loss terms and hyper-parameters.</param>
     /// <param name="num_classes">C.</param>
     /// <param name="ignore_index">Ignored label.</param>
     /// <param name="class_counts">Training-set pixels per class (never validation data); needed by frequency-based losses.</param>
@@ -25,16 +29,16 @@ public static class LossFactory
         // The OHEM pixel sampler selects among per-position losses: its parts are built with reduction None.
         bool sampled = config.PixelSampler.Kind == PixelSamplerKind.Ohem;
         var reduction = sampled ? nn.Reduction.None : nn.Reduction.Mean;
-        var main = Single(config.Kind, config, num_classes, ignore_index, class_counts, count_reducer, reduction);
-        var loss = config.PlusKind is { } plus
-            ? new CombinedLoss((config.LossWeight, main), (config.PlusLossWeight, Single(plus, config, num_classes, ignore_index, class_counts, count_reducer, reduction)))
-            : config.LossWeight == 1 ? main : new CombinedLoss((config.LossWeight, main));
+        var terms = config.TrainedTerms;
+        var parts = terms.Select(t => (t.Weight, Single(t, num_classes, ignore_index, class_counts, count_reducer, reduction))).ToArray();
+        var loss = parts is [(1, var alone)] ? alone : new CombinedLoss(parts);
         return sampled ? new OhemPixelSampler(num_classes, loss, config.OhemSampler.Thresh, config.OhemSampler.MinKept, ignore_index) : loss;
     }
 
-    private static nn.Module<Tensor, Tensor, Tensor> Single(LossKind kind, LossConfig config, int num_classes, int ignore_index,
+    private static nn.Module<Tensor, Tensor, Tensor> Single(LossTerm config, int num_classes, int ignore_index,
         IReadOnlyList<long>? class_counts, Func<Tensor, Tensor>? count_reducer, nn.Reduction reduction)
     {
+        var kind = config.Kind;
         IReadOnlyList<long> Counts() => class_counts ?? throw new ArgumentException($"loss {kind} needs the training split's class counts.");
         MetricWeightedCrossEntropy Metric(RegionMetric metric) => new(num_classes, metric, config.Metric.EmaAlpha, ignore_index, reduction, count_reducer);
         return kind switch
@@ -63,7 +67,7 @@ public static class LossFactory
     }
 
     /// <summary>The fixed weights of <c>loss.recall_blend</c> (normalised to mean 1 by the loss).</summary>
-    private static double[] BlendFixedWeights(LossConfig config, IReadOnlyList<long> counts) => config.RecallBlend.Fixed switch
+    private static double[] BlendFixedWeights(LossTerm config, IReadOnlyList<long> counts) => config.RecallBlend.Fixed switch
     {
         RecallBlendFixedWeights.ClassBalanced => FrequencyWeights.ClassBalanced(counts, config.ClassBalanced.Beta ?? FrequencyWeights.AutoBeta(counts)),
         _ => FrequencyWeights.InverseFrequency(counts),
@@ -75,5 +79,6 @@ public static class LossFactory
             or LossKind.LogitAdjusted or LossKind.BalancedSoftmax;
 
     /// <summary>Whether any of the config's losses needs training-set class counts.</summary>
-    public static bool NeedsClassCounts(LossConfig config) => config.Kinds.Any(NeedsClassCounts) || RecallBlendOptions.Blends(config);
+    public static bool NeedsClassCounts(LossConfig config) =>
+        config.TrainedTerms.Any(t => NeedsClassCounts(t.Kind) || RecallBlendOptions.Blends(t));
 }

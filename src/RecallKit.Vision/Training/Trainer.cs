@@ -29,6 +29,7 @@ public sealed class Trainer
     private readonly DatasetClasses classes;
     private readonly TextWriter output;
     private readonly Device device;
+    private readonly IReadOnlyList<string> lossTermColumns;
 
     /// <param name="config">The run's configuration (recorded in checkpoints).</param>
     /// <param name="task">Model, loss and evaluation; the model's and loss's state (e.g. the EMA recall buffer) is checkpointed.</param>
@@ -46,6 +47,7 @@ public sealed class Trainer
         classes = task.Classes;
         this.output = output;
         device = config.Device == DeviceKind.Cuda ? CUDA : CPU;
+        lossTermColumns = LossTermColumns.Of(config.Loss);
         if (train.BatchesPerEpoch < 1)
             throw new ArgumentException("the training split yields no batch (fewer images than data.batch_size with drop_last?).", nameof(train));
     }
@@ -165,10 +167,11 @@ public sealed class Trainer
                     if (iteration >= config.Schedule.Iterations) break;
                     if (distributed.Any(cancellation.IsCancellationRequested)) return (iteration, true, false);
                     double lr = schedule.At(iteration);
-                    float lossValue = Step(batch, session.Optimizer, lr, iteration, session.NonFinite.Flag, logging: steps.Logs(iteration + 1));
+                    var (lossValue, termValues) =
+                        Step(batch, session.Optimizer, lr, iteration, session.NonFinite.Flag, logging: steps.Logs(iteration + 1));
                     iteration++;
                     var step = new StepContext(iteration, lossValue, lr, steps.Logs(iteration), steps.Evaluates(iteration), steps.Checkpoints(iteration),
-                        iteration - startIteration, clock.Elapsed);
+                        iteration - startIteration, clock.Elapsed) { LossTerms = termValues };
                     session.Hooks.AfterStep(step);
                     // A stopped evaluation: the checkpoint written on stopping keeps the step; a resumed run evaluates it first.
                     if (step.Evaluates && !evaluations.EvaluateAndRecord(iteration)) return (iteration, true, true);
@@ -222,14 +225,15 @@ public sealed class Trainer
             hooks.Add(session.NonFinite);
             if (root)
             {
-                var trainLog = session.Own(new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names), progress.Iteration));
+                var trainLog = session.Own(
+                    new CsvLog(run.TrainLog, LogColumns.TrainLog(classes.Names, lossTermColumns), progress.Iteration));
                 var evalLog = session.Own(new CsvLog(run.EvalLog, LogColumns.EvalLog(task.EvaluationColumns), progress.Iteration));
                 TensorBoardEvents.DropAfter(run.TensorBoard, progress.Iteration);
                 var tensorboard = torch.utils.tensorboard.SummaryWriter(run.TensorBoard);
                 session.Best = new BestCheckpointHook(run, checkpoints, classes, progress);
                 hooks.AddRange([
                     new TrainLogHook(trainLog, tensorboard, classes.Names, task.LastClassWeights, Progress is null ? output : null,
-                        config.Schedule.Iterations, config.Data.BatchSize),
+                        config.Schedule.Iterations, config.Data.BatchSize, lossTermColumns),
                     new EvalLogHook(evalLog, tensorboard, output),
                     session.Best,
                     new CheckpointHook(run, checkpoints, session.Best),
@@ -251,7 +255,9 @@ public sealed class Trainer
         }
     }
 
-    private float Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite, bool logging)
+    /// <summary>One optimisation step; on a log step, the loss and each loss term's value (NaN for a skipped batch).</summary>
+    private (float Loss, double[] Terms) Step(ImageBatch batch, OptimizerHelper optimizer, double lr, int iteration, Tensor nonFinite,
+        bool logging)
     {
         using var noCollection = NoCollectionRegion.Enter();
         using var scope = NewDisposeScope();
@@ -264,22 +270,24 @@ public sealed class Trainer
         var part = train.Shard.IsWhole ? batch.Shard(Distributed.Rank, Distributed.Size) : batch;
         var (images, labels) = BatchTensors.From(part, device);
         var value = task.ComputeLoss(images, labels, iteration);
-        if (Distributed.Size > 1) return DistributedStep(value, labels, optimizer, nonFinite, logging);
+        int terms = logging ? lossTermColumns.Count : 0;
+        var skipped = (float.NaN, LossTermColumns.Missing(terms));
+        if (Distributed.Size > 1) return DistributedStep(value, labels, optimizer, nonFinite, logging, terms);
         if (config.Schedule.SkipNonfinite && !value.isfinite().item<bool>())
         {
             SkippedNonfinite++;
-            return float.NaN; // no backward, no optimiser step: the weights stay as they were
+            return skipped; // no backward, no optimiser step: the weights stay as they were
         }
         optimizer.zero_grad();
         value.backward();
         if (config.Schedule.SkipNonfinite && !GradientsFinite())
         {
             SkippedNonfinite++;
-            return float.NaN; // a finite loss with a non-finite gradient: stepping would make every later loss NaN
+            return skipped; // a finite loss with a non-finite gradient: stepping would make every later loss NaN
         }
         optimizer.step();
         nonFinite.logical_or_(value.detach().isfinite().logical_not().reshape(1));
-        return logging ? value.item<float>() : float.NaN;
+        return logging ? (value.item<float>(), LossTermColumns.Read(loss, terms)) : (float.NaN, []);
     }
 
     /// <summary>
@@ -287,17 +295,29 @@ public sealed class Trainer
     /// flat buckets and scaled so that they equal the gradient of the single-process loss of the whole batch (see
     /// <see cref="ShardCombination"/>, which the loss declares), then every rank takes the same optimiser step.
     /// </summary>
-    private float DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging)
+    /// <remarks>
+    /// The logged loss terms (<paramref name="terms"/> of them on a log step, the same number on every rank) are combined like
+    /// the loss: each rank's value times its weight, summed, divided by the same divisor, so their weighted sum stays the loss.
+    /// </remarks>
+    private (float Loss, double[] Terms) DistributedStep(Tensor value, Tensor labels, OptimizerHelper optimizer, Tensor nonFinite, bool logging,
+        int terms)
     {
         var combination = ShardCombinations.Of(loss);
-        // One host read for the local loss and, when the scaling needs it, the number of valid positions.
+        // One host read for the local loss, the loss terms on a log step and, when the scaling needs it, the number of valid positions.
         var loss64 = value.detach().to_type(ScalarType.Float64).reshape(1);
+        var termValues = terms == 0 ? null
+            : LossTermColumns.Values(loss, terms) ?? tensor(LossTermColumns.Missing(terms), device: loss64.device);
         using var ignore = classes.IgnoreIndex.ToScalar();
-        var host = (combination == ShardCombination.ValidPositionMean ? cat([loss64, labels.ne(ignore).sum().to_type(ScalarType.Float64).reshape(1)]) : loss64)
+        var local64 = termValues is null ? loss64 : cat([loss64, termValues]);
+        var host = (combination == ShardCombination.ValidPositionMean
+                ? cat([local64, labels.ne(ignore).sum().to_type(ScalarType.Float64).reshape(1)])
+                : local64)
             .cpu().data<double>().ToArray();
-        double local = host[0], weight = host.Length > 1 ? host[1] : 1;
+        double local = host[0], weight = combination == ShardCombination.ValidPositionMean ? host[^1] : 1;
         bool finite = double.IsFinite(local);
-        Span<double> totals = [finite ? local * weight : 0, weight, finite ? 0 : 1];
+        var totals = new double[3 + terms];
+        (totals[0], totals[1], totals[2]) = (finite ? local * weight : 0, weight, finite ? 0 : 1);
+        for (int t = 0; t < terms; t++) totals[3 + t] = host[1 + t] * weight;
         Distributed.AllReduceSum(totals);
         double divisor = combination switch
         {
@@ -306,10 +326,11 @@ public sealed class Trainer
             _ => Distributed.Size,
         };
         bool anyNonFinite = totals[2] > 0;
+        var skipped = (float.NaN, LossTermColumns.Missing(terms));
         if (anyNonFinite && config.Schedule.SkipNonfinite)
         {
             SkippedNonfinite++;
-            return float.NaN; // every rank skips the same step
+            return skipped; // every rank skips the same step
         }
         optimizer.zero_grad();
         using var lossScale = weight.ToScalar();
@@ -318,11 +339,13 @@ public sealed class Trainer
         if (config.Schedule.SkipNonfinite && !GradientsFinite())
         {
             SkippedNonfinite++;
-            return float.NaN; // the summed gradients are the same on every rank, so every rank skips this step
+            return skipped; // the summed gradients are the same on every rank, so every rank skips this step
         }
         optimizer.step();
         if (anyNonFinite) nonFinite.fill_(Scalars.True);
-        return logging ? (anyNonFinite ? float.NaN : (float)(totals[0] / divisor)) : float.NaN;
+        if (!logging) return (float.NaN, []);
+        if (anyNonFinite) return skipped;
+        return ((float)(totals[0] / divisor), totals[3..].Select(t => t / divisor).ToArray());
     }
 
     private bool GradientsFinite()

@@ -52,8 +52,10 @@ internal sealed class TrainingCheckpoints(TrainConfig config, ITrainingTask task
         if (saved.Model.Head != config.Model.Head || saved.Model.Stage != config.Model.Stage || saved.Model.Classifier != config.Model.Classifier)
             throw new InvalidDataException(
                 $"{path} was trained with head {saved.Model.Head}, stage {saved.Model.Stage}, classifier {saved.Model.Classifier}; the config asks for {config.Model.Head}, {config.Model.Stage}, {config.Model.Classifier}. Use another output directory.");
-        if (saved.Loss.Kind != config.Loss.Kind)
-            throw new InvalidDataException($"{path} was trained with loss {saved.Loss.Kind} but the config asks for {config.Loss.Kind}; use another output directory.");
+        if (!saved.Loss.Kinds.SequenceEqual(config.Loss.Kinds))
+            throw new InvalidDataException(
+                $"{path} was trained with loss {string.Join(" + ", saved.Loss.Kinds)} but the config asks for " +
+                $"{string.Join(" + ", config.Loss.Kinds)}; use another output directory.");
         ResumeCompatibility.ThrowIfIncompatible(path, saved, config);
         RunCheckpoint.CheckModelKeys(checkpoint, path, model, $"{config.Model.Architecture} with {classes.Count} classes");
         checkpoint.Read(RunCheckpoint.Model, r => model.load(r));

@@ -9,7 +9,7 @@ namespace RecallKit.Losses;
 /// SDN-CE) and head h's loss (class-balanced CE). Holding both as submodules <c>g</c> and <c>h</c> puts their state
 /// (e.g. g's EMA recall) in one state_dict. The detaching of h's features is the network's job.
 /// </summary>
-public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, IAppliedClassWeights, IShardedLoss
+public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, IAppliedClassWeights, IShardedLoss, ILossTermValues
 {
     private readonly nn.Module<Tensor, Tensor, Tensor> g;
     private readonly nn.Module<Tensor, Tensor, Tensor> h;
@@ -34,6 +34,11 @@ public sealed class DecoupledLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>, I
 
     /// <summary>The class weights of head g's loss, the one that trains the backbone; null when it applies none.</summary>
     public double[]? applied_class_weights() => (g as IAppliedClassWeights)?.applied_class_weights();
+
+    /// <summary>
+    /// The terms of head g's loss in the last call (h's class-balanced loss is not one of them); null when g's loss has none.
+    /// </summary>
+    public Tensor? last_term_values() => (g as ILossTermValues)?.last_term_values();
 
     /// <summary>L_g(g_logits, target) + L_h(h_logits, target).</summary>
     public override Tensor forward(Tensor g_logits, Tensor h_logits, Tensor target)

@@ -14,9 +14,10 @@ namespace RecallKit.Losses;
 /// Mean divides by the number of kept positions (mmsegmentation divides by every position of the batch, kept or not, unless
 /// <c>avg_non_ignore</c>); Sum adds the kept losses; None gives them per position, 0 where dropped or ignored.
 /// </remarks>
-public class OhemPixelSampler : ClassificationLoss, IAppliedClassWeights
+public class OhemPixelSampler : ClassificationLoss, IAppliedClassWeights, ILossTermValues
 {
     private readonly nn.Module<Tensor, Tensor, Tensor> inner;
+    private readonly RecordedTermValues recorded = new();
 
     /// <param name="num_classes">C.</param>
     /// <param name="loss">A loss with one value per position (reduction None), e.g. <c>new RecallCrossEntropy(C, reduction: None)</c>.</param>
@@ -46,22 +47,40 @@ public class OhemPixelSampler : ClassificationLoss, IAppliedClassWeights
     /// <summary>The wrapped loss's class weights (the weights are not changed by the sampling).</summary>
     public double[]? applied_class_weights() => (inner as IAppliedClassWeights)?.applied_class_weights();
 
+    /// <summary>
+    /// When the wrapped loss is a <see cref="CombinedLoss"/>: each term's value over the kept positions of the last call (reduced as
+    /// this sampler reduces), [T]; a new tensor the caller disposes. Null otherwise, or with reduction None.
+    /// </summary>
+    public Tensor? last_term_values() => recorded.Copy();
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input, Tensor target)
     {
         var targets = Targets(input, target);
         using var scope = NewDisposeScope();
-        var per = inner.call(input, target);
+        var combined = inner as CombinedLoss;
+        var terms = combined?.term_values(input, target);
+        var per = terms is null ? inner.call(input, target) : combined!.weighted_sum(terms);
         if (!per.shape.SequenceEqual(targets.Target.shape))
             throw new ArgumentException(
                 $"OhemPixelSampler: the wrapped loss returned shape {InputValidation.Shape(per)}, expected one loss per position {InputValidation.Shape(targets.Target)} (reduction None).");
         var weight = functional.ohem_pixel_weights(input, targets, thresh, min_kept, thresh is null ? per : null);
         var kept = per * weight;
-        return (reduction switch
-        {
-            nn.Reduction.None => kept,
-            nn.Reduction.Sum => kept.sum(),
-            _ => Reductions.Reduce(kept, nn.Reduction.Mean, weight.sum()),
-        }).MoveToOuterDisposeScope();
+        if (terms is not null) recorded.Record(terms.Select(term => Reduce(term.detach() * weight, weight)).ToArray());
+        return Reduce(kept, weight).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Reduce(Tensor kept, Tensor weight) => reduction switch
+    {
+        nn.Reduction.None => kept,
+        nn.Reduction.Sum => kept.sum(),
+        _ => Reductions.Reduce(kept, nn.Reduction.Mean, weight.sum()),
+    };
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) recorded.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Distributed;
+using RecallKit.Vision.Reports;
 using RecallKit.Vision.Segmentation;
 using RecallKit.Vision.Training;
 
@@ -59,6 +61,15 @@ public sealed class DistributedTrainingTests : IDisposable
             Assert.Equal(single.counts.Length, ranks.counts.Length);
             for (int step = 0; step < single.counts.Length; step++)
                 Assert.Equal(single.counts[step], ranks.counts[step]); // the global counts of the whole batch, exactly
+        }
+        if (loss == "ce+focal")
+        {
+            // Each term's logged value is combined over the ranks as the loss is: the same as one process's, and Σ weight · term = loss.
+            var alone = CsvTable.Read(Path.Combine(dir, "single", "train_log.csv"));
+            var shared = CsvTable.Read(Path.Combine(dir, "mpi", "train_log.csv"));
+            foreach (var column in new[] { "loss", "loss/0_cross_entropy", "loss/1_focal" })
+                Tensors.AllClose(alone.Column(column), shared.Column(column), 1e-5);
+            Tensors.AllClose(shared.Column("loss"), shared.Column("loss/0_cross_entropy").Zip(shared.Column("loss/1_focal"), (ce, focal) => ce + 0.5 * focal).ToArray(), 1e-6);
         }
         // rank 0 alone wrote the run (a second writer would have failed on the run lock)
         var run = Path.Combine(dir, "mpi");

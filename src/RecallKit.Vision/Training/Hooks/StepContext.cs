@@ -12,6 +12,12 @@ namespace RecallKit.Vision.Training.Hooks;
 public sealed record StepContext(int Iteration, float Loss, double LearningRate, bool Logs, bool Evaluates, bool Checkpoints, int StepsThisRun,
     TimeSpan Elapsed)
 {
+    /// <summary>
+    /// On a log step of a loss with several terms: each term's unweighted value (the columns <see cref="RunFiles.LogColumns.LossTerm"/>), NaN
+    /// for a skipped batch; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<double> LossTerms { get; init; } = [];
+
     /// <summary>The step checks the loss for non-finite values: it logs, evaluates or checkpoints.</summary>
     public bool IsSyncPoint => Logs || Evaluates || Checkpoints;
 }

@@ -36,6 +36,27 @@ public sealed class TrainLogHookTests() : TempDirectoryTest("recallkit-trainlog-
     }
 
     [Fact]
+    public void WritesEachLossTermAfterTheClassWeightsAndAsATensorBoardScalar()
+    {
+        var csv = Path.Combine(dir, "train_log.csv");
+        string[] terms = ["loss/0_cross_entropy", "loss/1_dice"];
+        var schedule = new ScheduleConfig { Iterations = 2, LogEvery = 1, EvalEvery = 0, CheckpointEvery = 100 };
+        using (var log = new CsvLog(csv, LogColumns.TrainLog(HookTestData.Classes.Names, terms), 0))
+        {
+            ITrainingHook hook = new TrainLogHook(log, utils.tensorboard.SummaryWriter(Path.Combine(dir, "tensorboard")), HookTestData.Classes.Names,
+                () => [1, 2], console: null, schedule.Iterations, 4, terms);
+            var steps = HookTestData.Steps(schedule, loss: _ => 2.5f).ToArray();
+            hook.AfterStep(steps[0] with { LossTerms = [1, 0.5] });
+            hook.AfterStep(steps[1]); // a step without term values (e.g. a skipped batch): empty cells, no scalars
+        }
+        Assert.Equal(["step,loss,lr,w_road,w_person,loss/0_cross_entropy,loss/1_dice", $"1,2.5,{0.01.ToString("R", CultureInfo.InvariantCulture)},1,2,1,0.5",
+            $"2,2.5,{(0.01 / 2).ToString("R", CultureInfo.InvariantCulture)},1,2,NaN,NaN"], File.ReadAllLines(csv));
+        var scalars = TensorBoardEvents.Scalars(Path.Combine(dir, "tensorboard"));
+        Assert.Equal([("train/loss/0_cross_entropy", 1L, 1f), ("train/loss/1_dice", 1L, 0.5f)],
+            scalars.Where(s => s.Tag.StartsWith("train/loss/", StringComparison.Ordinal)).Select(s => (s.Tag, s.Step, s.Value)));
+    }
+
+    [Fact]
     public void WithAProgressDisplayWritesNoConsoleLine()
     {
         var csv = Path.Combine(dir, "train_log.csv");
