@@ -16,8 +16,9 @@ public static class ResumeCompatibility
     /// </summary>
     public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "schedule.iterations", "schedule.eval_every", "schedule.log_every", "schedule.checkpoint_every",
-        "threads", "device", "output", "data.prefetch", "data.workers", "data.eval_batch_size",
+        ConfigKey.Of(c => c.Schedule.Iterations), ConfigKey.Of(c => c.Schedule.EvalEvery), ConfigKey.Of(c => c.Schedule.LogEvery),
+        ConfigKey.Of(c => c.Schedule.CheckpointEvery), ConfigKey.Of(c => c.Threads), ConfigKey.Of(c => c.Device), ConfigKey.Of(c => c.Output),
+        ConfigKey.Of(c => c.Data.Prefetch), ConfigKey.Of(c => c.Data.Workers), ConfigKey.Of(c => c.Data.EvalBatchSize),
     };
 
     /// <summary>
@@ -26,7 +27,9 @@ public static class ResumeCompatibility
     /// </summary>
     public static IReadOnlySet<string> MayDifferWhenFinished { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "schedule.log_every", "schedule.checkpoint_every", "threads", "device", "output", "data.prefetch", "data.workers", "data.eval_batch_size",
+        ConfigKey.Of(c => c.Schedule.LogEvery), ConfigKey.Of(c => c.Schedule.CheckpointEvery), ConfigKey.Of(c => c.Threads),
+        ConfigKey.Of(c => c.Device), ConfigKey.Of(c => c.Output), ConfigKey.Of(c => c.Data.Prefetch), ConfigKey.Of(c => c.Data.Workers),
+        ConfigKey.Of(c => c.Data.EvalBatchSize),
     };
 
     /// <summary>Every key whose value differs, as <c>key: old → new</c> (values in JSON), in key order; allowed keys excluded.</summary>
