@@ -14,6 +14,22 @@ public static class ConfigKey
 {
     private static readonly ConcurrentDictionary<PropertyInfo, string> Names = new();
 
+    /// <summary>Every key of a <see cref="TrainConfig"/> with the property that holds it, in the loader's contract order.</summary>
+    public static IReadOnlyList<(string Key, PropertyInfo Property)> All { get; } = [.. Keys()];
+
+    private static IEnumerable<(string Key, PropertyInfo Property)> Keys()
+    {
+        foreach (var property in ConfigLoader.Options.GetTypeInfo(typeof(TrainConfig)).Properties)
+        {
+            var section = ConfigLoader.Options.GetTypeInfo(property.PropertyType);
+            if (section.Kind != JsonTypeInfoKind.Object)
+                yield return (property.Name, (PropertyInfo)property.AttributeProvider!);
+            else
+                foreach (var key in section.Properties.Where(k => k.Get is not null))
+                    yield return ($"{property.Name}.{key.Name}", (PropertyInfo)key.AttributeProvider!);
+        }
+    }
+
     /// <summary>The key of the config property <paramref name="property"/> reaches from a <see cref="TrainConfig"/>.</summary>
     /// <exception cref="ArgumentException">The expression is not a chain of serialised config properties.</exception>
     public static string Of<T>(Expression<Func<TrainConfig, T>> property) => Of((LambdaExpression)property);
