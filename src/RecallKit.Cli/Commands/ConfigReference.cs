@@ -71,7 +71,8 @@ internal static partial class ConfigReference
             foreach (var (property, key) in keys)
             {
                 string read = when.TryGetValue(key, out var w) ? w : throw new InvalidOperationException($"{key} has no rule in ConfigApplicability.");
-                string resume = property.AttributeProvider?.IsDefined(typeof(MayChangeOnResumeAttribute), inherit: false) == true ? "may change" : "fixed";
+                bool mayChange = property.AttributeProvider?.IsDefined(typeof(MayChangeOnResumeAttribute), inherit: false) == true;
+                string resume = mayChange ? "may change" : "fixed";
                 string type = TypeName(property.PropertyType);
                 if (defaults[key] == "null" && !type.EndsWith(" or null", StringComparison.Ordinal)) type += " or null";
                 table.Append($"| `{key}` | {Cell(type)} | `{Cell(defaults[key])}` | {Cell(docs.Summary(property.AttributeProvider))} | {Cell(read)} | {resume} |\n");

@@ -22,7 +22,8 @@ internal static class DataWorkerCommand
             var config = DataPrefetch.ReadStartup(Console.In);
             if (config is null)
             {
-                Console.Error.WriteLine("data-worker is started by recallkit train/compare/demo (it reads the run's config on its standard input).");
+                Console.Error.WriteLine(
+                    "data-worker is started by recallkit train/compare/demo (it reads the run's config on its standard input).");
                 return 2;
             }
             using var output = Console.OpenStandardOutput();
@@ -32,7 +33,7 @@ internal static class DataWorkerCommand
         return command;
     }
 
-    /// <summary>How to start this executable as a data worker for <paramref name="config"/> (which is sent on its standard input).</summary>
+    /// <summary>How to start this executable as a data worker for <paramref name="config"/> (sent on its standard input).</summary>
     public static ProcessStartInfo StartInfo(TrainConfig config)
     {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the recallkit executable.");

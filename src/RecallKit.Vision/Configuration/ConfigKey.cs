@@ -43,7 +43,8 @@ public static class ConfigKey
     {
         var steps = new List<PropertyInfo>();
         var node = property.Body;
-        while (node is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert) node = convert.Operand;
+        while (node is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
+            node = convert.Operand;
         while (node is MemberExpression { Member: PropertyInfo info } member)
         {
             steps.Add(info);

@@ -60,7 +60,8 @@ public static class ConfigLoader
     /// <param name="source">What messages call it (a file name, <c>base</c>), or null for the defaults.</param>
     /// <param name="overrides"><c>key=value</c> assignments applied on top.</param>
     /// <param name="shared">Keys of a comparison's shared base: a variant that does not read one of them is not an error.</param>
-    public static TrainConfig Load(JsonObject json, string? source, IEnumerable<string>? overrides = null, IReadOnlySet<string>? shared = null)
+    public static TrainConfig Load(
+        JsonObject json, string? source, IEnumerable<string>? overrides = null, IReadOnlySet<string>? shared = null)
     {
         string? path = source;
         var obj = json.DeepClone().AsObject();
@@ -91,7 +92,7 @@ public static class ConfigLoader
 
     private static readonly JsonSerializerOptions OneLine = new(Options) { WriteIndented = false };
 
-    /// <summary>The config as JSON on one line (what a data worker reads first on its standard input); <see cref="FromJson"/> reads it.</summary>
+    /// <summary>The config as one line of JSON, the first line a data worker reads; <see cref="FromJson"/> reads it.</summary>
     public static string ToJsonLine(TrainConfig config) => JsonSerializer.Serialize(config, OneLine);
 
     /// <summary>Parses JSON text written by <see cref="ToJson"/>.</summary>

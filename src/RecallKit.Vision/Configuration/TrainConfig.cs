@@ -26,11 +26,11 @@ public sealed record TrainConfig
     public string Output { get; init; } = "runs/default";
 
     /// <summary>Device to train on.</summary>
-    [MayChangeOnResume("the same computation, in another floating-point summation order: the weights then match an uninterrupted run only to rounding")]
+    [MayChangeOnResume("the same computation in another floating-point summation order: weights as uninterrupted, up to rounding")]
     public DeviceKind Device { get; init; } = DeviceKind.Cpu;
 
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
-    [MayChangeOnResume("the same computation, in another floating-point summation order: the weights then match an uninterrupted run only to rounding")]
+    [MayChangeOnResume("the same computation in another floating-point summation order: weights as uninterrupted, up to rounding")]
     public int Threads { get; init; }
 }
 

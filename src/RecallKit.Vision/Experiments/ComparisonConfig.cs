@@ -25,7 +25,8 @@ public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, J
         var shared = ConfigApplicability.Flatten(Base).Keys.Where(k => !ownKeys.Contains(k)).ToHashSet(StringComparer.Ordinal);
         try
         {
-            return ConfigLoader.Load(Base, "base", [.. set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"], shared);
+            string[] overrides = [.. set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"];
+            return ConfigLoader.Load(Base, "base", overrides, shared);
         }
         catch (ConfigException e)
         {

@@ -14,7 +14,9 @@ public static class DataPrefetch
     /// no launcher is given. Each worker is sent the config once, as the first line of its standard input (<see cref="Startup"/>).
     /// </summary>
     public static WorkerBatches? For(TrainConfig config, IBatchSource local, Func<TrainConfig, ProcessStartInfo>? launcher) =>
-        launcher is not null && Enabled(config) ? new WorkerBatches(local, () => launcher(config), Startup(config), config.Data.Workers) : null;
+        launcher is not null && Enabled(config)
+            ? new WorkerBatches(local, () => launcher(config), Startup(config), config.Data.Workers)
+            : null;
 
     /// <summary>What a data worker for <paramref name="config"/> reads first on its standard input: the config as one JSON line.</summary>
     public static string Startup(TrainConfig config) => ConfigLoader.ToJsonLine(config);

@@ -135,7 +135,7 @@ public sealed partial class ArchitectureRulesTests
     /// </summary>
     private static readonly string[] KnownKeyLiterals = [];
 
-    /// <summary>A string literal that consists of config keys of the sections (<c>"loss.gamma"</c>, <c>"model.head / model.stage"</c>).</summary>
+    /// <summary>A string literal of nothing but config keys (<c>"loss.gamma"</c>, <c>"model.head / model.stage"</c>).</summary>
     private static Regex KeyLiteral()
     {
         var sections = ConfigLoader.Options.GetTypeInfo(typeof(TrainConfig)).Properties
@@ -159,7 +159,8 @@ public sealed partial class ArchitectureRulesTests
                 .Select(m => (File: Path.GetRelativePath(src, f).Replace('\\', '/'), Literal: m.Value)))
             .ToArray();
         var added = spelled.Where(s => !KnownKeyLiterals.Contains(s.File)).Select(s => $"{s.File}: {s.Literal}").ToArray();
-        Assert.True(added.Length == 0, "config keys spelled as literals; name them with ConfigKey.Of(c => c.Section.Property): " + string.Join("; ", added));
+        Assert.True(added.Length == 0,
+            "config keys spelled as literals; name them with ConfigKey.Of(c => c.Section.Property): " + string.Join("; ", added));
         Assert.Equal(KnownKeyLiterals.Order(StringComparer.Ordinal), spelled.Select(s => s.File).Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -11,8 +11,8 @@ public sealed class ResumeKeysTests
     public void TheMarkedPropertiesAreTheKeysThatMayChangeOnResume()
     {
         Assert.Equal(
-            ["data.eval_batch_size", "data.prefetch", "data.workers", "device", "output", "schedule.checkpoint_every", "schedule.eval_every",
-             "schedule.iterations", "schedule.log_every", "threads"],
+            ["data.eval_batch_size", "data.prefetch", "data.workers", "device", "output", "schedule.checkpoint_every",
+             "schedule.eval_every", "schedule.iterations", "schedule.log_every", "threads"],
             ResumeCompatibility.MayChange.Order(StringComparer.Ordinal));
         // A different length or evaluation cadence would have given a finished run other recorded metrics.
         Assert.Equal(ResumeCompatibility.MayChange.Except(["schedule.iterations", "schedule.eval_every"]).Order(StringComparer.Ordinal),
@@ -22,7 +22,8 @@ public sealed class ResumeKeysTests
     [Fact]
     public void EveryMarkedPropertyIsAConfigKeyAndSaysWhy()
     {
-        var marked = typeof(TrainConfig).Assembly.GetTypes().SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+        var marked = typeof(TrainConfig).Assembly.GetTypes()
+            .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Where(p => p.IsDefined(typeof(MayChangeOnResumeAttribute))).ToArray();
         Assert.Equal(ResumeCompatibility.MayChange.Count, marked.Length);
         foreach (var property in marked)
@@ -31,6 +32,7 @@ public sealed class ResumeKeysTests
             Assert.True(property.GetCustomAttribute<MayChangeOnResumeAttribute>()!.Why.Length > 10, $"{property.Name} does not say why");
         }
         Assert.Equal(ConfigKey.All.Count, ConfigKey.All.Select(k => k.Key).Distinct().Count());
-        Assert.Contains(ConfigKey.All, k => k.Key == "loss.gamma" && k.Property == typeof(FocalOptions).GetProperty(nameof(FocalOptions.Gamma)));
+        var gamma = typeof(FocalOptions).GetProperty(nameof(FocalOptions.Gamma));
+        Assert.Contains(ConfigKey.All, k => k.Key == "loss.gamma" && k.Property == gamma);
     }
 }

@@ -17,7 +17,8 @@ namespace RecallKit.Vision.Data.Prefetch;
 /// rather than in its environment or a file).
 /// </param>
 /// <param name="workers">Worker processes (each writes one batch ahead, so up to this many batches are in flight).</param>
-public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start, string startup, int workers = 1) : IFileBatchSource, IDisposable
+public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start, string startup, int workers = 1)
+    : IFileBatchSource, IDisposable
 {
     private readonly Dictionary<string, string> skipped = [];
     private readonly WorkerProcess[] pool = workers >= 1

@@ -4,8 +4,8 @@ using System.Globalization;
 namespace RecallKit.Vision.Data.Prefetch;
 
 /// <summary>
-/// One data worker process of <see cref="WorkerBatches"/>: started on first use and sent its start-up line, then requests (<c>epoch firstBatch stride</c>),
-/// read record by record; a worker that has gone becomes an <see cref="IOException"/> that says so and how to go on.
+/// One data worker process of <see cref="WorkerBatches"/>: started on first use and sent its start-up line, then requests
+/// (<c>epoch firstBatch stride</c>), read record by record; a worker that has gone becomes an <see cref="IOException"/> that says so and how to go on.
 /// </summary>
 /// <param name="start">Starts the worker (standard input and output are redirected here).</param>
 /// <param name="startup">The line the worker reads first on its standard input (the run's config), once per process.</param>
