@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using RecallKit.Tests.Data.Reference;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data;
@@ -275,12 +274,11 @@ internal static class DataPipelineBenchmark
             int core = started++ % Environment.ProcessorCount;
             var info = new ProcessStartInfo("taskset") { UseShellExecute = false };
             foreach (var a in new[] { "-c", core.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", cli, "data-worker" }) info.ArgumentList.Add(a);
-            info.Environment["RECALLKIT_WORKER_CONFIG"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(config)));
             return info;
         }
         var rates = new Dictionary<int, List<(double PerSecond, double PerCpuSecond)>> { [1] = [], [2] = [] };
-        using var one = new WorkerBatches(local, Launcher, workers: 1);
-        using var two = new WorkerBatches(local, Launcher, workers: 2);
+        using var one = new WorkerBatches(local, Launcher, DataPrefetch.Startup(config), workers: 1);
+        using var two = new WorkerBatches(local, Launcher, DataPrefetch.Startup(config), workers: 2);
         foreach (var pool in new[] { one, two })
         {
             started = 0;

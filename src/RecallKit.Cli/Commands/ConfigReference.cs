@@ -5,13 +5,12 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using RecallKit.Vision.Configuration;
-using RecallKit.Vision.Training;
 
 namespace RecallKit.Cli.Commands;
 
 /// <summary>
 /// <c>recallkit config reference</c>: docs/configuration.md, generated from the config records (their JSON contract, defaults,
-/// XML doc summaries, <see cref="ConfigApplicability"/> and <see cref="ResumeCompatibility"/>), so the reference cannot drift.
+/// XML doc summaries, <see cref="ConfigApplicability"/> and <see cref="MayChangeOnResumeAttribute"/>), so the reference cannot drift.
 /// </summary>
 internal static partial class ConfigReference
 {
@@ -72,7 +71,8 @@ internal static partial class ConfigReference
             foreach (var (property, key) in keys)
             {
                 string read = when.TryGetValue(key, out var w) ? w : throw new InvalidOperationException($"{key} has no rule in ConfigApplicability.");
-                string resume = ResumeCompatibility.MayChange.Contains(key) ? "may change" : "fixed";
+                bool mayChange = property.AttributeProvider?.IsDefined(typeof(MayChangeOnResumeAttribute), inherit: false) == true;
+                string resume = mayChange ? "may change" : "fixed";
                 string type = TypeName(property.PropertyType);
                 if (defaults[key] == "null" && !type.EndsWith(" or null", StringComparison.Ordinal)) type += " or null";
                 table.Append($"| `{key}` | {Cell(type)} | `{Cell(defaults[key])}` | {Cell(docs.Summary(property.AttributeProvider))} | {Cell(read)} | {resume} |\n");

@@ -1,32 +1,31 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Reflection;
-using System.Text;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Experiments;
+using RecallKit.Vision.Tasks;
 
 namespace RecallKit.Cli.Commands;
 
 /// <summary>
 /// <c>recallkit data-worker</c> (hidden): the process that prepares training batches one step ahead of the trainer. The run's
-/// config comes in the environment variable <see cref="ConfigVariable"/>; requests on standard input, batches on standard output.
+/// config comes first on standard input, as one JSON line (<see cref="DataPrefetch.Startup"/>); then requests on standard input,
+/// batches on standard output.
 /// </summary>
 internal static class DataWorkerCommand
 {
-    public const string ConfigVariable = "RECALLKIT_WORKER_CONFIG";
-
     public static Command Create()
     {
         var command = new Command("data-worker", "Serve training batches to a training process (started by train/compare/demo).") { Hidden = true };
         command.SetAction(_ =>
         {
-            var encoded = Environment.GetEnvironmentVariable(ConfigVariable);
-            if (string.IsNullOrEmpty(encoded))
+            var config = DataPrefetch.ReadStartup(Console.In);
+            if (config is null)
             {
-                Console.Error.WriteLine($"data-worker is started by recallkit train/compare/demo ({ConfigVariable} is not set).");
+                Console.Error.WriteLine(
+                    "data-worker is started by recallkit train/compare/demo (it reads the run's config on its standard input).");
                 return 2;
             }
-            var config = ConfigLoader.FromJson(Encoding.UTF8.GetString(Convert.FromBase64String(encoded)));
             using var output = Console.OpenStandardOutput();
             Experiment.ServeTrainBatches(config, Console.In, output, Console.Error);
             return 0;
@@ -34,14 +33,13 @@ internal static class DataWorkerCommand
         return command;
     }
 
-    /// <summary>How to start this executable as a data worker for <paramref name="config"/>.</summary>
+    /// <summary>How to start this executable as a data worker for <paramref name="config"/> (sent on its standard input).</summary>
     public static ProcessStartInfo StartInfo(TrainConfig config)
     {
         var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the recallkit executable.");
         var info = new ProcessStartInfo(host) { UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         info.ArgumentList.Add("data-worker");
-        info.Environment[ConfigVariable] = Convert.ToBase64String(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(config)));
         return info;
     }
 }

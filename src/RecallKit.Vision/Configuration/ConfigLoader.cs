@@ -49,6 +49,22 @@ public static class ConfigLoader
             }
         }
         if (root is not JsonObject obj) throw new ConfigException($"{path}: the top level must be a JSON object.");
+        return Load(obj, path, overrides, shared);
+    }
+
+    /// <summary>
+    /// <see cref="Load(string?, IEnumerable{string}?, IReadOnlySet{string}?)"/> for a config already in memory (e.g. a comparison's
+    /// base): <paramref name="json"/> itself is not changed.
+    /// </summary>
+    /// <param name="json">The config's JSON object.</param>
+    /// <param name="source">What messages call it (a file name, <c>base</c>), or null for the defaults.</param>
+    /// <param name="overrides"><c>key=value</c> assignments applied on top.</param>
+    /// <param name="shared">Keys of a comparison's shared base: a variant that does not read one of them is not an error.</param>
+    public static TrainConfig Load(
+        JsonObject json, string? source, IEnumerable<string>? overrides = null, IReadOnlySet<string>? shared = null)
+    {
+        string? path = source;
+        var obj = json.DeepClone().AsObject();
         foreach (var assignment in overrides ?? [])
             ApplyOverride(obj, assignment);
         LossSectionJson.CheckTerms(obj, path ?? "(defaults)", shared);
@@ -75,6 +91,11 @@ public static class ConfigLoader
 
     /// <summary>The config as indented JSON (what a run records next to its checkpoints).</summary>
     public static string ToJson(TrainConfig config) => JsonSerializer.Serialize(config, Options);
+
+    private static readonly JsonSerializerOptions OneLine = new(Options) { WriteIndented = false };
+
+    /// <summary>The config as one line of JSON, the first line a data worker reads; <see cref="FromJson"/> reads it.</summary>
+    public static string ToJsonLine(TrainConfig config) => JsonSerializer.Serialize(config, OneLine);
 
     /// <summary>Parses JSON text written by <see cref="ToJson"/>.</summary>
     public static TrainConfig FromJson(string json) =>

@@ -57,6 +57,7 @@ public sealed record DataConfig
     /// caller without a worker launcher loads data in the training process). <c>auto</c>: on with CUDA or spare cores.
     /// </summary>
     [JsonPropertyOrder(11)]
+    [MayChangeOnResume("only which process prepares the (identical) batches")]
     public PrefetchMode Prefetch { get; init; } = PrefetchMode.Auto;
 
     /// <summary>
@@ -64,6 +65,7 @@ public sealed record DataConfig
     /// order, so the batches are the same whatever K. Up to K batches are prepared ahead.
     /// </summary>
     [JsonPropertyOrder(27)]
+    [MayChangeOnResume("only which process prepares the (identical) batches")]
     public int Workers { get; init; } = 1;
 
     /// <summary>Skip (and count) images or labels that cannot be decoded or are inconsistent, instead of stopping.</summary>
@@ -72,6 +74,7 @@ public sealed record DataConfig
 
     /// <summary>Images per evaluation batch.</summary>
     [JsonPropertyOrder(13)]
+    [MayChangeOnResume("only how many images an evaluation batch holds; the metrics are the same")]
     public int EvalBatchSize { get; init; } = 8;
 
     /// <summary>The built-in synthetic scenes.</summary>

@@ -4,6 +4,8 @@ namespace RecallKit.Vision.Configuration;
 public sealed record ScheduleConfig
 {
     /// <summary>Total optimisation steps.</summary>
+    [MayChangeOnResume("extends or shortens the run: the poly learning rate (and LDAM's deferred re-weighting start, a fraction of it) "
+        + "is recomputed for the new length from the resumed step on", ChangesRecordedResults = true)]
     public int Iterations { get; init; } = 1500;
 
     /// <summary>Linear warm-up steps from 0 to the base learning rate.</summary>
@@ -13,12 +15,15 @@ public sealed record ScheduleConfig
     public double PolyPower { get; init; } = 0.9;
 
     /// <summary>Evaluate on the validation split every this many steps (and at the end); 0 = only at the end.</summary>
+    [MayChangeOnResume("only when the model is evaluated", ChangesRecordedResults = true)]
     public int EvalEvery { get; init; } = 500;
 
     /// <summary>Log loss, learning rate and recall weights every this many steps.</summary>
+    [MayChangeOnResume("only how often progress is logged")]
     public int LogEvery { get; init; } = 25;
 
     /// <summary>Write the "last" checkpoint every this many steps (and at every evaluation and at the end).</summary>
+    [MayChangeOnResume("only how often checkpoints are written")]
     public int CheckpointEvery { get; init; } = 100;
 
     /// <summary>

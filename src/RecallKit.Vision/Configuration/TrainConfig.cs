@@ -22,12 +22,15 @@ public sealed record TrainConfig
     public int Seed { get; init; }
 
     /// <summary>Output directory: checkpoints, logs, metrics.</summary>
+    [MayChangeOnResume("only where files go")]
     public string Output { get; init; } = "runs/default";
 
     /// <summary>Device to train on.</summary>
+    [MayChangeOnResume("the same computation in another floating-point summation order: weights as uninterrupted, up to rounding")]
     public DeviceKind Device { get; init; } = DeviceKind.Cpu;
 
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default.</summary>
+    [MayChangeOnResume("the same computation in another floating-point summation order: weights as uninterrupted, up to rounding")]
     public int Threads { get; init; }
 }
 

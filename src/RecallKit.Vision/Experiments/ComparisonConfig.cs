@@ -20,23 +20,18 @@ public sealed record ComparisonConfig(string Output, IReadOnlyList<int> Seeds, J
     /// <summary>The full config of one variant and seed.</summary>
     public TrainConfig For(ComparisonVariant variant, int seed, IEnumerable<string>? extraOverrides = null)
     {
-        var temporary = Path.Combine(Path.GetTempPath(), $"recallkit-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        var set = variant.Set.Select(v => v.Replace("{seed}", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{output}", Output)).ToArray();
+        // The base serves every variant (e.g. an optimiser that τ-norm does not use); keys a variant sets itself are checked.
+        var ownKeys = set.Select(a => a.Split('=')[0].Trim()).ToHashSet(StringComparer.Ordinal);
+        var shared = ConfigApplicability.Flatten(Base).Keys.Where(k => !ownKeys.Contains(k)).ToHashSet(StringComparer.Ordinal);
         try
         {
-            File.WriteAllText(temporary, Base.ToJsonString());
-            var set = variant.Set.Select(v => v.Replace("{seed}", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{output}", Output)).ToArray();
-            // The base serves every variant (e.g. an optimiser that τ-norm does not use); keys a variant sets itself are checked.
-            var ownKeys = set.Select(a => a.Split('=')[0].Trim()).ToHashSet(StringComparer.Ordinal);
-            var shared = ConfigApplicability.Flatten(Base).Keys.Where(k => !ownKeys.Contains(k)).ToHashSet(StringComparer.Ordinal);
-            return ConfigLoader.Load(temporary, [.. set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"], shared);
+            string[] overrides = [.. set, .. extraOverrides ?? [], $"seed={seed}", $"output={RunDirectory(variant, seed)}"];
+            return ConfigLoader.Load(Base, "base", overrides, shared);
         }
         catch (ConfigException e)
         {
-            throw new ConfigException($"variant '{variant.Name}': {e.Message.Replace(temporary, "base")}");
-        }
-        finally
-        {
-            File.Delete(temporary);
+            throw new ConfigException($"variant '{variant.Name}': {e.Message}");
         }
     }
 

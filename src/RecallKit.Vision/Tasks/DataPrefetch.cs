@@ -10,10 +10,20 @@ public static class DataPrefetch
 {
     /// <summary>
     /// <c>data.workers</c> worker processes for <paramref name="config"/>'s training batches, or null when prefetching is off or
-    /// no launcher is given. <paramref name="ranks"/>: the processes of a data-parallel run (each runs its own worker).
+    /// no launcher is given. <paramref name="ranks"/>: the processes of a data-parallel run (each runs its own worker). Each worker
+    /// is sent the config once, as the first line of its standard input (<see cref="Startup"/>).
     /// </summary>
     public static WorkerBatches? For(TrainConfig config, IBatchSource local, Func<TrainConfig, ProcessStartInfo>? launcher, int ranks = 1) =>
-        launcher is not null && Enabled(config, ranks) ? new WorkerBatches(local, () => launcher(config), config.Data.Workers) : null;
+        launcher is not null && Enabled(config, ranks)
+            ? new WorkerBatches(local, () => launcher(config), Startup(config), config.Data.Workers)
+            : null;
+
+    /// <summary>What a data worker for <paramref name="config"/> reads first on its standard input: the config as one JSON line.</summary>
+    public static string Startup(TrainConfig config) => ConfigLoader.ToJsonLine(config);
+
+    /// <summary>The config a data worker reads from its start-up line (<see cref="Startup"/>); null when the input ended first.</summary>
+    /// <exception cref="ConfigException">The line is not a config.</exception>
+    public static TrainConfig? ReadStartup(TextReader input) => input.ReadLine() is { } line ? ConfigLoader.FromJson(line) : null;
 
     /// <summary>
     /// Whether <c>data.prefetch</c> asks for a worker. <c>auto</c>: with CUDA, or when libtorch is limited to fewer threads than

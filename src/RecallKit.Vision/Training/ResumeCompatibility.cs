@@ -1,3 +1,4 @@
+using System.Reflection;
 using RecallKit.Vision.Configuration;
 
 namespace RecallKit.Vision.Training;
@@ -9,25 +10,20 @@ namespace RecallKit.Vision.Training;
 public static class ResumeCompatibility
 {
     /// <summary>
-    /// Keys that may differ on resume: <c>schedule.iterations</c> extends (or shortens) a run — the poly learning rate (and
-    /// LDAM's deferred re-weighting start, a fraction of it) is then recomputed for the new length from the resumed step on;
-    /// <c>threads</c> and <c>device</c> keep the computation but may change floating-point summation order, so the weights then
-    /// match an uninterrupted run only to rounding; the others only change cadence, where files go, or which process prepares the (identical) batches.
+    /// Keys that may differ on resume: those marked <see cref="MayChangeOnResumeAttribute"/>, e.g. <c>schedule.iterations</c>
+    /// (the learning rate is recomputed for the new length), <c>threads</c> (the same weights up to rounding), <c>output</c>.
     /// </summary>
-    public static IReadOnlySet<string> MayChange { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "schedule.iterations", "schedule.eval_every", "schedule.log_every", "schedule.checkpoint_every",
-        "threads", "device", "output", "data.prefetch", "data.workers", "data.eval_batch_size",
-    };
+    public static IReadOnlySet<string> MayChange { get; } = Marked(_ => true);
 
     /// <summary>
     /// Keys that may differ between a finished run and a request to reuse it: those that change neither the weights nor the
     /// metrics it recorded (a different length or evaluation cadence would have given other results).
     /// </summary>
-    public static IReadOnlySet<string> MayDifferWhenFinished { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "schedule.log_every", "schedule.checkpoint_every", "threads", "device", "output", "data.prefetch", "data.workers", "data.eval_batch_size",
-    };
+    public static IReadOnlySet<string> MayDifferWhenFinished { get; } = Marked(a => !a.ChangesRecordedResults);
+
+    private static HashSet<string> Marked(Func<MayChangeOnResumeAttribute, bool> which) =>
+        ConfigKey.All.Where(k => k.Property.GetCustomAttribute<MayChangeOnResumeAttribute>() is { } a && which(a))
+            .Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Every key whose value differs, as <c>key: old → new</c> (values in JSON), in key order; allowed keys excluded.</summary>
     public static IReadOnlyList<string> Differences(TrainConfig saved, TrainConfig requested) => Differences(saved, requested, MayChange);

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using RecallKit.Vision.Configuration;
 
 namespace RecallKit.Tests.Analyzers;
 
@@ -125,5 +127,41 @@ public sealed partial class ArchitectureRulesTests
         Assert.True(added.Length == 0,
             "these files decide between the tasks themselves; ask the task (IVisionTask, Experiments/VisionTasks) instead: " + string.Join(", ", added));
         Assert.Equal(KnownTaskBranches.Order(StringComparer.Ordinal), branching); // a file that no longer branches must leave the list
+    }
+
+    /// <summary>
+    /// Files that may spell a config key as a string literal (<c>"section.key"</c>) instead of naming it from its property with
+    /// <see cref="ConfigKey"/>: none. Keys inside prose (a message's "with loss.kind = focal") are text, not key names, and are
+    /// not matched: the pattern is a literal that is nothing but keys.
+    /// </summary>
+    private static readonly string[] KnownKeyLiterals = [];
+
+    /// <summary>A string literal of nothing but config keys (<c>"loss.gamma"</c>, <c>"model.head / model.stage"</c>).</summary>
+    private static Regex KeyLiteral()
+    {
+        var sections = ConfigLoader.Options.GetTypeInfo(typeof(TrainConfig)).Properties
+            .Where(p => ConfigLoader.Options.GetTypeInfo(p.PropertyType).Kind == JsonTypeInfoKind.Object).Select(p => p.Name).ToArray();
+        Assert.Contains("loss", sections);
+        var key = $@"(?:{string.Join('|', sections)})\.[a-z0-9_]+";
+        return new Regex($@"\$?""{key}(?:[\s,/]+{key})*""");
+    }
+
+    [Fact]
+    public void NoConfigKeyIsSpelledAsAStringLiteral()
+    {
+        var pattern = KeyLiteral();
+        Assert.Matches(pattern, "Require(ok, \"loss.gamma\", value);");
+        Assert.Matches(pattern, "var k = $\"model.head / model.stage\";");
+        Assert.DoesNotMatch(pattern, "\"with loss.kind = focal\"");
+        var src = Path.Combine(Root(), "src");
+        var spelled = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
+            .SelectMany(f => pattern.Matches(LineComment().Replace(File.ReadAllText(f), ""))
+                .Select(m => (File: Path.GetRelativePath(src, f).Replace('\\', '/'), Literal: m.Value)))
+            .ToArray();
+        var added = spelled.Where(s => !KnownKeyLiterals.Contains(s.File)).Select(s => $"{s.File}: {s.Literal}").ToArray();
+        Assert.True(added.Length == 0,
+            "config keys spelled as literals; name them with ConfigKey.Of(c => c.Section.Property): " + string.Join("; ", added));
+        Assert.Equal(KnownKeyLiterals.Order(StringComparer.Ordinal), spelled.Select(s => s.File).Distinct().Order(StringComparer.Ordinal));
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Data.Prefetch;
 using RecallKit.Vision.Data.Synthetic;
@@ -35,7 +34,6 @@ public sealed class WorkerBatchesTests : IDisposable
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false };
         info.ArgumentList.Add(Support.CliProcess.Assembly());
         info.ArgumentList.Add("data-worker");
-        info.Environment["RECALLKIT_WORKER_CONFIG"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(ConfigLoader.ToJson(config)));
         return info;
     }
 
@@ -76,7 +74,7 @@ public sealed class WorkerBatchesTests : IDisposable
         File.WriteAllBytes(victim, [1, 2, 3]);
         var config = Config();
         var local = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, "train", TextWriter.Null));
-        using (var worker = new WorkerBatches(local, () => Launcher(config)))
+        using (var worker = new WorkerBatches(local, () => Launcher(config), DataPrefetch.Startup(config)))
         {
             var e = Assert.Throws<InvalidDataException>(() => worker.Epoch(0, 0, default).ToList());
             Assert.Contains(Path.GetFileName(victim), e.Message);
@@ -84,7 +82,7 @@ public sealed class WorkerBatchesTests : IDisposable
 
         var skipping = config with { Data = config.Data with { SkipBadFiles = true } };
         var localSkipping = SegmentationExperiment.TrainBatches(skipping, ConfiguredData.Segmentation(skipping.Data, "train", TextWriter.Null));
-        using var tolerant = new WorkerBatches(localSkipping, () => Launcher(skipping));
+        using var tolerant = new WorkerBatches(localSkipping, () => Launcher(skipping), DataPrefetch.Startup(skipping));
         AssertSame(localSkipping.Epoch(0, 0, default), tolerant.Epoch(0, 0, default));
         Assert.Contains(tolerant.SkippedFiles.Keys, k => k.Contains(Path.GetFileName(victim)));
     }
@@ -98,7 +96,7 @@ public sealed class WorkerBatchesTests : IDisposable
         Assert.Equal(6, local.BatchesPerEpoch);
         using var one = DataPrefetch.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On } }, local, Launcher)!;
         using var two = DataPrefetch.For(config with { Data = config.Data with { Prefetch = PrefetchMode.On, Workers = 2 } }, local, Launcher)!;
-        using var four = new WorkerBatches(local, () => Launcher(config), workers: 4);
+        using var four = new WorkerBatches(local, () => Launcher(config), DataPrefetch.Startup(config), workers: 4);
         Assert.Equal((1, 2, 4), (one.Workers, two.Workers, four.Workers));
 
         var fromOne = one.Epoch(0, 0, default).ToList();
@@ -122,12 +120,12 @@ public sealed class WorkerBatchesTests : IDisposable
         var config = Config();
         var local = SegmentationExperiment.TrainBatches(config, ConfiguredData.Segmentation(config.Data, "train", TextWriter.Null));
         var expected = Assert.Throws<InvalidDataException>(() => local.Epoch(0, 0, default).ToList()); // the first bad batch's file
-        using (var worker = new WorkerBatches(local, () => Launcher(config), workers: 2))
+        using (var worker = new WorkerBatches(local, () => Launcher(config), DataPrefetch.Startup(config), workers: 2))
             Assert.Equal(Decoding(expected.Message), Decoding(Assert.Throws<InvalidDataException>(() => worker.Epoch(0, 0, default).ToList()).Message));
 
         var skipping = config with { Data = config.Data with { SkipBadFiles = true } };
         var localSkipping = SegmentationExperiment.TrainBatches(skipping, ConfiguredData.Segmentation(skipping.Data, "train", TextWriter.Null));
-        using var tolerant = new WorkerBatches(localSkipping, () => Launcher(skipping), workers: 2);
+        using var tolerant = new WorkerBatches(localSkipping, () => Launcher(skipping), DataPrefetch.Startup(skipping), workers: 2);
         AssertSame(localSkipping.Epoch(0, 0, default), tolerant.Epoch(0, 0, default));
         Assert.Equal(localSkipping.SkippedFiles.Keys.Order(StringComparer.Ordinal), tolerant.SkippedFiles.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(2, tolerant.SkippedFiles.Count);
@@ -143,7 +141,7 @@ public sealed class WorkerBatchesTests : IDisposable
 
     [Fact]
     public void ZeroWorkersIsRejected() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerBatches(new DatasetBatches(null!, 1, null, 0), () => Launcher(Config()), workers: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkerBatches(new DatasetBatches(null!, 1, null, 0), () => Launcher(Config()), DataPrefetch.Startup(Config()), workers: 0));
 
     [Fact]
     public void AutoPrefetchesWithCudaOrSpareCoresOnly()

@@ -12,12 +12,17 @@ namespace RecallKit.Vision.Data.Prefetch;
 /// </summary>
 /// <param name="local">The same batches computed in this process (for the epoch length).</param>
 /// <param name="start">Starts a worker with redirected standard input and output.</param>
+/// <param name="startup">
+/// The line each worker reads first on its standard input, once per process: what it serves (the run's config, passed this way
+/// rather than in its environment or a file).
+/// </param>
 /// <param name="workers">Worker processes (each writes one batch ahead, so up to this many batches are in flight).</param>
-public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start, int workers = 1) : IFileBatchSource, IDisposable
+public sealed class WorkerBatches(IBatchSource local, Func<ProcessStartInfo> start, string startup, int workers = 1)
+    : IFileBatchSource, IDisposable
 {
     private readonly Dictionary<string, string> skipped = [];
     private readonly WorkerProcess[] pool = workers >= 1
-        ? Enumerable.Range(1, workers).Select(n => new WorkerProcess(start, n, workers)).ToArray()
+        ? Enumerable.Range(1, workers).Select(n => new WorkerProcess(start, startup, n, workers)).ToArray()
         : throw new ArgumentOutOfRangeException(nameof(workers), workers, "at least one data worker is needed.");
 
     /// <summary>Files the workers skipped (<c>skip_bad_files</c>), file → reason.</summary>

@@ -4,13 +4,14 @@ using System.Globalization;
 namespace RecallKit.Vision.Data.Prefetch;
 
 /// <summary>
-/// One data worker process of <see cref="WorkerBatches"/>: started on first use, sent requests (<c>epoch firstBatch stride</c>),
-/// read record by record; a worker that has gone becomes an <see cref="IOException"/> that says so and how to go on.
+/// One data worker process of <see cref="WorkerBatches"/>: started on first use and sent its start-up line, then requests
+/// (<c>epoch firstBatch stride</c>), read record by record; a worker that has gone becomes an <see cref="IOException"/> that says so and how to go on.
 /// </summary>
 /// <param name="start">Starts the worker (standard input and output are redirected here).</param>
+/// <param name="startup">The line the worker reads first on its standard input (the run's config), once per process.</param>
 /// <param name="number">1-based number of this worker among <paramref name="count"/>, for messages.</param>
 /// <param name="count">Workers of the run.</param>
-internal sealed class WorkerProcess(Func<ProcessStartInfo> start, int number, int count) : IDisposable
+internal sealed class WorkerProcess(Func<ProcessStartInfo> start, string startup, int number, int count) : IDisposable
 {
     private Process? process;
     private BinaryReader? reader;
@@ -63,6 +64,15 @@ internal sealed class WorkerProcess(Func<ProcessStartInfo> start, int number, in
         info.UseShellExecute = false;
         process = Process.Start(info) ?? throw new IOException($"cannot start the data worker ({info.FileName}).");
         reader = new BinaryReader(process.StandardOutput.BaseStream);
+        try
+        {
+            process.StandardInput.WriteLine(startup);
+            process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            throw Died(process);
+        }
         return process;
     }
 
