@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -197,8 +198,10 @@ public static class ConfigLoader
             case JsonArray list:
                 for (int i = 0; i < list.Count; i++) CheckNumbersFinite(list[i], source, $"{key}[{i}]");
                 break;
+            // The JSON text, not TryGetValue<double>: a node built in code holds an int or a double, not a JsonElement.
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number
-                                      && !(value.TryGetValue<double>(out var number) && double.IsFinite(number)):
+                                      && !(double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                                           && double.IsFinite(number)):
                 throw new ConfigException($"{source}: {key} = {value.ToJsonString()} is not valid: expected a finite number.");
         }
     }

@@ -26,6 +26,23 @@ public sealed class InMemoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void NumbersBuiltInCodeAreReadLikeNumbersParsedFromAFile()
+    {
+        // A comparison builds its variants' JSON in memory: an int or double node there is no JsonElement.
+        var root = new JsonObject
+        {
+            ["data"] = new JsonObject { ["crop_width"] = 192, ["crop_height"] = 96 },
+            ["optimizer"] = new JsonObject { ["learning_rate"] = 0.002 },
+        };
+        var config = ConfigLoader.Load(root, "base");
+        Assert.Equal(192, config.Data.Segmentation.CropWidth);
+        Assert.Equal(0.002, config.Optimizer.LearningRate);
+        var huge = JsonNode.Parse("""{ "optimizer": { "learning_rate": 1e999 } }""")!.AsObject();
+        Assert.Equal("base: optimizer.learning_rate = 1e999 is not valid: expected a finite number.",
+            Assert.Throws<ConfigException>(() => ConfigLoader.Load(huge, "base")).Message);
+    }
+
+    [Fact]
     public void AnInMemoryConfigsErrorsNameItsSource()
     {
         var root = JsonNode.Parse("""{"loss": {"gamm": 2}}""")!.AsObject();
