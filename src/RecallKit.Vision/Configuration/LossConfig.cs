@@ -50,47 +50,11 @@ public enum LossKind
 /// The <see cref="JsonPropertyOrderAttribute"/> numbers here and in the option records keep the key order of configs written
 /// before the split; a new key takes the next number.
 /// </remarks>
-public sealed record LossConfig
+public sealed record LossConfig : LossHyperParameters
 {
     /// <summary>Which loss (shorthand for a one-term <c>terms</c> list with this section's hyper-parameters).</summary>
     [JsonPropertyOrder(0)]
     public LossKind Kind { get; init; } = LossKind.CrossEntropy;
-
-    /// <summary>Recall, precision, Dice, Jaccard, Tversky.</summary>
-    [JsonFlatten]
-    public MetricLossOptions Metric { get; init; } = new();
-
-    /// <summary>Focal loss.</summary>
-    [JsonFlatten]
-    public FocalOptions Focal { get; init; } = new();
-
-    /// <summary>Class-balanced cross-entropy (and the SDN's head h).</summary>
-    [JsonFlatten]
-    public ClassBalancedOptions ClassBalanced { get; init; } = new();
-
-    /// <summary>OHEM cross-entropy.</summary>
-    [JsonFlatten]
-    public OhemOptions Ohem { get; init; } = new();
-
-    /// <summary>LDAM with deferred re-weighting.</summary>
-    [JsonFlatten]
-    public LdamOptions Ldam { get; init; } = new();
-
-    /// <summary>Tversky-weighted cross-entropy.</summary>
-    [JsonFlatten]
-    public TverskyOptions Tversky { get; init; } = new();
-
-    /// <summary>Logit-adjusted cross-entropy.</summary>
-    [JsonFlatten]
-    public LogitAdjustmentOptions LogitAdjustment { get; init; } = new();
-
-    /// <summary>Seesaw loss.</summary>
-    [JsonFlatten]
-    public SeesawOptions Seesaw { get; init; } = new();
-
-    /// <summary>Recall weights blended with fixed ones.</summary>
-    [JsonFlatten]
-    public RecallBlendOptions RecallBlend { get; init; } = new();
 
     /// <summary>A pixel sampler around the loss (segmentation).</summary>
     [JsonFlatten]

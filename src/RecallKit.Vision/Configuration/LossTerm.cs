@@ -7,7 +7,7 @@ namespace RecallKit.Vision.Configuration;
 /// hyper-parameters, under the same key names as in the <c>loss</c> section (e.g. <c>{"kind": "focal", "weight": 2, "gamma": 1}</c>).
 /// A key the term's kind does not read is an error naming the term (<see cref="LossOptions.IsReadBy(LossTerm)"/>).
 /// </summary>
-public sealed record LossTerm
+public sealed record LossTerm : LossHyperParameters
 {
     /// <summary>Which loss (required in a config).</summary>
     [JsonPropertyOrder(0)]
@@ -16,42 +16,6 @@ public sealed record LossTerm
     /// <summary>Factor of this term in the total, a finite number &gt; 0.</summary>
     [JsonPropertyOrder(0)]
     public double Weight { get; init; } = 1;
-
-    /// <summary>Recall, precision, Dice, Jaccard, Tversky.</summary>
-    [JsonFlatten]
-    public MetricLossOptions Metric { get; init; } = new();
-
-    /// <summary>Focal loss.</summary>
-    [JsonFlatten]
-    public FocalOptions Focal { get; init; } = new();
-
-    /// <summary>Class-balanced cross-entropy.</summary>
-    [JsonFlatten]
-    public ClassBalancedOptions ClassBalanced { get; init; } = new();
-
-    /// <summary>OHEM cross-entropy.</summary>
-    [JsonFlatten]
-    public OhemOptions Ohem { get; init; } = new();
-
-    /// <summary>LDAM with deferred re-weighting.</summary>
-    [JsonFlatten]
-    public LdamOptions Ldam { get; init; } = new();
-
-    /// <summary>Tversky-weighted cross-entropy.</summary>
-    [JsonFlatten]
-    public TverskyOptions Tversky { get; init; } = new();
-
-    /// <summary>Logit-adjusted cross-entropy.</summary>
-    [JsonFlatten]
-    public LogitAdjustmentOptions LogitAdjustment { get; init; } = new();
-
-    /// <summary>Seesaw loss.</summary>
-    [JsonFlatten]
-    public SeesawOptions Seesaw { get; init; } = new();
-
-    /// <summary>Recall weights blended with fixed ones.</summary>
-    [JsonFlatten]
-    public RecallBlendOptions RecallBlend { get; init; } = new();
 
     /// <summary>The term's option records (each says which kinds read it), in declaration order.</summary>
     [JsonIgnore]
