@@ -3,6 +3,7 @@ using RecallKit.Vision.Data;
 using RecallKit.Vision.Models.Classification;
 using RecallKit.Vision.Models;
 using RecallKit.Vision.Training;
+using RecallKit.Vision.Training.Hooks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace RecallKit.Vision.Classification;
 
 /// <summary>
 /// Image classification: logits [N,C]; with an SDN network the loss is <see cref="DecoupledLoss"/> of (g's logits, h's
-/// logits); LDAM switches to deferred re-weighting at <paramref name="drw_start_iteration"/>. Evaluation gives top-1, top-5,
+/// logits); LDAM switches to deferred re-weighting at <paramref name="drw_start_iteration"/> (<see cref="DeferredReweightingHook"/>). Evaluation gives top-1, top-5,
 /// per-class and many/medium/few-shot accuracy from per-class counts (no C×C matrix).
 /// </summary>
 /// <param name="network">The classifier.</param>
@@ -21,9 +22,12 @@ namespace RecallKit.Vision.Classification;
 public sealed class ClassificationTask(ClassificationNetwork network, nn.Module loss, DatasetClasses classes, IReadOnlyList<long> training_counts,
     int drw_start_iteration = int.MaxValue) : ITrainingTask
 {
-    // LDAM on a single head, or as head g's loss in an SDN network
-    private readonly LdamLoss? ldam = loss as LdamLoss ?? (loss as DecoupledLoss)?.GLoss as LdamLoss;
-    private readonly DeferredReweighting drw = new(training_counts, drw_start_iteration);
+    /// <inheritdoc />
+    public IReadOnlyList<ITrainingHook> Hooks { get; } =
+        // LDAM on a single head, or as head g's loss in an SDN network
+        (loss as LdamLoss ?? (loss as DecoupledLoss)?.GLoss as LdamLoss) is { } ldam
+            ? [new DeferredReweightingHook(ldam, new DeferredReweighting(training_counts, drw_start_iteration))]
+            : [];
 
     /// <inheritdoc />
     public IReadOnlyList<string> EvaluationColumns => ClassificationEvaluation.ColumnNames;
@@ -44,9 +48,8 @@ public sealed class ClassificationTask(ClassificationNetwork network, nn.Module 
     public IEnumerable<Parameter> TrainableParameters() => network.parameters().Where(p => p.requires_grad);
 
     /// <inheritdoc />
-    public Tensor ComputeLoss(Tensor images, Tensor labels, int iteration)
+    public Tensor ComputeLoss(Tensor images, Tensor labels)
     {
-        if (ldam is not null) ldam.class_weights = drw.WeightsFor(iteration);
         var (h, g) = network.TrainingLogits(images);
         return (loss, g) switch
         {

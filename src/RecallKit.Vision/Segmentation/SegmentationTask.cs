@@ -41,7 +41,7 @@ public sealed class SegmentationTask(nn.Module<Tensor, Tensor> network, nn.Modul
     public IEnumerable<Parameter> TrainableParameters() => network.parameters().Where(p => p.requires_grad);
 
     /// <inheritdoc />
-    public Tensor ComputeLoss(Tensor images, Tensor labels, int iteration)
+    public Tensor ComputeLoss(Tensor images, Tensor labels)
     {
         if (auxiliaryNetwork is null) return loss.call(network.call(images), labels);
         using var scope = NewDisposeScope();

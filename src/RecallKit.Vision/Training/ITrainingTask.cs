@@ -1,5 +1,6 @@
 using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
+using RecallKit.Vision.Training.Hooks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,8 +31,14 @@ public interface ITrainingTask
     /// <summary>The parameters the optimiser updates.</summary>
     IEnumerable<Parameter> TrainableParameters();
 
-    /// <summary>The scalar loss of one training batch at step <paramref name="iteration"/> (model in training mode).</summary>
-    Tensor ComputeLoss(Tensor images, Tensor labels, int iteration);
+    /// <summary>The scalar loss of one training batch (model in training mode).</summary>
+    Tensor ComputeLoss(Tensor images, Tensor labels);
+
+    /// <summary>
+    /// What the task changes as the run goes on (e.g. deferred re-weighting from a step on), as hooks the trainer calls on every
+    /// rank; they must act the same on every rank.
+    /// </summary>
+    IReadOnlyList<ITrainingHook> Hooks => [];
 
     /// <summary>The class weights the loss applied in its last call (<see cref="RecallKit.Losses.IAppliedClassWeights"/>), NaN for a loss without class weights.</summary>
     double[] LastClassWeights();

@@ -167,6 +167,7 @@ public sealed class Trainer
                     if (iteration >= config.Schedule.Iterations) break;
                     if (distributed.Any(cancellation.IsCancellationRequested)) return (iteration, true, false);
                     double lr = schedule.At(iteration);
+                    session.Hooks.BeforeStep(iteration);
                     var (lossValue, termValues) =
                         Step(batch, session.Optimizer, lr, iteration, session.NonFinite.Flag, logging: steps.Logs(iteration + 1));
                     iteration++;
@@ -223,6 +224,7 @@ public sealed class Trainer
             var hooks = new List<ITrainingHook>();
             if (root && Progress is { } sink) hooks.Add(new ProgressReportHook(sink, run.Root, config.Schedule.Iterations, config.Data.BatchSize));
             hooks.Add(session.NonFinite);
+            hooks.AddRange(task.Hooks);
             if (root)
             {
                 var trainLog = session.Own(
@@ -269,7 +271,7 @@ public sealed class Trainer
         // A source built for this rank already holds its part of the batch; otherwise every rank keeps its slice.
         var part = train.Shard.IsWhole ? batch.Shard(Distributed.Rank, Distributed.Size) : batch;
         var (images, labels) = BatchTensors.From(part, device);
-        var value = task.ComputeLoss(images, labels, iteration);
+        var value = task.ComputeLoss(images, labels);
         int terms = logging ? lossTermColumns.Count : 0;
         var skipped = (float.NaN, LossTermColumns.Missing(terms));
         if (Distributed.Size > 1) return DistributedStep(value, labels, optimizer, nonFinite, logging, terms);

@@ -7,6 +7,9 @@ namespace RecallKit.Vision.Training.Hooks;
 /// </summary>
 public interface ITrainingHook
 {
+    /// <summary>Before step <paramref name="iteration"/> (0-based: the steps already completed) computes its loss; on every rank.</summary>
+    void BeforeStep(int iteration) { }
+
     /// <summary>After the optimiser step, before the step's evaluation (if it has one).</summary>
     void AfterStep(StepContext step) { }
 

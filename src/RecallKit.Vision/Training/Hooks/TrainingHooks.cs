@@ -4,6 +4,12 @@ namespace RecallKit.Vision.Training.Hooks;
 /// <param name="hooks">The hooks, in the order they run.</param>
 public sealed class TrainingHooks(IReadOnlyList<ITrainingHook> hooks)
 {
+    /// <summary>Calls <see cref="ITrainingHook.BeforeStep"/> on every hook.</summary>
+    public void BeforeStep(int iteration)
+    {
+        foreach (var hook in hooks) hook.BeforeStep(iteration);
+    }
+
     /// <summary>Calls <see cref="ITrainingHook.AfterStep"/> on every hook.</summary>
     public void AfterStep(StepContext step)
     {
