@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace RecallKit.Vision.Data;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace RecallKit.Vision.Data;
 /// </summary>
 public static class ClassPresence
 {
-    private sealed record Cache(string Fingerprint, int[][] Classes);
-
     /// <summary>The classes of each image of <paramref name="dataset"/>, from the cache in <paramref name="cacheDirectory"/> when valid.</summary>
     /// <param name="dataset">The training split.</param>
     /// <param name="cacheDirectory">Where <c>class_presence_&lt;split&gt;.json</c> is kept.</param>
@@ -20,30 +16,9 @@ public static class ClassPresence
     {
         var path = Path.Combine(cacheDirectory, $"class_presence_{split}.json");
         var fingerprint = TrainingSplitCounts.Fingerprint(dataset, skip_bad_files);
-        if (File.Exists(path))
-        {
-            try
-            {
-                var cached = JsonSerializer.Deserialize<Cache>(File.ReadAllText(path));
-                if (cached is not null && cached.Fingerprint == fingerprint && cached.Classes.Length == dataset.Count
-                    && cached.Classes.All(c => c is not null && c.All(id => id >= 0 && id < dataset.Classes.Count)))
-                    return cached.Classes;
-            }
-            catch (JsonException)
-            {
-                // a damaged cache is recomputed
-            }
-        }
-        var classes = Compute(dataset, skip_bad_files);
-        try
-        {
-            File.WriteAllText(path, JsonSerializer.Serialize(new Cache(fingerprint, classes)));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // read-only dataset directory: still correct, just not cached
-        }
-        return classes;
+        bool Valid(int[][] cached) =>
+            cached.Length == dataset.Count && cached.All(c => c is not null && c.All(id => id >= 0 && id < dataset.Classes.Count));
+        return FingerprintedCache.GetOrCompute(path, fingerprint, "Classes", Valid, () => Compute(dataset, skip_bad_files));
     }
 
     /// <summary>Decodes every label of the split: the ascending class ids present in each image.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace RecallKit.Vision.Data;
 
 /// <summary>
@@ -10,8 +8,6 @@ namespace RecallKit.Vision.Data;
 /// </summary>
 public static class TrainingSplitCounts
 {
-    private sealed record Cache(string Fingerprint, long[] Counts);
-
     /// <summary>The counts of <paramref name="dataset"/>, from the cache in <paramref name="cacheDirectory"/> when valid.</summary>
     /// <param name="dataset">The training split.</param>
     /// <param name="cacheDirectory">Where <c>class_counts_&lt;split&gt;.json</c> is kept.</param>
@@ -21,28 +17,8 @@ public static class TrainingSplitCounts
     {
         var path = Path.Combine(cacheDirectory, $"class_counts_{split}.json");
         var fingerprint = Fingerprint(dataset, skip_bad_files);
-        if (File.Exists(path))
-        {
-            try
-            {
-                var cached = JsonSerializer.Deserialize<Cache>(File.ReadAllText(path));
-                if (cached is not null && cached.Fingerprint == fingerprint && cached.Counts.Length == dataset.Classes.Count) return cached.Counts;
-            }
-            catch (JsonException)
-            {
-                // a damaged cache is recomputed
-            }
-        }
-        var counts = Compute(dataset, skip_bad_files);
-        try
-        {
-            File.WriteAllText(path, JsonSerializer.Serialize(new Cache(fingerprint, counts)));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // read-only dataset directory: the counts are still correct, just not cached
-        }
-        return counts;
+        return FingerprintedCache.GetOrCompute(path, fingerprint, "Counts", cached => cached.Length == dataset.Classes.Count,
+            () => Compute(dataset, skip_bad_files));
     }
 
     /// <summary>
