@@ -108,4 +108,28 @@ public sealed record DataConfig
     /// <summary>Classification datasets of image files.</summary>
     [JsonFlatten]
     public ImageFileOptions ImageFiles { get; init; } = new();
+
+    /// <summary>Range checks of the data section's keys.</summary>
+    public void Validate(ConfigProblems problems)
+    {
+        var crop = Segmentation;
+        problems.Require(crop.CropWidth >= 8, c => c.Data.Segmentation.CropWidth, crop.CropWidth, "≥ 8");
+        problems.Require(crop.CropHeight >= 8, c => c.Data.Segmentation.CropHeight, crop.CropHeight, "≥ 8");
+        problems.Require(crop.ScaleMin > 0 && crop.ScaleMin <= crop.ScaleMax, c => c.Data.Segmentation.ScaleMin, crop.ScaleMin, "> 0 and ≤ data.scale_max");
+        problems.Require(BatchSize >= 1, c => c.Data.BatchSize, BatchSize, "≥ 1");
+        problems.Require(EvalBatchSize >= 1, c => c.Data.EvalBatchSize, EvalBatchSize, "≥ 1");
+        problems.Require(Workers is >= 1 and <= ConfigValidation.MaxWorkers, c => c.Data.Workers, Workers,
+            $"1 to {ConfigValidation.MaxWorkers} data worker processes (data.prefetch = off loads data in the training process)");
+        problems.Require(Synthetic.Train >= 1, c => c.Data.Synthetic.Train, Synthetic.Train, "≥ 1");
+        problems.Require(Synthetic.Val >= 1, c => c.Data.Synthetic.Val, Synthetic.Val, "≥ 1");
+        problems.Require(Synthetic.Confusability is >= 0 and <= 1, c => c.Data.Synthetic.Confusability, Synthetic.Confusability, "in [0, 1]");
+        problems.Require(!string.IsNullOrWhiteSpace(Root), c => c.Data.Root, Root, "a directory");
+        problems.Require(RepeatFactor.Threshold is null or (> 0 and <= 1), c => c.Data.RepeatFactor.Threshold, RepeatFactor.Threshold,
+            "a fraction of images in (0, 1], or null for no repeats");
+        problems.Require(LongTail.ImbalanceRatio >= 1, c => c.Data.LongTail.ImbalanceRatio, LongTail.ImbalanceRatio, "≥ 1");
+        problems.Require(ClassificationInput.ImageSize is null or >= 8, c => c.Data.ClassificationInput.ImageSize, ClassificationInput.ImageSize,
+            "≥ 8, or null for the dataset's own size");
+        problems.Require(ImageFiles.ResizeShorter is null or >= 0, c => c.Data.ImageFiles.ResizeShorter, ImageFiles.ResizeShorter,
+            "≥ 0 (0 = no resize), or null for 256");
+    }
 }

@@ -110,4 +110,23 @@ public sealed record LossConfig : LossHyperParameters
     /// <summary>Whether this config trains with LDAM, which is only ever alone (one term, weight 1).</summary>
     [JsonIgnore]
     public bool TrainsLdam => Kinds.Contains(LossKind.Ldam);
+
+    /// <summary>Range checks of the loss section's keys and of its combination of losses (for a classification run or not).</summary>
+    public void Validate(ConfigProblems problems, bool classification)
+    {
+        if (Terms is null) problems.Add(LossTermRules.RangeProblems(LossTerm.Of(this, Kind, LossWeight), "loss."));
+        problems.Require(AuxWeight >= 0 && double.IsFinite(AuxWeight), c => c.Loss.AuxWeight, AuxWeight, "a finite number ≥ 0");
+        problems.Require(classification || Kind != LossKind.Ldam, c => c.Loss.Kind, Kind, "a segmentation loss (ldam is for classification)");
+        problems.Require(OhemSampler.Thresh is null or (> 0 and < 1), c => c.Loss.OhemSampler.Thresh, OhemSampler.Thresh,
+            "a probability in (0, 1), or null to keep the largest losses");
+        problems.Require(OhemSampler.MinKept >= 0, c => c.Loss.OhemSampler.MinKept, OhemSampler.MinKept, "≥ 0");
+        problems.Require(PixelSampler.Kind == PixelSamplerKind.None || !Kinds.Any(k => k is LossKind.SoftIoU or LossKind.Lovasz),
+            c => c.Loss.PixelSampler.Kind, "ohem", "none with soft_iou or lovasz (set-function losses have no per-position values to select)");
+        problems.Require(double.IsFinite(LossWeight), c => c.Loss.LossWeight, LossWeight, "a finite number");
+        problems.Require(double.IsFinite(PlusLossWeight), c => c.Loss.PlusLossWeight, PlusLossWeight, "a finite number");
+        problems.Require(PlusKind is not LossKind.Ldam, c => c.Loss.PlusKind, PlusKind, "not ldam (its margins and deferred re-weighting act on the main loss only)");
+        problems.Require(Kind != LossKind.Ldam || (PlusKind is null && LossWeight == 1), c => c.Loss.Kind, Kind,
+            "ldam alone (loss.plus_kind unset, loss.loss_weight = 1): its deferred re-weighting is switched on the LDAM module itself");
+        problems.Add(LossTermRules.Problems(this, classification));
+    }
 }

@@ -1,3 +1,4 @@
+using RecallKit.Vision.Data;
 using RecallKit.Vision.Models;
 
 namespace RecallKit.Vision.Configuration;
@@ -44,6 +45,28 @@ public sealed record ModelConfig
 
     /// <summary>tau_norm: the exponent τ; null sweeps 0, 0.1, …, 2 on the validation split and keeps the best top-1.</summary>
     public double? Tau { get; init; }
+
+    /// <summary>Range checks of the model's keys, and whether they fit the dataset's task and the loss.</summary>
+    /// <param name="problems">Where problems are added.</param>
+    /// <param name="data">The run's dataset.</param>
+    /// <param name="classification">Whether the dataset is a classification one.</param>
+    /// <param name="loss">The run's loss.</param>
+    public void Validate(ConfigProblems problems, DatasetKind data, bool classification, LossConfig loss)
+    {
+        var task = data.Task();
+        problems.Require(OutputStride is 8 or 16, c => c.Model.OutputStride, OutputStride, "8 or 16");
+        problems.Require(Architecture.Task() == task, c => c.Model.Architecture, Architecture,
+            $"a {task.ToString().ToLowerInvariant()} network for data.kind = {data}");
+        problems.Require(classification || (Head == HeadKind.Linear && Stage == TrainingStage.Joint && Classifier == ClassifierKind.Linear),
+            ConfigKey.Joined(c => c.Model.Head, c => c.Model.Stage, c => c.Model.Classifier), $"{Head} / {Stage} / {Classifier}",
+            "linear / joint / linear for segmentation (SDN, decoupling stages and cosine heads are classification methods)");
+        problems.Require(Stage == TrainingStage.Joint || InitFrom is not null, c => c.Model.InitFrom, InitFrom, $"a jointly trained checkpoint for model.stage = {Stage}");
+        problems.Require(Classifier == ClassifierKind.Linear || (loss.TrainsLdam && Head == HeadKind.Linear) || Stage != TrainingStage.Joint,
+            c => c.Model.Classifier, Classifier, "linear unless loss.kind = ldam with a linear head (cosine logits lie in [−1, 1]; only LDAM scales them by s)");
+        problems.Require(!(Classifier == ClassifierKind.Cosine && Stage == TrainingStage.TauNorm), c => c.Model.Stage, Stage,
+            "not tau_norm on a cosine classifier (its rows are normalised already: every τ gives the same logits)");
+        problems.Require(Tau is null || Tau >= 0, c => c.Model.Tau, Tau, "≥ 0, or null to sweep 0 … 2");
+    }
 }
 
 /// <summary>How a classifier head turns features into logits.</summary>

@@ -29,4 +29,13 @@ public sealed record OptimizerConfig
     /// head); the backbone trains at the scheduled rate. Typical for fine-tuning from ImageNet: 10.
     /// </summary>
     public double HeadLrMult { get; init; } = 1;
+
+    /// <summary>Range checks of the optimiser's keys.</summary>
+    public void Validate(ConfigProblems problems)
+    {
+        problems.Require(LearningRate > 0 && double.IsFinite(LearningRate), c => c.Optimizer.LearningRate, LearningRate, "a finite number > 0");
+        problems.Require(Momentum is >= 0 and < 1, c => c.Optimizer.Momentum, Momentum, "in [0, 1)");
+        problems.Require(WeightDecay >= 0, c => c.Optimizer.WeightDecay, WeightDecay, "≥ 0");
+        problems.Require(HeadLrMult > 0 && double.IsFinite(HeadLrMult), c => c.Optimizer.HeadLrMult, HeadLrMult, "a finite number > 0");
+    }
 }

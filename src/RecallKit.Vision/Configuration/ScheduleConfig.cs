@@ -32,4 +32,15 @@ public sealed record ScheduleConfig
     /// Off by default: a non-finite loss stops the run at the next log step and keeps the last good checkpoint.
     /// </summary>
     public bool SkipNonfinite { get; init; }
+
+    /// <summary>Range checks of the schedule's keys.</summary>
+    public void Validate(ConfigProblems problems)
+    {
+        problems.Require(Iterations >= 1, c => c.Schedule.Iterations, Iterations, "≥ 1");
+        problems.Require(WarmupIterations >= 0 && WarmupIterations < Iterations, c => c.Schedule.WarmupIterations, WarmupIterations, "in [0, iterations)");
+        problems.Require(PolyPower >= 0, c => c.Schedule.PolyPower, PolyPower, "≥ 0");
+        problems.Require(EvalEvery >= 0, c => c.Schedule.EvalEvery, EvalEvery, "≥ 0");
+        problems.Require(LogEvery >= 1, c => c.Schedule.LogEvery, LogEvery, "≥ 1");
+        problems.Require(CheckpointEvery >= 1, c => c.Schedule.CheckpointEvery, CheckpointEvery, "≥ 1");
+    }
 }
