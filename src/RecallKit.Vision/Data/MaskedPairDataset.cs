@@ -31,8 +31,8 @@ public abstract class MaskedPairDataset : PairedFileDataset
     /// <inheritdoc />
     protected override (int[] labels, int width, int height) DecodeLabels(string path)
     {
-        var mask = MaskFiles.Read(path);
-        return (decoder.Decode(mask, path), mask.Width, mask.Height);
+        var samples = MaskFiles.ReadSamples(path);
+        return (decoder.Decode(samples, path), samples.Width, samples.Height);
     }
 
     /// <summary>The files of <paramref name="directory"/> whose names end with one of <paramref name="suffixes"/> (case-insensitive), sorted.</summary>

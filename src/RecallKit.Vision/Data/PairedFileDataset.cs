@@ -55,12 +55,10 @@ public abstract class PairedFileDataset : ISegmentationDataset
     public LabeledImage Load(int index)
     {
         var (imagePath, labelPath) = pairs[index];
-        using var image = ImageFiles.LoadRgb(imagePath);
+        var (rgb, imageWidth, imageHeight) = ImageFiles.ReadRgb(imagePath);
         var (labels, width, height) = DecodeLabels(labelPath);
-        if (image.Width != width || image.Height != height)
-            throw new InvalidDataException($"image {imagePath} is {image.Width}×{image.Height} but its label {labelPath} is {width}×{height}.");
-        var rgb = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(rgb);
+        if (imageWidth != width || imageHeight != height)
+            throw new InvalidDataException($"image {imagePath} is {imageWidth}×{imageHeight} but its label {labelPath} is {width}×{height}.");
         return new LabeledImage(Path.GetRelativePath(Root, imagePath), width, height, rgb, labels);
     }
 

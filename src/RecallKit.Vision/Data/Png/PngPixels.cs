@@ -1,0 +1,57 @@
+using System.IO.Compression;
+
+namespace RecallKit.Vision.Data.Png;
+
+/// <summary>
+/// Decodes the pixels of a non-interlaced 8-bit PNG (<see cref="PngLayout.IsEightBitNonInterlaced"/>): IDAT inflated by
+/// <see cref="ZLibStream"/> one scanline at a time, then unfiltered (<see cref="PngRowFilters"/>) either straight into the
+/// caller's buffer (the samples as stored) or into a row that a converter turns into the caller's format.
+/// </summary>
+internal static class PngPixels
+{
+    /// <summary>A converter of one unfiltered row (the samples as stored) into row <paramref name="y"/> of the output.</summary>
+    public delegate bool RowConverter(int y, ReadOnlySpan<byte> row);
+
+    /// <summary>The samples as stored (RGB, RGBA, grey values or palette indices), row-major; false when the image data is corrupt or truncated.</summary>
+    public static bool TryReadSamples(PngLayout png, byte[] samples)
+    {
+        int stride = png.Width * png.BytesPerPixel;
+        if (samples.Length != (long)stride * png.Height) throw new ArgumentException($"{samples.Length} bytes do not hold {png.Height} rows of {stride}.", nameof(samples));
+        return Decode(png, samples, null);
+    }
+
+    /// <summary>Each unfiltered row handed to <paramref name="convert"/>; false when the image data is corrupt or truncated, or a row is refused.</summary>
+    public static bool TryReadRows(PngLayout png, RowConverter convert) => Decode(png, null, convert);
+
+    private static bool Decode(PngLayout png, byte[]? samples, RowConverter? convert)
+    {
+        if (!png.IsEightBitNonInterlaced) throw new ArgumentException("only non-interlaced 8-bit greyscale, RGB, RGBA and palette PNGs are decoded here.", nameof(png));
+        int bpp = png.BytesPerPixel, stride = png.Width * bpp;
+        var scanline = new byte[stride + 1];
+        var zeros = new byte[stride];
+        byte[]? current = samples is null ? new byte[stride] : null, previous = samples is null ? new byte[stride] : null;
+        try
+        {
+            using var inflate = new ZLibStream(new IdatStream(png), CompressionMode.Decompress);
+            for (int y = 0; y < png.Height; y++)
+            {
+                inflate.ReadExactly(scanline);
+                ReadOnlySpan<byte> prior = samples is not null
+                    ? (y == 0 ? zeros : samples.AsSpan((y - 1) * stride, stride))
+                    : (y == 0 ? zeros : previous);
+                var row = samples is not null ? samples.AsSpan(y * stride, stride) : current;
+                if (!PngRowFilters.Unfilter(scanline[0], scanline.AsSpan(1), prior, row, bpp)) return false;
+                if (convert is not null)
+                {
+                    if (!convert(y, current)) return false;
+                    (current, previous) = (previous, current);
+                }
+            }
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            return false;
+        }
+    }
+}
