@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace RecallKit.Vision.Data.Png;
@@ -67,12 +68,12 @@ internal static class PngRowFilters
     /// <summary>Four bytes at <paramref name="i"/> widened to 16-bit lanes (lanes 4–7 are not used).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<short> Load4(ReadOnlySpan<byte> bytes, int i) =>
-        Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.AsRef(in bytes[i]))).AsByte()).AsInt16();
+        Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref MemoryMarshal.GetReference(bytes), i))).AsByte()).AsInt16();
 
     /// <summary>Stores lanes 0–3 as bytes at <paramref name="i"/>; for 3-byte pixels the fourth byte is overwritten by the next pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4(Span<byte> bytes, int i, Vector128<short> value) =>
-        Unsafe.WriteUnaligned(ref bytes[i], Vector128.Narrow(value.AsUInt16(), value.AsUInt16()).AsUInt32().ToScalar());
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetReference(bytes), i), Vector128.Narrow(value.AsUInt16(), value.AsUInt16()).AsUInt32().ToScalar());
 
     private static void Average(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, Span<byte> row, int bpp)
     {
@@ -94,12 +95,14 @@ internal static class PngRowFilters
         var low = Vector128.Create((short)0xFF);
         for (; x + 4 <= n; x += bpp)
         {
+            // Only pb, pc and the choices after them depend on a (the pixel just decoded): the chain from one pixel to the next is short.
             var b = Load4(prior, x);
-            Vector128<short> bc = b - c, ac = a - c;
-            Vector128<short> pa = Vector128.Abs(bc), pb = Vector128.Abs(ac), pc = Vector128.Abs(bc + ac);
-            var smallest = Vector128.Min(pa, Vector128.Min(pb, pc));
-            var predictor = Vector128.ConditionalSelect(Vector128.Equals(smallest, pa), a,
-                Vector128.ConditionalSelect(Vector128.Equals(smallest, pb), b, c));
+            var bc = b - c;
+            var pa = Vector128.Abs(bc);
+            var ac = a - c;
+            Vector128<short> pb = Vector128.Abs(ac), pc = Vector128.Abs(bc + ac);
+            var bOrC = Vector128.ConditionalSelect(Vector128.LessThanOrEqual(pb, pc), b, c);
+            var predictor = Vector128.ConditionalSelect(Vector128.LessThanOrEqual(pa, Vector128.Min(pb, pc)), a, bOrC);
             a = (Load4(raw, x) + predictor) & low;
             Store4(row, x, a);
             c = b;
