@@ -28,24 +28,37 @@ internal static class PngPixels
         if (!png.IsEightBitNonInterlaced) throw new ArgumentException("only non-interlaced 8-bit greyscale, RGB, RGBA and palette PNGs are decoded here.", nameof(png));
         int bpp = png.BytesPerPixel, stride = png.Width * bpp;
         var scanline = new byte[stride + 1];
+        var next = new byte[stride + 1];
         var zeros = new byte[stride];
-        byte[]? current = samples is null ? new byte[stride] : null, previous = samples is null ? new byte[stride] : null;
+        var rows = samples is null ? new[] { new byte[stride], new byte[stride], new byte[stride] } : null;
+        Span<byte> Row(int y) => samples is not null ? samples.AsSpan(y * stride, stride) : rows![y % 3];
+        ReadOnlySpan<byte> Prior(int y) => y == 0 ? zeros : Row(y - 1);
         try
         {
             using var inflate = new ZLibStream(new IdatStream(png), CompressionMode.Decompress);
-            for (int y = 0; y < png.Height; y++)
+            bool nextRead = false;
+            for (int y = 0; y < png.Height;)
             {
-                inflate.ReadExactly(scanline);
-                ReadOnlySpan<byte> prior = samples is not null
-                    ? (y == 0 ? zeros : samples.AsSpan((y - 1) * stride, stride))
-                    : (y == 0 ? zeros : previous);
-                var row = samples is not null ? samples.AsSpan(y * stride, stride) : current;
-                if (!PngRowFilters.Unfilter(scanline[0], scanline.AsSpan(1), prior, row, bpp)) return false;
-                if (convert is not null)
+                if (nextRead) (scanline, next) = (next, scanline);
+                else inflate.ReadExactly(scanline);
+                nextRead = false;
+                // Two Paeth rows in a row (what most encoders write for photos) are decoded together.
+                if (scanline[0] == 4 && bpp > 1 && y + 1 < png.Height)
                 {
-                    if (!convert(y, current)) return false;
-                    (current, previous) = (previous, current);
+                    inflate.ReadExactly(next);
+                    nextRead = true;
+                    if (next[0] == 4)
+                    {
+                        PngRowFilters.PaethPair(scanline.AsSpan(1), next.AsSpan(1), Prior(y), Row(y), Row(y + 1), bpp);
+                        nextRead = false;
+                        if (convert is not null && (!convert(y, Row(y)) || !convert(y + 1, Row(y + 1)))) return false;
+                        y += 2;
+                        continue;
+                    }
                 }
+                if (!PngRowFilters.Unfilter(scanline[0], scanline.AsSpan(1), Prior(y), Row(y), bpp)) return false;
+                if (convert is not null && !convert(y, Row(y))) return false;
+                y++;
             }
             return true;
         }

@@ -110,6 +110,61 @@ internal static class PngRowFilters
         ScalarTail(4, raw, prior, row, bpp, x);
     }
 
+    /// <summary>
+    /// Two consecutive Paeth rows at once: lanes 0–3 decode pixel i of <paramref name="row0"/> while lanes 4–7 decode pixel i − 1
+    /// of <paramref name="row1"/>, whose pixels above (i − 1 and i − 2 of row0) are known by then. Two independent chains in one
+    /// vector: each step costs what one pixel of <see cref="Paeth"/> costs.
+    /// </summary>
+    /// <param name="raw0">Filtered bytes of the first row.</param>
+    /// <param name="raw1">Filtered bytes of the second row.</param>
+    /// <param name="prior">The unfiltered row above the first.</param>
+    /// <param name="row0">Output: the first row; must not overlap the other spans.</param>
+    /// <param name="row1">Output: the second row; must not overlap the other spans.</param>
+    /// <param name="bpp">Bytes per pixel: 3 or 4.</param>
+    public static void PaethPair(ReadOnlySpan<byte> raw0, ReadOnlySpan<byte> raw1, ReadOnlySpan<byte> prior, Span<byte> row0, Span<byte> row1, int bpp)
+    {
+        if (bpp is not (3 or 4)) throw new ArgumentOutOfRangeException(nameof(bpp), bpp, "pairs of rows are decoded for 3- and 4-byte pixels.");
+        int pixels = raw0.Length / bpp;
+        var low = Vector128.Create((short)0xFF);
+        var firstRowLanes = Vector128.Create(-1, -1, -1, -1, 0, 0, 0, 0);
+        Vector128<short> a = Vector128<short>.Zero, b = Vector128<short>.Zero;
+        for (int i = 0; i <= pixels; i++)
+        {
+            int x0 = i * bpp, x1 = x0 - bpp;
+            uint above = i < pixels ? Read4(prior, x0) : 0, filtered0 = i < pixels ? Read4(raw0, x0) : 0, filtered1 = i > 0 ? Read4(raw1, x1) : 0;
+            var c = b;
+            b = Vector128.Create(Widen(above).GetLower(), a.GetLower()); // above row1's pixel i − 1: row0's pixel i − 1, just decoded
+            var filtered = Vector128.WidenLower(Vector128.CreateScalarUnsafe(filtered0 | ((ulong)filtered1 << 32)).AsByte()).AsInt16();
+            var bc = b - c;
+            var pa = Vector128.Abs(bc);
+            var ac = a - c;
+            Vector128<short> pb = Vector128.Abs(ac), pc = Vector128.Abs(bc + ac);
+            var bOrC = Vector128.ConditionalSelect(Vector128.LessThanOrEqual(pb, pc), b, c);
+            a = (filtered + Vector128.ConditionalSelect(Vector128.LessThanOrEqual(pa, Vector128.Min(pb, pc)), a, bOrC)) & low;
+            if (i == 0) a &= firstRowLanes; // row1 has no pixel −1: left of its pixel 0 is zero
+            ulong decoded = Vector128.Narrow(a.AsUInt16(), a.AsUInt16()).AsUInt64().ToScalar();
+            if (i < pixels) Write4(row0, x0, (uint)decoded);
+            if (i > 0) Write4(row1, x1, (uint)(decoded >> 32));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> Widen(uint bytes) => Vector128.WidenLower(Vector128.CreateScalarUnsafe(bytes).AsByte()).AsInt16();
+
+    /// <summary>Four bytes at <paramref name="i"/>, or the three there are at the end of a row of 3-byte pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Read4(ReadOnlySpan<byte> bytes, int i) => i + 4 <= bytes.Length
+        ? Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref MemoryMarshal.GetReference(bytes), i))
+        : (uint)(bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16));
+
+    /// <summary>Four bytes at <paramref name="i"/> (the fourth is the next pixel's, written after), three at the end of a row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write4(Span<byte> bytes, int i, uint value)
+    {
+        if (i + 4 <= bytes.Length) Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetReference(bytes), i), value);
+        else (bytes[i], bytes[i + 1], bytes[i + 2]) = ((byte)value, (byte)(value >> 8), (byte)(value >> 16));
+    }
+
     private static void Paeth1(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, Span<byte> row)
     {
         int a = 0, c = 0;

@@ -50,6 +50,32 @@ public sealed class PngFilterTests
                 }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void TwoPaethRowsDecodedTogetherEqualTheSpecificationRowByRow(int bpp)
+    {
+        var random = new Random(10 + bpp);
+        for (int pixels = 1; pixels <= 40; pixels++)
+            for (int trial = 0; trial < 4; trial++)
+            {
+                var raw0 = new byte[pixels * bpp];
+                var raw1 = new byte[pixels * bpp];
+                var prior = new byte[pixels * bpp];
+                random.NextBytes(raw0);
+                random.NextBytes(raw1);
+                if (trial == 1) Array.Fill(prior, (byte)255);
+                else if (trial != 2) random.NextBytes(prior);
+                if (trial == 3) Array.Fill(raw1, (byte)0);
+                var row0 = new byte[raw0.Length];
+                var row1 = new byte[raw1.Length];
+                PngRowFilters.PaethPair(raw0, raw1, prior, row0, row1, bpp);
+                var expected0 = Reference(4, raw0, prior, bpp);
+                Assert.Equal(expected0, row0);
+                Assert.Equal(Reference(4, raw1, expected0, bpp), row1);
+            }
+    }
+
     [Fact]
     public void AnUnknownFilterTypeIsRefused()
     {
