@@ -17,9 +17,11 @@ public static class ImageFiles
     public static (byte[] rgb, int width, int height) ReadRgb(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"image {path} does not exist.", path);
-        if (PngRgbDecoder.TryDecode(File.ReadAllBytes(path), out var rgb, out int width, out int height)) return (rgb, width, height);
+        using (var file = PooledFile.Read(path))
+            if (file is { } f && PngRgbDecoder.TryDecode(f.Bytes, f.Length, out var decoded, out int width, out int height))
+                return (decoded, width, height);
         using var image = LoadRgb(path);
-        rgb = new byte[image.Width * image.Height * 3];
+        var rgb = new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(rgb);
         return (rgb, image.Width, image.Height);
     }

@@ -10,7 +10,7 @@ internal sealed record LabelSamples(byte[]? Bytes, int[]? Values, int Width, int
     public LabelMask ToMask()
     {
         if (Values is not null) return new LabelMask(Values, Width, Height, Encoding, Palette);
-        var values = new int[Bytes!.Length];
+        var values = GC.AllocateUninitializedArray<int>(Bytes!.Length); // every value is written
         for (int i = 0; i < values.Length; i++) values[i] = Bytes[i];
         return new LabelMask(values, Width, Height, Encoding, Palette);
     }

@@ -60,7 +60,7 @@ public sealed class MaskDecoder
             refused[v] = (options.ReduceZeroLabel && v != ignore && v != 0 && id == ignore) || (id != ignore && (id < 0 || id >= classes.Count));
             table[v] = id;
         }
-        var ids = new int[values.Length];
+        var ids = GC.AllocateUninitializedArray<int>(values.Length); // every id is written
         Span<bool> seen = stackalloc bool[256];
         for (int i = 0; i < values.Length; i++)
         {

@@ -21,7 +21,9 @@ public static class MaskFiles
     internal static LabelSamples ReadSamples(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"label {path} does not exist.", path);
-        if (PngLabelDecoder.TryRead(File.ReadAllBytes(path)) is { } samples) return samples;
+        using (var file = Png.PooledFile.Read(path))
+            if (file is { } f && PngLabelDecoder.TryRead(f.Bytes, f.Length) is { } samples)
+                return samples;
         var mask = ReadGenerally(path);
         return new LabelSamples(null, mask.Values, mask.Width, mask.Height, mask.Encoding, mask.Palette);
     }

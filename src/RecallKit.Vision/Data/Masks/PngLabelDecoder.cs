@@ -11,16 +11,19 @@ namespace RecallKit.Vision.Data.Masks;
 internal static class PngLabelDecoder
 {
     /// <summary>The samples of <paramref name="file"/> (a whole file's bytes), or null.</summary>
-    public static LabelSamples? TryRead(byte[] file)
+    public static LabelSamples? TryRead(byte[] file) => TryRead(file, file.Length);
+
+    /// <summary>The samples of the first <paramref name="fileLength"/> bytes of <paramref name="file"/>, or null.</summary>
+    public static LabelSamples? TryRead(byte[] file, int fileLength)
     {
-        var png = PngChunks.Parse(file);
+        var png = PngChunks.Parse(file, fileLength);
         if (png is null || !png.IsEightBitNonInterlaced || (png.HasTransparency && png.Colour != PngColour.Palette)) return null;
         int width = png.Width, height = png.Height;
         switch (png.Colour)
         {
             case PngColour.Grey or PngColour.Palette:
             {
-                var bytes = new byte[width * height];
+                var bytes = GC.AllocateUninitializedArray<byte>(width * height); // every byte is written
                 if (!PngPixels.TryReadSamples(png, bytes)) return null;
                 return png.Colour == PngColour.Grey
                     ? new LabelSamples(bytes, null, width, height, MaskEncoding.Grey8)
@@ -28,15 +31,22 @@ internal static class PngLabelDecoder
             }
             case PngColour.Rgb:
             {
-                var rgb = new byte[width * height * 3];
-                if (!PngPixels.TryReadSamples(png, rgb)) return null;
-                var colours = new int[width * height];
-                for (int i = 0; i < colours.Length; i++) colours[i] = (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2];
-                return new LabelSamples(null, colours, width, height, MaskEncoding.Rgb);
+                var rgb = System.Buffers.ArrayPool<byte>.Shared.Rent(width * height * 3);
+                try
+                {
+                    if (!PngPixels.TryReadSamples(png, rgb)) return null;
+                    var colours = GC.AllocateUninitializedArray<int>(width * height);
+                    for (int i = 0; i < colours.Length; i++) colours[i] = (rgb[3 * i] << 16) | (rgb[3 * i + 1] << 8) | rgb[3 * i + 2];
+                    return new LabelSamples(null, colours, width, height, MaskEncoding.Rgb);
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(rgb);
+                }
             }
             default:
             {
-                var colours = new int[width * height];
+                var colours = GC.AllocateUninitializedArray<int>(width * height); // every pixel is written unless refused
                 bool opaque = PngPixels.TryReadRows(png, (y, row) =>
                 {
                     var target = colours.AsSpan(y * width, width);

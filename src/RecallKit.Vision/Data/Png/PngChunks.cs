@@ -18,9 +18,12 @@ internal static class PngChunks
     private const uint Ihdr = 0x49484452, Plte = 0x504C5445, Idat = 0x49444154, Iend = 0x49454E44, Trns = 0x74524E53;
 
     /// <summary>The layout of <paramref name="file"/>, or null when it is not a well-formed PNG in every respect.</summary>
-    public static PngLayout? Parse(byte[] file)
+    public static PngLayout? Parse(byte[] file) => Parse(file, file.Length);
+
+    /// <summary>The layout of the first <paramref name="fileLength"/> bytes of <paramref name="file"/> (a pooled buffer), or null.</summary>
+    public static PngLayout? Parse(byte[] file, int fileLength)
     {
-        if (file.Length < 8 + 25 + 12 || !file.AsSpan(0, 8).SequenceEqual(Signature)) return null;
+        if (fileLength < 8 + 25 + 12 || !file.AsSpan(0, 8).SequenceEqual(Signature)) return null;
         int width = 0, height = 0, depth = 0;
         var colour = PngColour.Grey;
         bool interlaced = false, transparency = false, idatEnded = false;
@@ -28,10 +31,10 @@ internal static class PngChunks
         var idat = new List<(int, int)>();
         for (int at = 8, index = 0; ; index++)
         {
-            if (at + 12 > file.Length) return null;
+            if (at + 12 > fileLength) return null;
             uint length = BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(at));
             uint type = BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(at + 4));
-            if (length > int.MaxValue || at + 12L + length > file.Length) return null;
+            if (length > int.MaxValue || at + 12L + length > fileLength) return null;
             var data = file.AsSpan(at + 8, (int)length);
             if (Crc32.HashToUInt32(file.AsSpan(at + 4, 4 + (int)length)) != BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(at + 8 + (int)length)))
                 return null;
@@ -65,7 +68,7 @@ internal static class PngChunks
                     idat.Add((at + 8, (int)length));
                     break;
                 case Iend:
-                    if (length != 0 || at + 12 != file.Length || idat.Count == 0) return null;
+                    if (length != 0 || at + 12 != fileLength || idat.Count == 0) return null;
                     if (colour == PngColour.Palette && palette is null) return null;
                     return new PngLayout(file, width, height, depth, colour, interlaced, idat, palette, transparency);
                 default:

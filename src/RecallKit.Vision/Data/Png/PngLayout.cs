@@ -14,7 +14,7 @@ internal enum PngColour : byte
 /// A PNG file whose chunks were all checked (signature, order, lengths, CRCs): its header, palette, whether it has a tRNS chunk,
 /// and where its image data lies in <see cref="File"/>.
 /// </summary>
-/// <param name="File">The whole file.</param>
+/// <param name="File">The whole file (possibly followed by unused bytes of a pooled buffer).</param>
 /// <param name="Width">Width in pixels.</param>
 /// <param name="Height">Height in pixels.</param>
 /// <param name="BitDepth">Bits per sample.</param>

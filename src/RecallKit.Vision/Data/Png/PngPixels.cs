@@ -12,11 +12,14 @@ internal static class PngPixels
     /// <summary>A converter of one unfiltered row (the samples as stored) into row <paramref name="y"/> of the output.</summary>
     public delegate bool RowConverter(int y, ReadOnlySpan<byte> row);
 
-    /// <summary>The samples as stored (RGB, RGBA, grey values or palette indices), row-major; false when the image data is corrupt or truncated.</summary>
+    /// <summary>
+    /// The samples as stored (RGB, RGBA, grey values or palette indices), row-major, at the start of <paramref name="samples"/>
+    /// (which may be longer: a pooled buffer); false when the image data is corrupt or truncated.
+    /// </summary>
     public static bool TryReadSamples(PngLayout png, byte[] samples)
     {
         int stride = png.Width * png.BytesPerPixel;
-        if (samples.Length != (long)stride * png.Height) throw new ArgumentException($"{samples.Length} bytes do not hold {png.Height} rows of {stride}.", nameof(samples));
+        if (samples.Length < (long)stride * png.Height) throw new ArgumentException($"{samples.Length} bytes do not hold {png.Height} rows of {stride}.", nameof(samples));
         return Decode(png, samples, null);
     }
 

@@ -9,13 +9,16 @@ namespace RecallKit.Vision.Data.Png;
 internal static class PngRgbDecoder
 {
     /// <summary>Decodes <paramref name="file"/> (a whole file's bytes) or returns false.</summary>
-    public static bool TryDecode(byte[] file, out byte[] rgb, out int width, out int height)
+    public static bool TryDecode(byte[] file, out byte[] rgb, out int width, out int height) => TryDecode(file, file.Length, out rgb, out width, out height);
+
+    /// <summary>Decodes the first <paramref name="fileLength"/> bytes of <paramref name="file"/> or returns false.</summary>
+    public static bool TryDecode(byte[] file, int fileLength, out byte[] rgb, out int width, out int height)
     {
         (rgb, width, height) = ([], 0, 0);
-        var png = PngChunks.Parse(file);
+        var png = PngChunks.Parse(file, fileLength);
         if (png is null || !png.IsEightBitNonInterlaced || (png.HasTransparency && png.Colour != PngColour.Palette)) return false;
         int w = png.Width;
-        var output = new byte[(long)w * png.Height * 3];
+        var output = GC.AllocateUninitializedArray<byte>(w * png.Height * 3); // every byte is written below
         bool decoded = png.Colour switch
         {
             PngColour.Rgb => PngPixels.TryReadSamples(png, output),
