@@ -14,14 +14,17 @@ public static class ImageFiles
     /// Decodes any supported image as interleaved 8-bit RGB, row-major: exactly the pixels of <see cref="LoadRgb"/>, with its errors.
     /// Common PNGs (8-bit greyscale, RGB, RGBA, palette; not interlaced) take a faster decoder that writes the bytes in place.
     /// </summary>
-    public static (byte[] rgb, int width, int height) ReadRgb(string path)
+    public static (byte[] rgb, int width, int height) ReadRgb(string path) => ReadRgb(path, null);
+
+    /// <summary>As <see cref="ReadRgb(string)"/>, into <paramref name="buffers"/> when given.</summary>
+    internal static (byte[] rgb, int width, int height) ReadRgb(string path, SampleBuffers? buffers)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"image {path} does not exist.", path);
         using (var file = PooledFile.Read(path))
-            if (file is { } f && PngRgbDecoder.TryDecode(f.Bytes, f.Length, out var decoded, out int width, out int height))
+            if (file is { } f && PngRgbDecoder.TryDecode(f.Bytes, f.Length, buffers, out var decoded, out int width, out int height))
                 return (decoded, width, height);
         using var image = LoadRgb(path);
-        var rgb = new byte[image.Width * image.Height * 3];
+        var rgb = buffers?.Rgb(image.Width * image.Height * 3) ?? new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(rgb);
         return (rgb, image.Width, image.Height);
     }

@@ -52,11 +52,17 @@ public abstract class PairedFileDataset : ISegmentationDataset
     protected virtual string LabelSettings => "";
 
     /// <inheritdoc />
-    public LabeledImage Load(int index)
+    public LabeledImage Load(int index) => Load(index, null);
+
+    /// <summary>
+    /// Sample <paramref name="index"/>, decoded into <paramref name="buffers"/> when given: then valid only until this thread
+    /// loads the next sample into them.
+    /// </summary>
+    internal LabeledImage Load(int index, SampleBuffers? buffers)
     {
         var (imagePath, labelPath) = pairs[index];
-        var (rgb, imageWidth, imageHeight) = ImageFiles.ReadRgb(imagePath);
-        var (labels, width, height) = DecodeLabels(labelPath);
+        var (rgb, imageWidth, imageHeight) = ImageFiles.ReadRgb(imagePath, buffers);
+        var (labels, width, height) = DecodeLabels(labelPath, buffers);
         if (imageWidth != width || imageHeight != height)
             throw new InvalidDataException($"image {imagePath} is {imageWidth}×{imageHeight} but its label {labelPath} is {width}×{height}.");
         return new LabeledImage(Path.GetRelativePath(Root, imagePath), width, height, rgb, labels);
@@ -64,4 +70,7 @@ public abstract class PairedFileDataset : ISegmentationDataset
 
     /// <summary>Train ids per pixel (ignore id where unlabeled) of a label file.</summary>
     protected abstract (int[] labels, int width, int height) DecodeLabels(string path);
+
+    /// <summary>As <see cref="DecodeLabels(string)"/>, into <paramref name="buffers"/> where the layout can.</summary>
+    private protected virtual (int[] labels, int width, int height) DecodeLabels(string path, SampleBuffers? buffers) => DecodeLabels(path);
 }

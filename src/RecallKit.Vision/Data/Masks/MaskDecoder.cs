@@ -39,16 +39,16 @@ public sealed class MaskDecoder
     public int[] Decode(LabelMask mask, string path) => mask.Encoding == MaskEncoding.Rgb ? FromColours(mask, path) : FromIds(mask, path);
 
     /// <summary>As <see cref="Decode(LabelMask, string)"/>; 8-bit ids and palette indices through a table of their 256 values.</summary>
-    internal int[] Decode(LabelSamples samples, string path) =>
+    internal int[] Decode(LabelSamples samples, string path, SampleBuffers? buffers = null) =>
         samples.Bytes is not null && samples.Encoding != MaskEncoding.Rgb && options.IdLabelsProblem is null
-            ? FromByteIds(samples, path)
+            ? FromByteIds(samples, path, buffers)
             : Decode(samples.ToMask(), path);
 
     /// <summary>
     /// The ids of 8-bit values by a table of what each value becomes; a value that is no class, or a palette index whose colour
     /// is another class's, sends the label through <see cref="FromIds"/>, whose error names the first such pixel.
     /// </summary>
-    private int[] FromByteIds(LabelSamples samples, string path)
+    private int[] FromByteIds(LabelSamples samples, string path, SampleBuffers? buffers)
     {
         var values = samples.Bytes!;
         Span<int> table = stackalloc int[256];
@@ -60,7 +60,7 @@ public sealed class MaskDecoder
             refused[v] = (options.ReduceZeroLabel && v != ignore && v != 0 && id == ignore) || (id != ignore && (id < 0 || id >= classes.Count));
             table[v] = id;
         }
-        var ids = GC.AllocateUninitializedArray<int>(values.Length); // every id is written
+        var ids = buffers?.Ids(values.Length) ?? GC.AllocateUninitializedArray<int>(values.Length); // every id is written
         Span<bool> seen = stackalloc bool[256];
         for (int i = 0; i < values.Length; i++)
         {

@@ -18,11 +18,11 @@ public static class MaskFiles
     public static LabelMask Read(string path) => ReadSamples(path).ToMask();
 
     /// <summary>As <see cref="Read"/>, keeping 8-bit ids and palette indices as bytes when the fast PNG path read them.</summary>
-    internal static LabelSamples ReadSamples(string path)
+    internal static LabelSamples ReadSamples(string path, SampleBuffers? buffers = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"label {path} does not exist.", path);
         using (var file = Png.PooledFile.Read(path))
-            if (file is { } f && PngLabelDecoder.TryRead(f.Bytes, f.Length) is { } samples)
+            if (file is { } f && PngLabelDecoder.TryRead(f.Bytes, f.Length, buffers) is { } samples)
                 return samples;
         var mask = ReadGenerally(path);
         return new LabelSamples(null, mask.Values, mask.Width, mask.Height, mask.Encoding, mask.Palette);

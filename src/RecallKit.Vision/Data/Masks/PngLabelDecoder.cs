@@ -11,10 +11,13 @@ namespace RecallKit.Vision.Data.Masks;
 internal static class PngLabelDecoder
 {
     /// <summary>The samples of <paramref name="file"/> (a whole file's bytes), or null.</summary>
-    public static LabelSamples? TryRead(byte[] file) => TryRead(file, file.Length);
+    public static LabelSamples? TryRead(byte[] file) => TryRead(file, file.Length, null);
 
     /// <summary>The samples of the first <paramref name="fileLength"/> bytes of <paramref name="file"/>, or null.</summary>
-    public static LabelSamples? TryRead(byte[] file, int fileLength)
+    /// <param name="file">The file's bytes, then possibly unused ones.</param>
+    /// <param name="fileLength">The file's length.</param>
+    /// <param name="buffers">Where 8-bit values go (reused), or null for a new array.</param>
+    public static LabelSamples? TryRead(byte[] file, int fileLength, SampleBuffers? buffers)
     {
         var png = PngChunks.Parse(file, fileLength);
         if (png is null || !png.IsEightBitNonInterlaced || (png.HasTransparency && png.Colour != PngColour.Palette)) return null;
@@ -23,7 +26,7 @@ internal static class PngLabelDecoder
         {
             case PngColour.Grey or PngColour.Palette:
             {
-                var bytes = GC.AllocateUninitializedArray<byte>(width * height); // every byte is written
+                var bytes = buffers?.LabelBytes(width * height) ?? GC.AllocateUninitializedArray<byte>(width * height); // every byte is written
                 if (!PngPixels.TryReadSamples(png, bytes)) return null;
                 return png.Colour == PngColour.Grey
                     ? new LabelSamples(bytes, null, width, height, MaskEncoding.Grey8)

@@ -1,7 +1,7 @@
 namespace RecallKit.Vision.Data.Png;
 
 /// <summary>
-/// The fast path of <see cref="ImageFiles.ReadRgb"/>: non-interlaced 8-bit greyscale, RGB, RGBA and palette PNGs as interleaved
+/// The fast path of <see cref="ImageFiles.ReadRgb(string)"/>: non-interlaced 8-bit greyscale, RGB, RGBA and palette PNGs as interleaved
 /// 8-bit RGB, byte for byte what ImageSharp's <c>Image.Load&lt;Rgb24&gt;</c> gives (alpha dropped, grey repeated, palette looked
 /// up). Anything else — other depths, interlacing, a colour key (tRNS) on greyscale or RGB, an index outside the palette, any
 /// irregularity — returns false and is left to ImageSharp.
@@ -9,16 +9,22 @@ namespace RecallKit.Vision.Data.Png;
 internal static class PngRgbDecoder
 {
     /// <summary>Decodes <paramref name="file"/> (a whole file's bytes) or returns false.</summary>
-    public static bool TryDecode(byte[] file, out byte[] rgb, out int width, out int height) => TryDecode(file, file.Length, out rgb, out width, out height);
+    public static bool TryDecode(byte[] file, out byte[] rgb, out int width, out int height) => TryDecode(file, file.Length, null, out rgb, out width, out height);
 
     /// <summary>Decodes the first <paramref name="fileLength"/> bytes of <paramref name="file"/> or returns false.</summary>
-    public static bool TryDecode(byte[] file, int fileLength, out byte[] rgb, out int width, out int height)
+    /// <param name="file">The file's bytes, then possibly unused ones.</param>
+    /// <param name="fileLength">The file's length.</param>
+    /// <param name="buffers">Where the RGB bytes go (reused), or null for a new array.</param>
+    /// <param name="rgb">The RGB bytes.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    public static bool TryDecode(byte[] file, int fileLength, SampleBuffers? buffers, out byte[] rgb, out int width, out int height)
     {
         (rgb, width, height) = ([], 0, 0);
         var png = PngChunks.Parse(file, fileLength);
         if (png is null || !png.IsEightBitNonInterlaced || (png.HasTransparency && png.Colour != PngColour.Palette)) return false;
         int w = png.Width;
-        var output = GC.AllocateUninitializedArray<byte>(w * png.Height * 3); // every byte is written below
+        var output = buffers?.Rgb(w * png.Height * 3) ?? GC.AllocateUninitializedArray<byte>(w * png.Height * 3); // every byte is written below
         bool decoded = png.Colour switch
         {
             PngColour.Rgb => PngPixels.TryReadSamples(png, output),
