@@ -16,7 +16,7 @@ public sealed partial class DatasetBatches
         var ids = new string?[indices.Length];
         OrderedParallel.For(indices.Length, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
-            if (Load(indices[i]) is not { } sample) return;
+            if (Load(indices[i], reuseBuffers: true) is not { } sample) return; // rendered at once: the thread's buffers can be reused
             var view = TrainingView.Draw(sample.Width, sample.Height, augmentation, new Random(copies is null ? Seeds.Derive(seed, epoch, indices[i]) : Seeds.Derive(seed, epoch, indices[i], copies[i])));
             RowSampler.Render(sample, view, dataset.Classes.IgnoreIndex, images.AsSpan(i * 3 * plane, 3 * plane), labels.AsSpan(i * plane, plane));
             ids[i] = sample.Id;

@@ -89,11 +89,11 @@ public sealed partial class DatasetBatches : IFileBatchSource
     }
 
     /// <summary>Sample <paramref name="index"/>; null for a bad file when <c>skip_bad_files</c> is on (it is recorded as skipped).</summary>
-    private LabeledImage? Load(int index)
+    private LabeledImage? Load(int index, bool reuseBuffers = false)
     {
         try
         {
-            return dataset.Load(index);
+            return reuseBuffers && dataset is PairedFileDataset paired ? paired.Load(index, SampleBuffers.ForThisThread) : dataset.Load(index);
         }
         catch (Exception e) when (skipBadFiles && e is InvalidDataException or FileNotFoundException)
         {

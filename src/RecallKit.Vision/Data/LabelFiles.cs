@@ -9,10 +9,13 @@ public static class LabelFiles
     /// <exception cref="InvalidDataException">Not a PNG, not 8-bit greyscale, truncated or corrupt.</exception>
     public static (byte[] ids, int width, int height) ReadEightBit(string path)
     {
-        var mask = MaskFiles.Read(path);
+        var mask = MaskFiles.ReadSamples(path);
         if (mask.Encoding != MaskEncoding.Grey8)
             throw new InvalidDataException($"label {path} is {Describe(mask.Encoding)}; this dataset's labels must be 8-bit greyscale PNGs whose values are class ids.");
-        return (Array.ConvertAll(mask.Values, v => (byte)v), mask.Width, mask.Height);
+        if (mask.Bytes is { } bytes) return (bytes, mask.Width, mask.Height);
+        var ids = new byte[mask.Values!.Length];
+        for (int i = 0; i < ids.Length; i++) ids[i] = (byte)mask.Values[i];
+        return (ids, mask.Width, mask.Height);
     }
 
     /// <summary>An encoding in words, for messages.</summary>

@@ -29,10 +29,13 @@ public abstract class MaskedPairDataset : PairedFileDataset
         (File.Exists(Description.Source) ? File.ReadAllText(Description.Source) : Description.Source);
 
     /// <inheritdoc />
-    protected override (int[] labels, int width, int height) DecodeLabels(string path)
+    protected override (int[] labels, int width, int height) DecodeLabels(string path) => DecodeLabels(path, null);
+
+    /// <inheritdoc />
+    private protected override (int[] labels, int width, int height) DecodeLabels(string path, SampleBuffers? buffers)
     {
-        var mask = MaskFiles.Read(path);
-        return (decoder.Decode(mask, path), mask.Width, mask.Height);
+        var samples = MaskFiles.ReadSamples(path, buffers);
+        return (decoder.Decode(samples, path, buffers), samples.Width, samples.Height);
     }
 
     /// <summary>The files of <paramref name="directory"/> whose names end with one of <paramref name="suffixes"/> (case-insensitive), sorted.</summary>

@@ -52,18 +52,25 @@ public abstract class PairedFileDataset : ISegmentationDataset
     protected virtual string LabelSettings => "";
 
     /// <inheritdoc />
-    public LabeledImage Load(int index)
+    public LabeledImage Load(int index) => Load(index, null);
+
+    /// <summary>
+    /// Sample <paramref name="index"/>, decoded into <paramref name="buffers"/> when given: then valid only until this thread
+    /// loads the next sample into them.
+    /// </summary>
+    internal LabeledImage Load(int index, SampleBuffers? buffers)
     {
         var (imagePath, labelPath) = pairs[index];
-        using var image = ImageFiles.LoadRgb(imagePath);
-        var (labels, width, height) = DecodeLabels(labelPath);
-        if (image.Width != width || image.Height != height)
-            throw new InvalidDataException($"image {imagePath} is {image.Width}×{image.Height} but its label {labelPath} is {width}×{height}.");
-        var rgb = new byte[image.Width * image.Height * 3];
-        image.CopyPixelDataTo(rgb);
+        var (rgb, imageWidth, imageHeight) = ImageFiles.ReadRgb(imagePath, buffers);
+        var (labels, width, height) = DecodeLabels(labelPath, buffers);
+        if (imageWidth != width || imageHeight != height)
+            throw new InvalidDataException($"image {imagePath} is {imageWidth}×{imageHeight} but its label {labelPath} is {width}×{height}.");
         return new LabeledImage(Path.GetRelativePath(Root, imagePath), width, height, rgb, labels);
     }
 
     /// <summary>Train ids per pixel (ignore id where unlabeled) of a label file.</summary>
     protected abstract (int[] labels, int width, int height) DecodeLabels(string path);
+
+    /// <summary>As <see cref="DecodeLabels(string)"/>, into <paramref name="buffers"/> where the layout can.</summary>
+    private protected virtual (int[] labels, int width, int height) DecodeLabels(string path, SampleBuffers? buffers) => DecodeLabels(path);
 }

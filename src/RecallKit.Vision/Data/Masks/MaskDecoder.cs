@@ -38,6 +38,43 @@ public sealed class MaskDecoder
     /// <exception cref="InvalidDataException">A value or colour that is no class.</exception>
     public int[] Decode(LabelMask mask, string path) => mask.Encoding == MaskEncoding.Rgb ? FromColours(mask, path) : FromIds(mask, path);
 
+    /// <summary>As <see cref="Decode(LabelMask, string)"/>; 8-bit ids and palette indices through a table of their 256 values.</summary>
+    internal int[] Decode(LabelSamples samples, string path, SampleBuffers? buffers = null) =>
+        samples.Bytes is not null && samples.Encoding != MaskEncoding.Rgb && options.IdLabelsProblem is null
+            ? FromByteIds(samples, path, buffers)
+            : Decode(samples.ToMask(), path);
+
+    /// <summary>
+    /// The ids of 8-bit values by a table of what each value becomes; a value that is no class, or a palette index whose colour
+    /// is another class's, sends the label through <see cref="FromIds"/>, whose error names the first such pixel.
+    /// </summary>
+    private int[] FromByteIds(LabelSamples samples, string path, SampleBuffers? buffers)
+    {
+        var values = samples.Bytes!;
+        Span<int> table = stackalloc int[256];
+        Span<bool> refused = stackalloc bool[256];
+        int ignore = classes.IgnoreIndex;
+        for (int v = 0; v < 256; v++)
+        {
+            int id = v == ignore ? ignore : options.ReduceZeroLabel ? (v == 0 ? ignore : v - 1) : v;
+            refused[v] = (options.ReduceZeroLabel && v != ignore && v != 0 && id == ignore) || (id != ignore && (id < 0 || id >= classes.Count));
+            table[v] = id;
+        }
+        var ids = buffers?.Ids(values.Length) ?? GC.AllocateUninitializedArray<int>(values.Length); // every id is written
+        Span<bool> seen = stackalloc bool[256];
+        for (int i = 0; i < values.Length; i++)
+        {
+            byte v = values[i];
+            ids[i] = table[v];
+            seen[v] = true;
+        }
+        bool checkPalette = samples.Palette is not null && colourProblem is null;
+        for (int v = 0; v < 256; v++)
+            if (seen[v] && (refused[v] || (checkPalette && SwapsClasses(samples.Palette!, v))))
+                return FromIds(samples.ToMask(), path);
+        return ids;
+    }
+
     private int[] FromIds(LabelMask mask, string path)
     {
         if (options.IdLabelsProblem is { } problem)
@@ -71,14 +108,22 @@ public sealed class MaskDecoder
     /// </summary>
     private void CheckPaletteColour(LabelMask mask, int index, int pixel, string path)
     {
-        if (index >= mask.Palette!.Length || !idOfColour.TryGetValue(mask.Palette[index], out var byColour)) return;
+        if (!SwapsClasses(mask.Palette!, index)) return;
+        int byColour = idOfColour[mask.Palette![index]];
         int byIndex = index == classes.IgnoreIndex ? classes.IgnoreIndex : options.ReduceZeroLabel ? index - 1 : index;
-        if (byColour == byIndex || (options.ReduceZeroLabel && index == 0)) return;
         int colour = mask.Palette[index];
         string Name(int id) => id == classes.IgnoreIndex || id < 0 || id >= classes.Count ? $"the ignore id {classes.IgnoreIndex}" : $"class {id} '{classes.Names[id]}'";
         throw new InvalidDataException(
             $"label {path} is a palette PNG whose index {index} (first at pixel ({pixel % mask.Width},{pixel / mask.Width})) has the colour ({colour >> 16},{(colour >> 8) & 255},{colour & 255}) of {Name(byColour)}, " +
             $"but palette indices are read as class ids ({Name(byIndex)}): its classes would be swapped. Save the label with indices equal to class ids, or as RGB (read through the colours).");
+    }
+
+    /// <summary>Whether palette <paramref name="index"/> has the colour of a class other than the one the index is read as.</summary>
+    private bool SwapsClasses(int[] palette, int index)
+    {
+        if (index >= palette.Length || !idOfColour.TryGetValue(palette[index], out var byColour)) return false;
+        int byIndex = index == classes.IgnoreIndex ? classes.IgnoreIndex : options.ReduceZeroLabel ? index - 1 : index;
+        return byColour != byIndex && !(options.ReduceZeroLabel && index == 0);
     }
 
     private int[] FromColours(LabelMask mask, string path)

@@ -15,7 +15,21 @@ public static class MaskFiles
     /// <summary>The raw values of the label file at <paramref name="path"/> and how they encode classes.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">Not a PNG, an encoding that cannot be read exactly, truncated or corrupt.</exception>
-    public static LabelMask Read(string path)
+    public static LabelMask Read(string path) => ReadSamples(path).ToMask();
+
+    /// <summary>As <see cref="Read"/>, keeping 8-bit ids and palette indices as bytes when the fast PNG path read them.</summary>
+    internal static LabelSamples ReadSamples(string path, SampleBuffers? buffers = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"label {path} does not exist.", path);
+        using (var file = Png.PooledFile.Read(path))
+            if (file is { } f && PngLabelDecoder.TryRead(f.Bytes, f.Length, buffers) is { } samples)
+                return samples;
+        var mask = ReadGenerally(path);
+        return new LabelSamples(null, mask.Values, mask.Width, mask.Height, mask.Encoding, mask.Palette);
+    }
+
+    /// <summary>Every encoding through ImageSharp's header and decoder (palette indices through <see cref="PngPaletteIndices"/>).</summary>
+    internal static LabelMask ReadGenerally(string path)
     {
         var png = Identify(path);
         switch (png.ColorType, png.BitDepth)
