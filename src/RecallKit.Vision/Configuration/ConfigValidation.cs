@@ -88,6 +88,8 @@ public static class ConfigValidation
         Require(s.CheckpointEvery >= 1, Key(c => c.Schedule.CheckpointEvery), s.CheckpointEvery, "≥ 1");
 
         Require(config.Threads >= 0, Key(c => c.Threads), config.Threads, "≥ 0 (0 = libtorch default)");
+        Require(config.Precision != PrecisionKind.Fp16 || config.Device == DeviceKind.Cuda, Key(c => c.Precision), "fp16",
+            "fp32 or bf16 with device = cpu: fp16 needs CUDA (libtorch's CPU has no float16 convolution kernels); bf16 runs on the CPU");
         Require(!string.IsNullOrWhiteSpace(config.Output), Key(c => c.Output), config.Output, "a directory");
         problems.AddRange(ConfigApplicability.Problems(config, shared));
         return problems;
