@@ -2,6 +2,7 @@ using RecallKit.Bench;
 using RecallKit.Runtime;
 
 var suite = args.FirstOrDefault() ?? "all";
+if (suite == "precision") return PrecisionBenchmark.Run(args); // one child process per oneDNN ISA limit
 if (suite == "fused") return FusedBenchmark.RunBothRegimes(args); // one child process per allocator regime
 if (suite == "distributed") return DistributedBenchmark.Run(args); // child processes: 1 × 2 threads and mpirun -np 2
 if (suite == "distributed-rank")
@@ -54,6 +55,12 @@ switch (suite)
     case "onnx":
         OnnxBenchmark.Run(threads, Options.Int(args, "--repeats", 15));
         break;
+    case "precision-steps":
+        PrecisionBenchmark.Steps(threads, Options.Int(args, "--rounds", 3), PrecisionBenchmark.Isa());
+        break;
+    case "precision-conv":
+        PrecisionConvolutions.Run(repeats, PrecisionBenchmark.Isa());
+        break;
     case "checkpoint":
         CheckpointBenchmark.Run();
         break;
@@ -68,7 +75,7 @@ switch (suite)
         MemoryBenchmark.Run(steps, threads);
         break;
     default:
-        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data [--images N --rounds N --worker-epochs N --skip-resnet50] | loader | memory | checkpoint | distributed | compare-pytorch | confusion | profile | onnx");
+        Console.Error.WriteLine($"unknown suite '{suite}'; expected: all | loss | fused | train | classification | data [--images N --rounds N --worker-epochs N --skip-resnet50] | loader | memory | checkpoint | distributed | compare-pytorch | confusion | profile | onnx | precision [--rounds N --skip-avx2]");
         return 2;
 }
 return 0;

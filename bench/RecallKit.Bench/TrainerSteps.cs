@@ -24,7 +24,7 @@ internal static class TrainerSteps
 {
     /// <summary>Milliseconds of each step after <paramref name="warmup"/>; <paramref name="observer"/> sees every step's report.</summary>
     public static double[] Measure(StepCase c, LossConfig loss, OptimizerConfig optimizer, int steps, int warmup, int threads,
-        Action<TrainingStatus>? observer = null)
+        Action<TrainingStatus>? observer = null, PrecisionKind precision = PrecisionKind.Fp32)
     {
         var output = Directory.CreateTempSubdirectory("recallkit-bench-step-").FullName;
         try
@@ -35,6 +35,7 @@ internal static class TrainerSteps
             {
                 Output = output,
                 Threads = threads,
+                Precision = precision,
                 Data = new DataConfig { BatchSize = c.Batch, Prefetch = PrefetchMode.Off },
                 Model = new ModelConfig { Architecture = c.Architecture },
                 Loss = loss,

@@ -7,7 +7,7 @@ using TorchSharp;
 
 namespace RecallKit.Cli.Commands;
 
-/// <summary><c>recallkit eval --checkpoint ckpt [--data DIR] [--split val] [--device cpu|cuda]</c>: per-class table and summary, printed and saved as JSON.</summary>
+/// <summary><c>recallkit eval --checkpoint ckpt [--data DIR] [--split val] [--device cpu|cuda] [--precision fp32|bf16|fp16]</c>: per-class table and summary, printed and saved as JSON.</summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -19,7 +19,8 @@ internal static class EvalCommand
         var inference = new InferenceOptions();
         var logitAdjust = LogitAdjustOption.Create();
         var deviceOption = DeviceOption.Create();
-        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU, Dice, F-score; OA, mAcc, mIoU, fwIoU, mDice, mFscore (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, logitAdjust, deviceOption };
+        var precision = PrecisionOption.Create();
+        var command = new Command("eval", "Evaluate a checkpoint: per-class accuracy, precision, IoU, Dice, F-score; OA, mAcc, mIoU, fwIoU, mDice, mFscore (segmentation) or top-1, top-5, many/medium/few (classification).") { checkpoint, data, split, output, logitAdjust, deviceOption, precision };
         inference.AddTo(command);
         command.SetAction(r => CliErrors.Run(() =>
         {
@@ -27,6 +28,7 @@ internal static class EvalCommand
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
+            using var computePrecision = PrecisionOption.Use(r.GetValue(precision), device);
             var (evaluation, splitName) = VisionTasks.For(model.Config.Model.Architecture)
                 .Evaluate(model, new EvaluationRequest(r.GetValue(data), r.GetValue(split), settings, device, r.GetValue(checkpoint)!, r.GetValue(logitAdjust)), Console.Out);
             var metrics = evaluation.Metrics;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RecallKit.Vision.Configuration;
 using RecallKit.Vision.Experiments;
 using RecallKit.Vision.Tasks;
 using RecallKit.Vision.Training;
@@ -27,15 +28,18 @@ internal static class PredictCommand
         var deviceOption = DeviceOption.Create();
         deviceOption.Description = "Where the model runs: cpu (default) or cuda, which needs a GPU and a CUDA build: "
             + "-p:TorchBackend=cuda for --checkpoint, -p:OnnxRuntimeBackend=cuda (or -p:TorchBackend=cuda) for --model.";
+        var precision = PrecisionOption.Create();
         var command = new Command("predict",
             "Segmentation: writes <name>_labels.png (palette colours) and <name>_overlay.png. Classification: prints the top-k classes with probabilities and writes predictions.csv.")
-            { checkpoint, onnxModel, input, output, top, saveProbs, logitAdjust, deviceOption };
+            { checkpoint, onnxModel, input, output, top, saveProbs, logitAdjust, deviceOption, precision };
         inference.AddTo(command);
         command.Validators.Add(r =>
         {
             if ((r.GetValue(checkpoint) is null) == (r.GetValue(onnxModel) is null)) r.AddError("give either --checkpoint (a RecallKit checkpoint) or --model (an ONNX model).");
             if (r.GetValue(onnxModel) is not null && (r.GetValue(inference.Window) is not null || r.GetValue(inference.Flip) || r.GetValue(saveProbs)))
                 r.AddError("--window, --flip and --save-probs work with --checkpoint only; --model runs the ONNX graph on whole images.");
+            if (r.GetValue(onnxModel) is not null && r.GetValue(precision) != PrecisionKind.Fp32)
+                r.AddError("--precision works with --checkpoint only; --model runs the ONNX graph as exported (float32).");
             if (r.GetValue(onnxModel) is not null && r.GetValue(logitAdjust) is not null)
                 r.AddError("--logit-adjust works with --checkpoint only (it reads the training class counts the checkpoint records).");
         });
@@ -47,6 +51,7 @@ internal static class PredictCommand
             var device = DeviceOption.Resolve(r.GetValue(deviceOption));
             using var model = TrainedModel.Load(r.GetValue(checkpoint)!);
             model.Network.to(device);
+            using var computePrecision = PrecisionOption.Use(r.GetValue(precision), device);
             var source = r.GetValue(input)!;
             var files = Directory.Exists(source)
                 ? Directory.GetFiles(source).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToArray()

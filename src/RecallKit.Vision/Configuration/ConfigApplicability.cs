@@ -87,6 +87,7 @@ public static class ConfigApplicability
         new(ConfigKey.Of(c => c.Seed), Always, "always"),
         new(ConfigKey.Of(c => c.Output), Always, "always"),
         new(ConfigKey.Of(c => c.Device), Always, "always"),
+        new(ConfigKey.Of(c => c.Precision), Always, "always"),
         new(ConfigKey.Of(c => c.Threads), Always, "always"),
     ];
 

@@ -24,6 +24,8 @@ public static class ConfigValidation
         config.Optimizer.Validate(problems);
         config.Schedule.Validate(problems);
         problems.Require(config.Threads >= 0, c => c.Threads, config.Threads, "≥ 0 (0 = libtorch default)");
+        problems.Require(config.Precision != PrecisionKind.Fp16 || config.Device == DeviceKind.Cuda, c => c.Precision, "fp16",
+            "fp32 or bf16 with device = cpu: fp16 needs CUDA (libtorch's CPU has no float16 convolution kernels); bf16 runs on the CPU");
         problems.Require(!string.IsNullOrWhiteSpace(config.Output), c => c.Output, config.Output, "a directory");
         problems.Add(ConfigApplicability.Problems(config, shared));
         return problems.Messages;

@@ -30,7 +30,7 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        var features = WiderThanInput(input) ? ChannelsLastConvolution(input) : conv.call(input);
+        var features = WiderThanInput(input) ? ChannelsLastConvolution(input) : ComputePrecision.Convolve(conv, input);
         return nn.functional.relu(bn.call(features), inplace: true); // in place: the batch norm's backward does not read its output
     }
 
@@ -64,7 +64,7 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
         {
             var slice = weight.narrow(1, first, part.shape[1]);
             first += part.shape[1];
-            var term = nn.functional.conv2d(part, slice, null, conv.stride, conv.padding, conv.dilation);
+            var term = ComputePrecision.Convolve(part, slice, conv.stride, conv.padding, conv.dilation);
             sum = sum is null ? term : sum.add_(term, Scalars.One);
         }
         return nn.functional.relu(bn.call(sum!), inplace: true).MoveToOuterDisposeScope();
@@ -84,6 +84,6 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var channelsLast = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-        return conv.call(channelsLast).contiguous().MoveToOuterDisposeScope();
+        return ComputePrecision.Convolve(conv, channelsLast).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -74,7 +74,7 @@ public sealed class DeepLabV3Plus : nn.Module<Tensor, Tensor>
         InputChecks.RequireImageBatch(input, nameof(DeepLabV3Plus));
         using var scope = NewDisposeScope();
         var (low, layer3, high) = backbone.Features(input);
-        var auxiliary = BilinearResize.Resize(aux_head.call(layer3), input.shape[2], input.shape[3]);
+        var auxiliary = BilinearResize.Resize(ComputePrecision.ToFloat32(aux_head.call(layer3)), input.shape[2], input.shape[3]);
         return (Decode(input, low, high).MoveToOuterDisposeScope(), auxiliary.MoveToOuterDisposeScope());
     }
 
@@ -86,7 +86,7 @@ public sealed class DeepLabV3Plus : nn.Module<Tensor, Tensor>
         var context = aspp_dropout.call(aspp_project.call(cat(branches, 1)));
         var up = BilinearResize.Resize(context, low.shape[2], low.shape[3]);
         var fused = ((ConvBnRelu)decoder[0]).ForwardConcatenated(up, reduce_low.call(low)); // = decoder[0](cat([up, low'], 1))
-        var logits = classifier.call(decoder[1].call(fused));
+        var logits = ComputePrecision.ToFloat32(ComputePrecision.Convolve(classifier, decoder[1].call(fused)));
         return BilinearResize.Resize(logits, input.shape[2], input.shape[3]);
     }
 }

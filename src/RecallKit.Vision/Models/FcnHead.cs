@@ -28,5 +28,5 @@ public sealed class FcnHead : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => classifier.call(dropout.call(conv.call(input)));
+    public override Tensor forward(Tensor input) => ComputePrecision.Convolve(classifier, dropout.call(conv.call(input)));
 }

@@ -59,7 +59,7 @@ public sealed class LiteSegNet : nn.Module<Tensor, Tensor>
         var x = project.call(cat(branches, 1));
         x = fuse4.call(cat([Resize(x, quarter), quarter], 1));
         x = fuse2.call(cat([Resize(x, half), half], 1));
-        var logits = classifier.call(x);
+        var logits = ComputePrecision.ToFloat32(ComputePrecision.Convolve(classifier, x));
         return Resize(logits, input).MoveToOuterDisposeScope();
     }
 

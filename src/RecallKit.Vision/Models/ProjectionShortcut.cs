@@ -31,6 +31,6 @@ internal sealed class ProjectionShortcut : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var subsampled = stride == 1 ? x : x[TensorIndex.Ellipsis, TensorIndex.Slice(null, null, stride), TensorIndex.Slice(null, null, stride)];
-        return bn.call(conv.call(subsampled));
+        return bn.call(ComputePrecision.Convolve(conv, subsampled));
     }
 }

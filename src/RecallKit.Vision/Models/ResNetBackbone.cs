@@ -110,7 +110,7 @@ public sealed class ResNetBackbone : nn.Module<Tensor, (Tensor low, Tensor high)
     /// <summary>layer1, layer3 and layer4 features (layer3 feeds an auxiliary head during training).</summary>
     public (Tensor low, Tensor layer3, Tensor high) Features(Tensor input)
     {
-        var x = MaxPool.Pool(nn.functional.relu(bn1.call(conv1.call(input)), inplace: true), maxpool);
+        var x = MaxPool.Pool(nn.functional.relu(bn1.call(ComputePrecision.Convolve(conv1, input)), inplace: true), maxpool);
         var low = layer1.call(x);
         var mid = layer3.call(layer2.call(low));
         return (low, mid, layer4.call(mid));

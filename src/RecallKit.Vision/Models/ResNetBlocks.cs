@@ -32,8 +32,8 @@ internal sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var identity = downsample is null ? x : downsample.call(x);
         // In place, as torchvision: a batch norm's backward reads its input, not its output, so its output is free to
         // overwrite (one activation-sized buffer fewer per ReLU and per sum).
-        var y = nn.functional.relu(bn1.call(conv1.call(x)), inplace: true);
-        y = bn2.call(conv2.call(y));
+        var y = nn.functional.relu(bn1.call(ComputePrecision.Convolve(conv1, x)), inplace: true);
+        y = bn2.call(ComputePrecision.Convolve(conv2, y));
         return nn.functional.relu(y.add_(identity, Scalars.One), inplace: true);
     }
 }
@@ -65,9 +65,9 @@ internal sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var identity = downsample is null ? x : downsample.call(x);
-        var y = nn.functional.relu(bn1.call(conv1.call(x)), inplace: true);
-        y = nn.functional.relu(bn2.call(conv2.call(y)), inplace: true);
-        y = bn3.call(conv3.call(y));
+        var y = nn.functional.relu(bn1.call(ComputePrecision.Convolve(conv1, x)), inplace: true);
+        y = nn.functional.relu(bn2.call(ComputePrecision.Convolve(conv2, y)), inplace: true);
+        y = bn3.call(ComputePrecision.Convolve(conv3, y));
         return nn.functional.relu(y.add_(identity, Scalars.One), inplace: true);
     }
 }

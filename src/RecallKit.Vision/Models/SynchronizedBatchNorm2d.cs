@@ -42,13 +42,15 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
         if (count < 2) throw new ArgumentException($"BatchNorm2d needs more than one value per channel in training mode, got {count} over all ranks.");
         long[] dims = [0, 2, 3];
         using var scope = NewDisposeScope(); // the statistics' intermediates go when the call ends; only the output leaves
+        var lowPrecision = input.dtype is ScalarType.BFloat16 or ScalarType.Float16; // mixed precision: normalise in float32
+        var x = lowPrecision ? input.to_type(ScalarType.Float32) : input;
         // Scalars held for the whole call: a temporary Scalar can be finalised while libtorch still reads it (RK0001).
         double m = momentum ?? 1.0 / num_batches_tracked.item<long>();
         using Scalar perElement = 1.0 / count, epsilon = eps, keep = 1 - m, take = m, unbiased = (double)count / (count - 1);
-        var mean = group.Sum(input.sum(dims, type: ScalarType.Float64)).mul(perElement);
-        var centred = input - mean.to_type(input.dtype).view(1, -1, 1, 1);
+        var mean = group.Sum(x.sum(dims, type: ScalarType.Float64)).mul(perElement);
+        var centred = x - mean.to_type(x.dtype).view(1, -1, 1, 1);
         var variance = group.Sum(centred.pow(Scalars.Two).sum(dims, type: ScalarType.Float64)).mul(perElement);
-        var scale = variance.add(epsilon, Scalars.One).rsqrt().to_type(input.dtype);
+        var scale = variance.add(epsilon, Scalars.One).rsqrt().to_type(x.dtype);
         var output = centred * scale.view(1, -1, 1, 1);
         if (affine) output = (output * weight!.view(1, -1, 1, 1)).add(bias!.view(1, -1, 1, 1), Scalars.One);
 
@@ -57,6 +59,6 @@ public sealed class SynchronizedBatchNorm2d : BatchNorm
             running_mean!.mul_(keep).add_(mean.detach().to_type(running_mean!.dtype), alpha: take);
             running_var!.mul_(keep).add_(variance.detach().mul(unbiased).to_type(running_var!.dtype), alpha: take);
         }
-        return output.MoveToOuterDisposeScope();
+        return (lowPrecision ? output.to_type(input.dtype) : output).MoveToOuterDisposeScope();
     }
 }

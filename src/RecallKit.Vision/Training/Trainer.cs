@@ -48,6 +48,7 @@ public sealed class Trainer
         this.output = output;
         device = config.Device == DeviceKind.Cuda ? CUDA : CPU;
         lossTermColumns = LossTermColumns.Of(config.Loss);
+        lossScaler = config.Precision == PrecisionKind.Fp16 ? new DynamicLossScaler() : null;
         if (train.BatchesPerEpoch < 1)
             throw new ArgumentException("the training split yields no batch (fewer images than data.batch_size with drop_last?).", nameof(train));
     }
@@ -63,6 +64,12 @@ public sealed class Trainer
     /// <see cref="DistributedTensors.Start"/> returned). With K ranks each rank trains on its 1/K of every batch of <c>data.batch_size</c> images; rank 0 alone writes.
     /// </summary>
     public IDistributed Distributed { get; init; } = SingleProcess.Instance;
+
+    /// <summary>
+    /// fp16 only (CUDA): the dynamic loss scaler, PyTorch's defaults. Its state is not checkpointed: a resumed run starts again
+    /// at 65536 and backs off within a few steps if that overflows.
+    /// </summary>
+    private readonly DynamicLossScaler? lossScaler;
 
     private Parameter[] trainable = [];
     private double[] lrMultipliers = [1];
@@ -106,6 +113,8 @@ public sealed class Trainer
         Func<Tensor, Tensor>? evaluationCounts)
     {
         var output = distributed.Rank == 0 ? this.output : TextWriter.Null; // other ranks write nothing
+        // Steps and evaluations compute in the run's precision on this thread; checkpoints hold the float32 weights whatever it is.
+        using var precision = ComputePrecision.Use(config.Precision.ComputeType());
         using var session = OpenSession(resume, distributed, output);
         // With several ranks, stopping is decided together at step boundaries (one rank leaving would leave the others waiting).
         var localCancellation = distributed.Size > 1 ? CancellationToken.None : cancellation;
@@ -281,7 +290,14 @@ public sealed class Trainer
             return skipped; // no backward, no optimiser step: the weights stay as they were
         }
         optimizer.zero_grad();
-        value.backward();
+        (lossScaler is null ? value : lossScaler.ScaleLoss(value)).backward();
+        if (lossScaler is not null && !lossScaler.Update(lossScaler.Unscale(trainable.Select(p => p.grad))))
+        {
+            // fp16: the gradients overflowed at this scale; the scale backs off and the step is skipped. A non-finite loss is
+            // still reported to the non-finite check (scaling cannot cure it).
+            nonFinite.logical_or_(value.detach().isfinite().logical_not().reshape(1));
+            return skipped;
+        }
         if (config.Schedule.SkipNonfinite && !GradientsFinite())
         {
             SkippedNonfinite++;
@@ -336,8 +352,15 @@ public sealed class Trainer
         }
         optimizer.zero_grad();
         using var lossScale = weight.ToScalar();
-        (weight == 1 ? value : value.mul(lossScale)).backward();
+        var weighted = weight == 1 ? value : value.mul(lossScale);
+        (lossScaler is null ? weighted : lossScaler.ScaleLoss(weighted)).backward();
         new GradientAllReduce(Distributed, trainable).SumAndDivide(divisor);
+        // The summed gradients are the same on every rank, so every rank takes the same decision.
+        if (lossScaler is not null && !lossScaler.Update(lossScaler.Unscale(trainable.Select(p => p.grad))))
+        {
+            if (anyNonFinite) nonFinite.fill_(Scalars.True);
+            return skipped;
+        }
         if (config.Schedule.SkipNonfinite && !GradientsFinite())
         {
             SkippedNonfinite++;

@@ -11,11 +11,11 @@ public sealed class ResumeKeysTests
     public void TheMarkedPropertiesAreTheKeysThatMayChangeOnResume()
     {
         Assert.Equal(
-            ["data.eval_batch_size", "data.prefetch", "data.workers", "device", "output", "schedule.checkpoint_every",
+            ["data.eval_batch_size", "data.prefetch", "data.workers", "device", "output", "precision", "schedule.checkpoint_every",
              "schedule.eval_every", "schedule.iterations", "schedule.log_every", "threads"],
             ResumeCompatibility.MayChange.Order(StringComparer.Ordinal));
         // A different length or evaluation cadence would have given a finished run other recorded metrics.
-        Assert.Equal(ResumeCompatibility.MayChange.Except(["schedule.iterations", "schedule.eval_every"]).Order(StringComparer.Ordinal),
+        Assert.Equal(ResumeCompatibility.MayChange.Except(["schedule.iterations", "schedule.eval_every", "precision"]).Order(StringComparer.Ordinal),
             ResumeCompatibility.MayDifferWhenFinished.Order(StringComparer.Ordinal));
     }
 

@@ -45,7 +45,7 @@ public sealed class CifarResNet : FeatureExtractor
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {
-        var x = nn.functional.relu(bn1.call(conv1.call(input)));
+        var x = nn.functional.relu(bn1.call(ComputePrecision.Convolve(conv1, input)));
         return layer3.call(layer2.call(layer1.call(x))).mean([2, 3]);
     }
 }

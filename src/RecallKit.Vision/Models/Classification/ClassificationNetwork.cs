@@ -70,9 +70,13 @@ public sealed class ClassificationNetwork : nn.Module<Tensor, Tensor>
         return (Head(fc, features.detach()) * scales, Head(fc_g, features));
     }
 
-    private Tensor Head(Linear head, Tensor features) => cosine
-        ? nn.functional.linear(nn.functional.normalize(features, dim: 1), nn.functional.normalize(head.weight!, dim: 1))
-        : head.call(features);
+    /// <summary>Float32 logits of <paramref name="head"/>; a linear head computes in the compute dtype, a cosine head in float32.</summary>
+    private Tensor Head(Linear head, Tensor features)
+    {
+        if (!cosine) return ComputePrecision.ToFloat32(ComputePrecision.Linear(head, features));
+        var directions = nn.functional.normalize(ComputePrecision.ToFloat32(features), dim: 1);
+        return nn.functional.linear(directions, nn.functional.normalize(head.weight!, dim: 1));
+    }
 
     /// <summary>Stops training f: its parameters get no gradient and its batch-norm statistics stay fixed (eval mode).</summary>
     public void FreezeBackbone()
