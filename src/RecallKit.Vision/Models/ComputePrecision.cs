@@ -51,16 +51,30 @@ public static class ComputePrecision
     {
         var weight = conv.weight!;
         if (current is { } dtype && Computes(weight.shape[1], weight.shape[0], input))
-            return nn.functional.conv2d(input.to_type(dtype), weight.to_type(dtype), conv.bias?.to_type(dtype), conv.stride, conv.padding,
-                conv.dilation, conv.groups);
-        return conv.call(input.to_type(weight.dtype));
+            return nn.functional.conv2d(Layout(input.to_type(dtype), weight), weight.to_type(dtype), conv.bias?.to_type(dtype), conv.stride,
+                conv.padding, conv.dilation, conv.groups);
+        return conv.call(Layout(input.to_type(weight.dtype), weight));
     }
 
     /// <summary>A convolution with an explicit weight (a slice of a block's weight), like <see cref="Convolve(Conv2d, Tensor)"/>.</summary>
     internal static Tensor Convolve(Tensor input, Tensor weight, long[]? stride, long[]? padding, long[]? dilation) =>
         current is { } dtype && Computes(weight.shape[1], weight.shape[0], input)
-            ? nn.functional.conv2d(input.to_type(dtype), weight.to_type(dtype), null, stride, padding, dilation)
-            : nn.functional.conv2d(input.to_type(weight.dtype), weight, null, stride, padding, dilation);
+            ? nn.functional.conv2d(Layout(input.to_type(dtype), weight), weight.to_type(dtype), null, stride, padding, dilation)
+            : nn.functional.conv2d(Layout(input.to_type(weight.dtype), weight), weight, null, stride, padding, dilation);
+
+    /// <summary>
+    /// The input of a convolution with <paramref name="weight"/> in the memory order libtorch 2.10 computes it correctly in on
+    /// the CPU: channels-last for a kernel larger than 1×1, channels-first for a 1×1 kernel (no copy when it already is; the
+    /// output has the input's order). Its k×k convolution on channels-first input reads memory it never wrote: when the input channels are
+    /// not a multiple of oneDNN's block (8 with AVX2, 16 with AVX-512) the output, and at stride 1 the gradients for most
+    /// channel counts, depend on what earlier tensors left in freed memory — silently wrong values, or NaN (Models/
+    /// ConvolutionMemoryTests); its channels-last kernels do not, nor does PyTorch 1.13. A 1×1 convolution is correct
+    /// channels-first, and its channels-last backward dies with SIGFPE for some shapes (1024→256 at 8×8: ResNet-50's layer3).
+    /// </summary>
+    internal static Tensor Layout(Tensor input, Tensor weight) =>
+        input.device_type != DeviceType.CPU || input.dim() != 4 || weight.dim() != 4 ? input
+        : weight.shape[2] * weight.shape[3] > 1 ? input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+        : input.contiguous();
 
     /// <summary><paramref name="layer"/> applied to <paramref name="input"/>, in the compute dtype where <see cref="Computes"/> allows it.</summary>
     internal static Tensor Linear(Linear layer, Tensor input)

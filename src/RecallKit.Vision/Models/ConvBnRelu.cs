@@ -10,7 +10,6 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
     private readonly SynchronizedBatchNorm2d bn;
-    private readonly long extent; // of the dilated kernel: dilation·(k − 1) + 1
 
     /// <param name="input_channels">Input channels.</param>
     /// <param name="output_channels">Output channels.</param>
@@ -23,16 +22,12 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
         conv = nn.Conv2d(input_channels, output_channels, kernel_size, stride: stride, padding: dilation * (kernel_size - 1) / 2,
             dilation: dilation, bias: false);
         bn = new SynchronizedBatchNorm2d(output_channels);
-        extent = dilation * (kernel_size - 1) + 1;
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input)
-    {
-        var features = WiderThanInput(input) ? ChannelsLastConvolution(input) : ComputePrecision.Convolve(conv, input);
-        return nn.functional.relu(bn.call(features), inplace: true); // in place: the batch norm's backward does not read its output
-    }
+    public override Tensor forward(Tensor input) =>
+        nn.functional.relu(bn.call(ComputePrecision.Convolve(conv, input)), inplace: true); // the batch norm's backward does not read its output
 
     /// <summary>
     /// The block applied to the channel concatenation of <paramref name="parts"/>: equal to <c>forward(cat(parts, 1))</c>.
@@ -55,7 +50,7 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
         if (channels != conv.in_channels)
             throw new ArgumentException($"the parts have {channels} channels together ({string.Join(" + ", parts.Select(p => p.shape[1]))}); this block takes {conv.in_channels}.", nameof(parts));
         if (parts.Length == 1) return forward(parts[0]);
-        if (parts.Any(p => p.device_type != DeviceType.CPU) || WiderThanInput(parts[0])) return forward(cat(parts, 1));
+        if (parts.Any(p => p.device_type != DeviceType.CPU)) return forward(cat(parts, 1));
         using var scope = NewDisposeScope();
         var weight = conv.weight!;
         Tensor? sum = null;
@@ -68,22 +63,5 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
             sum = sum is null ? term : sum.add_(term, Scalars.One);
         }
         return nn.functional.relu(bn.call(sum!), inplace: true).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// Whether the dilated kernel spans more than the input (DeepLab's atrous rates 12 and 18 on a 16×32 map). On the CPU,
-    /// oneDNN's direct convolution kernels for the channels-first blocked layout do not take that case and it falls back to
-    /// im2col + GEMM, 2–3× slower than its channels-last kernels (a 512→256, rate-12 convolution on [2,512,16,32]: 17 ms
-    /// forward against 6.5 ms).
-    /// </summary>
-    private bool WiderThanInput(Tensor input) =>
-        input.device_type == DeviceType.CPU && input.dim() == 4 && (extent > input.shape[2] || extent > input.shape[3]);
-
-    /// <summary>The same convolution with the input in channels-last order, its output back in the usual order.</summary>
-    private Tensor ChannelsLastConvolution(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        var channelsLast = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
-        return ComputePrecision.Convolve(conv, channelsLast).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -7,11 +7,11 @@ namespace RecallKit.Tests.Models;
 
 public class ConvBnReluTests
 {
-    /// <summary>A dilated kernel wider than its input (the channels-last route) and a plain one give conv → batch norm → ReLU.</summary>
+    /// <summary>A dilated kernel wider than its input and a plain one give conv → batch norm → ReLU.</summary>
     [Theory]
-    [InlineData(6, 8, 20)]  // kernel extent 13 > height 8: channels-last convolution
+    [InlineData(6, 8, 20)]  // kernel extent 13 > height 8
     [InlineData(18, 16, 32)] // DeepLab's rate 18 on a 16×32 map
-    [InlineData(1, 8, 20)]  // extent 3: the usual route
+    [InlineData(1, 8, 20)]  // extent 3
     public void OutputAndGradientsAreThoseOfConvolutionBatchNormAndRelu(long dilation, long height, long width)
     {
         using var scope = NewDisposeScope();
@@ -46,7 +46,7 @@ public class ConvBnReluTests
     [InlineData(new long[] { 5, 2 }, 1)]    // DeepLab's decoder shape in small: a wide part and a narrow one
     [InlineData(new long[] { 3, 1, 3 }, 1)] // three parts
     [InlineData(new long[] { 3, 2 }, 2)]    // dilated, narrower than the input: split
-    [InlineData(new long[] { 4, 3 }, 6)]    // a dilated kernel wider than the 6×9 input: the concatenating route
+    [InlineData(new long[] { 4, 3 }, 6)]    // a dilated kernel wider than the 6×9 input
     public void PartsGiveTheBlockOfTheirConcatenation(long[] channels, long dilation)
     {
         using var scope = NewDisposeScope();
