@@ -50,7 +50,7 @@ public static class ComputePrecision
     internal static Tensor Convolve(Conv2d conv, Tensor input)
     {
         var weight = conv.weight!;
-        if (current is { } dtype && Computes(weight.shape[1], weight.shape[0], input))
+        if (current is { } dtype && Computes(weight.shape[0], input))
             return nn.functional.conv2d(Layout(input.to_type(dtype), weight), weight.to_type(dtype), conv.bias?.to_type(dtype), conv.stride,
                 conv.padding, conv.dilation, conv.groups);
         return conv.call(Layout(input.to_type(weight.dtype), weight));
@@ -58,7 +58,7 @@ public static class ComputePrecision
 
     /// <summary>A convolution with an explicit weight (a slice of a block's weight), like <see cref="Convolve(Conv2d, Tensor)"/>.</summary>
     internal static Tensor Convolve(Tensor input, Tensor weight, long[]? stride, long[]? padding, long[]? dilation) =>
-        current is { } dtype && Computes(weight.shape[1], weight.shape[0], input)
+        current is { } dtype && Computes(weight.shape[0], input)
             ? nn.functional.conv2d(Layout(input.to_type(dtype), weight), weight.to_type(dtype), null, stride, padding, dilation)
             : nn.functional.conv2d(Layout(input.to_type(weight.dtype), weight), weight, null, stride, padding, dilation);
 
@@ -80,20 +80,20 @@ public static class ComputePrecision
     internal static Tensor Linear(Linear layer, Tensor input)
     {
         var weight = layer.weight!;
-        if (current is { } dtype && Computes(weight.shape[1], weight.shape[0], input))
+        if (current is { } dtype && Computes(weight.shape[0], input))
             return nn.functional.linear(input.to_type(dtype), weight.to_type(dtype), layer.bias?.to_type(dtype));
         return layer.call(input.to_type(weight.dtype));
     }
 
     /// <summary>
-    /// Whether a layer with these channel counts computes in the low-precision dtype: both multiples of 16, or (input channels
-    /// only) an input that needs no gradient. libtorch 2.10's bfloat16 CPU convolutions (oneDNN) return wrong input gradients for
-    /// other counts on this project's machine — 3, 8 input channels: 16–38 % relative error; 5 or 19 output channels: 24 %,
-    /// NaN, and for 19 a wrong output too, with the AVX2 kernels as well (<c>bench precision-conv</c>) — so a network's classifier
-    /// (one output per class) and such layers compute in float32; an image stem's input gradient is never computed.
+    /// Whether a layer with <paramref name="outputChannels"/> computes in the low-precision dtype: an even count, or an input that
+    /// needs no gradient. libtorch 2.10's bfloat16 CPU convolution with oneDNN's AVX-512 kernels returns wrong input gradients
+    /// for an odd number of output channels (1, 5, 19, 21: 15 % to 10³⁷ relative error, or NaN; output and weight gradient
+    /// correct), so a network's classifier with an odd class count computes in float32; an image stem's input gradient is never
+    /// computed. (The earlier, stricter rule — both counts multiples of 16 — was measured against float32 convolutions in
+    /// channels-first order, which were themselves wrong for such counts: see <see cref="Layout"/>.)
     /// </summary>
-    internal static bool Computes(long inputChannels, long outputChannels, Tensor input) =>
-        outputChannels % 16 == 0 && (inputChannels % 16 == 0 || !input.requires_grad);
+    internal static bool Computes(long outputChannels, Tensor input) => outputChannels % 2 == 0 || !input.requires_grad;
 
     /// <summary>Logits for the loss: a bfloat16 or float16 tensor upcast to float32, any other returned as it is.</summary>
     public static Tensor ToFloat32(Tensor logits) =>

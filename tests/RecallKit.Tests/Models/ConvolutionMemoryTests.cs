@@ -20,6 +20,8 @@ public class ConvolutionMemoryTests
     [InlineData(24, 8, 3, 1, 1, 64, 64)] // a multiple of 8, not of 16
     [InlineData(40, 4, 3, 2, 1, 64, 64)]
     [InlineData(3, 16, 3, 1, 2, 12, 8)]  // an image stem: its gradients
+    [InlineData(32, 19, 3, 1, 2, 12, 8)] // multiples of the block in, not out: the input gradient
+    [InlineData(48, 64, 3, 2, 2, 12, 8)] // with AVX-512: the input gradient
     [InlineData(12, 4, 1, 1, 2, 12, 8)]  // 1×1: channels-first
     [InlineData(20, 19, 1, 1, 1, 64, 64)]
     [InlineData(40, 24, 1, 2, 1, 64, 64)]
