@@ -38,6 +38,13 @@ internal static class PyTorchComparison
         int steps = Options.Int(args, "--steps", 10), warmup = Options.Int(args, "--warmup", 2), rounds = Math.Max(1, Options.Int(args, "--rounds", 1));
         // --case TEXT: only the cases whose name contains TEXT (e.g. --case DeepLab)
         var only = Options.Text(args, "--case");
+        // --precision bf16: RecallKit's precision = bf16 against torch.autocast("cpu", dtype=torch.bfloat16)
+        var precision = Options.Text(args, "--precision") ?? "fp32";
+        if (precision is not ("fp32" or "bf16"))
+        {
+            Console.Error.WriteLine($"--precision {precision}: expected fp32 or bf16");
+            return 2;
+        }
         var cases = Cases.Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (cases.Length == 0)
         {
@@ -45,7 +52,9 @@ internal static class PyTorchComparison
             return 2;
         }
         var script = Path.Combine(RepositoryRoot(), "bench", "pytorch", "train_step.py");
-        Console.WriteLine($"# training step, RecallKit (TorchSharp 0.107, libtorch 2.10) vs PyTorch ({Python}), {threads} threads, SGD; median of {steps} steps after {warmup} warm-up");
+        var autocast = precision == "bf16" ? " (PyTorch: torch.autocast)" : "";
+        Console.WriteLine($"# training step, RecallKit (TorchSharp 0.107, libtorch 2.10) vs PyTorch ({Python}), {threads} threads, SGD, "
+            + $"{precision}{autocast}; median of {steps} steps after {warmup} warm-up");
         if (rounds > 1)
             Console.WriteLine($"# {rounds} rounds, each side in a fresh process per round, the two alternating; ms/step: median over the rounds; ratio: median of the rounds' ratios (range)");
         Console.WriteLine("| case | RecallKit ms/step | PyTorch ms/step | RecallKit / PyTorch |");
@@ -57,8 +66,10 @@ internal static class PyTorchComparison
             var theirs = new List<double>();
             for (int r = 0; r < rounds; r++)
             {
-                mine.Add(Median(rounds == 1 ? RecallKitSteps(c, steps, warmup, threads) : RecallKitStepsInChild(c, steps, warmup, threads)));
-                (var ms, version) = PyTorchSteps(script, c, steps, warmup, threads);
+                mine.Add(Median(rounds == 1
+                    ? RecallKitSteps(c, steps, warmup, threads, precision)
+                    : RecallKitStepsInChild(c, steps, warmup, threads, precision)));
+                (var ms, version) = PyTorchSteps(script, c, steps, warmup, threads, precision);
                 theirs.Add(Median(ms));
             }
             var ratios = mine.Zip(theirs, (a, b) => a / b).ToArray();
@@ -73,18 +84,21 @@ internal static class PyTorchComparison
     public static int RunOne(string[] args, int threads)
     {
         var c = Cases[int.Parse(args[1])];
-        var ms = RecallKitSteps(c, Options.Int(args, "--steps", 10), Options.Int(args, "--warmup", 2), threads);
+        var precision = Options.Text(args, "--precision") ?? "fp32";
+        var ms = RecallKitSteps(c, Options.Int(args, "--steps", 10), Options.Int(args, "--warmup", 2), threads, precision);
         Console.WriteLine(JsonSerializer.Serialize(ms));
         return 0;
     }
 
-    private static double[] RecallKitStepsInChild(Case c, int steps, int warmup, int threads)
+    private static double[] RecallKitStepsInChild(Case c, int steps, int warmup, int threads, string precision)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.Environment["OMP_NUM_THREADS"] = threads.ToString(); // as the PyTorch side gets it
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(PyTorchComparison).Assembly.Location);
-        foreach (var a in new object[] { "compare-pytorch-one", Array.IndexOf(Cases, c), "--steps", steps, "--warmup", warmup, "--threads", threads })
+        object[] arguments = ["compare-pytorch-one", Array.IndexOf(Cases, c), "--steps", steps, "--warmup", warmup, "--threads", threads,
+            "--precision", precision];
+        foreach (var a in arguments)
             info.ArgumentList.Add(a.ToString()!);
         if (!NativeAllocator.Retaining) info.ArgumentList.Add("--system-allocator"); // the child runs in the parent's allocator regime
         using var process = Process.Start(info)!;
@@ -96,14 +110,15 @@ internal static class PyTorchComparison
     }
 
     /// <summary>Milliseconds of each step after the warm-up: the trainer's real step (<see cref="TrainerSteps"/>).</summary>
-    private static double[] RecallKitSteps(Case c, int steps, int warmup, int threads) =>
+    private static double[] RecallKitSteps(Case c, int steps, int warmup, int threads, string precision) =>
         TrainerSteps.Measure(new StepCase(c.Architecture, c.Classes, c.Batch, c.Height, c.Width), new LossConfig { Kind = c.Loss },
-            new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9, WeightDecay = 1e-4 }, steps, warmup, threads);
+            new OptimizerConfig { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9, WeightDecay = 1e-4 }, steps, warmup, threads,
+            precision: precision == "bf16" ? PrecisionKind.Bf16 : PrecisionKind.Fp32);
 
-    private static (double[] ms, string version) PyTorchSteps(string script, Case c, int steps, int warmup, int threads)
+    private static (double[] ms, string version) PyTorchSteps(string script, Case c, int steps, int warmup, int threads, string precision)
     {
         var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new object[] { script, c.PythonName, c.Classes, c.Batch, c.Height, c.Width, c.PythonLoss, steps, warmup, threads })
+        foreach (var a in new object[] { script, c.PythonName, c.Classes, c.Batch, c.Height, c.Width, c.PythonLoss, steps, warmup, threads, precision })
             info.ArgumentList.Add(a.ToString()!);
         info.Environment["OMP_NUM_THREADS"] = threads.ToString();
         using var process = Process.Start(info)!;

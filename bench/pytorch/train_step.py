@@ -44,6 +44,7 @@ def official_recall_loss(input, target, n_classes, ignore_index=255):
 def main():
     architecture, num_classes, batch, height, width, loss_kind = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
     steps, warmup, threads = int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
+    precision = sys.argv[10] if len(sys.argv) > 10 else "fp32"  # bf16: torch.autocast on the CPU, as RecallKit's precision = bf16
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = recallkit_models.create(architecture, num_classes)
@@ -56,7 +57,9 @@ def main():
     for step in range(warmup + steps):
         start = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
-        logits = model(images)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
+            logits = model(images)
+        logits = logits.float()
         if loss_kind == "official_recall":
             loss = official_recall_loss(logits, target, num_classes)
         else:
