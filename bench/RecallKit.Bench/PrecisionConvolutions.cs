@@ -7,7 +7,7 @@ namespace RecallKit.Bench;
 
 /// <summary>
 /// One 3×3 convolution, forward and backward (input and weight gradients), in float32 and in bfloat16 (input and weight cast
-/// as the models do), in the memory order the models use (<see cref="ComputePrecision.Layout"/>: channels-last for k×k kernels),
+/// as the models do), in the memory order the models use (<see cref="ConvolutionLayout"/>: channels-last for k×k kernels),
 /// interleaved; the ratio bf16 / fp32 of medians. Run once per oneDNN ISA limit by <see cref="PrecisionBenchmark"/>.
 /// </summary>
 internal static class PrecisionConvolutions
@@ -77,7 +77,7 @@ internal static class PrecisionConvolutions
         {
             var input = x.to_type(dtype).requires_grad_();
             var weight = w.to_type(dtype).requires_grad_();
-            var output = nn.functional.conv2d(ComputePrecision.Layout(input, weight), weight, null, [s.Stride, s.Stride], [s.Dilation * (s.Kernel - 1) / 2, s.Dilation * (s.Kernel - 1) / 2], [s.Dilation, s.Dilation]);
+            var output = nn.functional.conv2d(ConvolutionLayout.Of(input, weight), weight, null, [s.Stride, s.Stride], [s.Dilation * (s.Kernel - 1) / 2, s.Dilation * (s.Kernel - 1) / 2], [s.Dilation, s.Dilation]);
             var probe = randn(output.shape, generator: new Generator(6)).to_type(ScalarType.BFloat16).to_type(dtype);
             output.backward([probe]);
             return (output.to_type(ScalarType.Float32), input.grad!.to_type(ScalarType.Float32), weight.grad!.to_type(ScalarType.Float32));
@@ -95,7 +95,7 @@ internal static class PrecisionConvolutions
         var input = randn([s.Batch, s.In, s.Height, s.Width], generator: generator).requires_grad_();
         var weight = randn([s.Out, s.In, s.Kernel, s.Kernel], generator: generator).mul(WeightScale).requires_grad_();
         var start = Stopwatch.GetTimestamp();
-        var output = nn.functional.conv2d(ComputePrecision.Layout(input.to_type(dtype), weight), weight.to_type(dtype), null, [s.Stride, s.Stride],
+        var output = nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(dtype), weight), weight.to_type(dtype), null, [s.Stride, s.Stride],
             [s.Dilation, s.Dilation],
             [s.Dilation, s.Dilation]);
         output.backward([ones_like(output)]);

@@ -51,30 +51,16 @@ public static class ComputePrecision
     {
         var weight = conv.weight!;
         if (current is { } dtype && Computes(weight.shape[0], input))
-            return nn.functional.conv2d(Layout(input.to_type(dtype), weight), weight.to_type(dtype), conv.bias?.to_type(dtype), conv.stride,
+            return nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(dtype), weight), weight.to_type(dtype), conv.bias?.to_type(dtype), conv.stride,
                 conv.padding, conv.dilation, conv.groups);
-        return conv.call(Layout(input.to_type(weight.dtype), weight));
+        return conv.call(ConvolutionLayout.Of(input.to_type(weight.dtype), weight));
     }
 
     /// <summary>A convolution with an explicit weight (a slice of a block's weight), like <see cref="Convolve(Conv2d, Tensor)"/>.</summary>
     internal static Tensor Convolve(Tensor input, Tensor weight, long[]? stride, long[]? padding, long[]? dilation) =>
         current is { } dtype && Computes(weight.shape[0], input)
-            ? nn.functional.conv2d(Layout(input.to_type(dtype), weight), weight.to_type(dtype), null, stride, padding, dilation)
-            : nn.functional.conv2d(Layout(input.to_type(weight.dtype), weight), weight, null, stride, padding, dilation);
-
-    /// <summary>
-    /// The input of a convolution with <paramref name="weight"/> in the memory order libtorch 2.10 computes it correctly in on
-    /// the CPU: channels-last for a kernel larger than 1×1, channels-first for a 1×1 kernel (no copy when it already is; the
-    /// output has the input's order). Its k×k convolution on channels-first input reads memory it never wrote: when the input channels are
-    /// not a multiple of oneDNN's block (8 with AVX2, 16 with AVX-512) the output, and at stride 1 the gradients for most
-    /// channel counts, depend on what earlier tensors left in freed memory — silently wrong values, or NaN (Models/
-    /// ConvolutionMemoryTests); its channels-last kernels do not, nor does PyTorch 1.13. A 1×1 convolution is correct
-    /// channels-first, and its channels-last backward dies with SIGFPE for some shapes (1024→256 at 8×8: ResNet-50's layer3).
-    /// </summary>
-    internal static Tensor Layout(Tensor input, Tensor weight) =>
-        input.device_type != DeviceType.CPU || input.dim() != 4 || weight.dim() != 4 ? input
-        : weight.shape[2] * weight.shape[3] > 1 ? input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
-        : input.contiguous();
+            ? nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(dtype), weight), weight.to_type(dtype), null, stride, padding, dilation)
+            : nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(weight.dtype), weight), weight, null, stride, padding, dilation);
 
     /// <summary><paramref name="layer"/> applied to <paramref name="input"/>, in the compute dtype where <see cref="Computes"/> allows it.</summary>
     internal static Tensor Linear(Linear layer, Tensor input)
@@ -91,7 +77,7 @@ public static class ComputePrecision
     /// for an odd number of output channels (1, 5, 19, 21: 15 % to 10³⁷ relative error, or NaN; output and weight gradient
     /// correct), so a network's classifier with an odd class count computes in float32; an image stem's input gradient is never
     /// computed. (The earlier, stricter rule — both counts multiples of 16 — was measured against float32 convolutions in
-    /// channels-first order, which were themselves wrong for such counts: see <see cref="Layout"/>.)
+    /// channels-first order, which were themselves wrong for such counts: see <see cref="ConvolutionLayout"/>.)
     /// </summary>
     internal static bool Computes(long outputChannels, Tensor input) => outputChannels % 2 == 0 || !input.requires_grad;
 
