@@ -21,5 +21,24 @@ internal static class ConvolutionLayout
     public static Tensor Of(Tensor input, Tensor weight) =>
         input.device_type != DeviceType.CPU || input.dim() != 4 || weight.dim() != 4 ? input
         : weight.shape[2] * weight.shape[3] > 1 ? input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
-        : input.contiguous();
+        : ChannelsFirst(input);
+
+    /// <summary>
+    /// <paramref name="input"/> with channels-first strides. <c>contiguous()</c> alone is not enough: a [N, C, 1, 1] map pooled
+    /// from a channels-last one counts as contiguous but keeps channels-last strides, and libtorch picks the convolution's
+    /// order from the strides; a view of the same memory with the default strides fixes that without a copy.
+    /// </summary>
+    private static Tensor ChannelsFirst(Tensor input)
+    {
+        var contiguous = input.contiguous();
+        var shape = contiguous.shape;
+        var strides = contiguous.stride();
+        long expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (strides[i] != expected) return contiguous.reshape(-1).view(shape);
+            expected *= shape[i];
+        }
+        return contiguous;
+    }
 }

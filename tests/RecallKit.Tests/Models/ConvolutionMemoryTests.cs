@@ -71,5 +71,23 @@ public class ConvolutionMemoryTests
         }
     }
 
+    /// <summary>
+    /// A 1×1 convolution gets channels-first strides, also for an image-pooling branch's [N, C, 1, 1] input, which libtorch
+    /// counts as contiguous while its strides are channels-last ones (adaptive average pooling of a channels-last map).
+    /// </summary>
+    [Fact]
+    public void APointwiseConvolutionsInputHasChannelsFirstStridesAndAKernelsChannelsLast()
+    {
+        using var scope = NewDisposeScope();
+        var map = randn(2, 8, 6, 5).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // channels-last, as a k×k output
+        var pooled = nn.functional.adaptive_avg_pool2d(map, 1);
+        var pointwise = zeros(4, 8, 1, 1);
+        var kernel = zeros(4, 8, 3, 3);
+        Assert.Equal([8L, 1, 1, 1], ConvolutionLayout.Of(pooled, pointwise).stride());
+        Assert.Equal([240L, 30, 5, 1], ConvolutionLayout.Of(map, pointwise).stride());
+        Assert.Equal([240L, 1, 40, 8], ConvolutionLayout.Of(map, kernel).stride());
+        Assert.True(ConvolutionLayout.Of(pooled, pointwise).equal(pooled).all().item<bool>());
+    }
+
     private static Tensor Grad(ConvBnRelu block) => block.named_parameters().Single(p => p.name == "conv.weight").parameter.grad!;
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace RecallKit.Tests.Support;
 
 /// <summary>
-/// Leaves <paramref name="value"/> in memory the allocator will hand out next: tensors from 4 kB to 8 MB filled and freed.
+/// Leaves <paramref name="value"/> in memory the allocator will hand out next: tensors from 4 kB to 2 MB filled and freed.
 /// A kernel that reads memory it never wrote then returns values built from it, where a fresh process's zeroed pages hide it.
 /// </summary>
 internal static class FreedMemory
