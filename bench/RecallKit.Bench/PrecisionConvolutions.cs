@@ -77,7 +77,7 @@ internal static class PrecisionConvolutions
         {
             var input = x.to_type(dtype).requires_grad_();
             var weight = w.to_type(dtype).requires_grad_();
-            var output = nn.functional.conv2d(ConvolutionLayout.Of(input, weight), weight, null, [s.Stride, s.Stride], [s.Dilation * (s.Kernel - 1) / 2, s.Dilation * (s.Kernel - 1) / 2], [s.Dilation, s.Dilation]);
+            var output = Convolve(s, input, weight);
             var probe = randn(output.shape, generator: new Generator(6)).to_type(ScalarType.BFloat16).to_type(dtype);
             output.backward([probe]);
             return (output.to_type(ScalarType.Float32), input.grad!.to_type(ScalarType.Float32), weight.grad!.to_type(ScalarType.Float32));
@@ -88,6 +88,13 @@ internal static class PrecisionConvolutions
         return (Relative(y32, y16), Relative(dx32, dx16), Relative(dw32, dw16));
     }
 
+    /// <summary>The shape's convolution (same-size padding) in the order the models run it.</summary>
+    private static Tensor Convolve(Shape s, Tensor input, Tensor weight)
+    {
+        long padding = s.Dilation * (s.Kernel - 1) / 2;
+        return nn.functional.conv2d(ConvolutionLayout.Of(input, weight), weight, null, [s.Stride, s.Stride], [padding, padding], [s.Dilation, s.Dilation]);
+    }
+
     private static double Time(Shape s, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
@@ -95,9 +102,7 @@ internal static class PrecisionConvolutions
         var input = randn([s.Batch, s.In, s.Height, s.Width], generator: generator).requires_grad_();
         var weight = randn([s.Out, s.In, s.Kernel, s.Kernel], generator: generator).mul(WeightScale).requires_grad_();
         var start = Stopwatch.GetTimestamp();
-        var output = nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(dtype), weight), weight.to_type(dtype), null, [s.Stride, s.Stride],
-            [s.Dilation, s.Dilation],
-            [s.Dilation, s.Dilation]);
+        var output = Convolve(s, input.to_type(dtype), weight.to_type(dtype));
         output.backward([ones_like(output)]);
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }

@@ -50,25 +50,37 @@ public static class ComputePrecision
     internal static Tensor Convolve(Conv2d conv, Tensor input)
     {
         var weight = conv.weight!;
-        if (current is { } dtype && Computes(weight.shape[0], input))
-            return nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(dtype), weight), weight.to_type(dtype), conv.bias?.to_type(dtype), conv.stride,
-                conv.padding, conv.dilation, conv.groups);
-        return conv.call(ConvolutionLayout.Of(input.to_type(weight.dtype), weight));
+        var dtype = DtypeFor(weight, input);
+        var x = ConvolutionLayout.Of(input.to_type(dtype), weight);
+        return dtype == weight.dtype
+            ? conv.call(x)
+            : nn.functional.conv2d(x, weight.to_type(dtype), conv.bias?.to_type(dtype), conv.stride, conv.padding, conv.dilation,
+                conv.groups);
     }
 
     /// <summary>A convolution with an explicit weight (a slice of a block's weight), like <see cref="Convolve(Conv2d, Tensor)"/>.</summary>
-    internal static Tensor Convolve(Tensor input, Tensor weight, long[]? stride, long[]? padding, long[]? dilation) =>
-        current is { } dtype && Computes(weight.shape[0], input)
-            ? nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(dtype), weight), weight.to_type(dtype), null, stride, padding, dilation)
-            : nn.functional.conv2d(ConvolutionLayout.Of(input.to_type(weight.dtype), weight), weight, null, stride, padding, dilation);
+    internal static Tensor Convolve(Tensor input, Tensor weight, long[]? stride, long[]? padding, long[]? dilation)
+    {
+        var dtype = DtypeFor(weight, input);
+        var x = ConvolutionLayout.Of(input.to_type(dtype), weight);
+        return nn.functional.conv2d(x, weight.to_type(dtype), null, stride, padding, dilation);
+    }
+
+    /// <summary>
+    /// The dtype a layer with <paramref name="weight"/> computes in: the scope's where <see cref="Computes"/> allows it, else
+    /// the weight's.
+    /// </summary>
+    private static ScalarType DtypeFor(Tensor weight, Tensor input) =>
+        current is { } dtype && Computes(weight.shape[0], input) ? dtype : weight.dtype;
 
     /// <summary><paramref name="layer"/> applied to <paramref name="input"/>, in the compute dtype where <see cref="Computes"/> allows it.</summary>
     internal static Tensor Linear(Linear layer, Tensor input)
     {
         var weight = layer.weight!;
-        if (current is { } dtype && Computes(weight.shape[0], input))
-            return nn.functional.linear(input.to_type(dtype), weight.to_type(dtype), layer.bias?.to_type(dtype));
-        return layer.call(input.to_type(weight.dtype));
+        var dtype = DtypeFor(weight, input);
+        return dtype == weight.dtype
+            ? layer.call(input.to_type(dtype))
+            : nn.functional.linear(input.to_type(dtype), weight.to_type(dtype), layer.bias?.to_type(dtype));
     }
 
     /// <summary>

@@ -26,8 +26,8 @@ public sealed class ConvBnRelu : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) =>
-        nn.functional.relu(bn.call(ComputePrecision.Convolve(conv, input)), inplace: true); // the batch norm's backward does not read its output
+    /// <remarks>ReLU in place: the batch norm's backward does not read its output.</remarks>
+    public override Tensor forward(Tensor input) => nn.functional.relu(bn.call(ComputePrecision.Convolve(conv, input)), inplace: true);
 
     /// <summary>
     /// The block applied to the channel concatenation of <paramref name="parts"/>: equal to <c>forward(cat(parts, 1))</c>.

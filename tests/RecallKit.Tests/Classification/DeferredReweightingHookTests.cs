@@ -1,3 +1,4 @@
+using RecallKit.Tests.Support;
 using System.Globalization;
 using RecallKit.Losses;
 using RecallKit.Tests.Training;
@@ -12,12 +13,9 @@ namespace RecallKit.Tests.Classification;
 
 /// <summary>LDAM's deferred re-weighting, applied by the trainer through the classification task's hook.</summary>
 [Collection(nameof(Support.GlobalTorchState))]
-public sealed class DeferredReweightingHookTests : IDisposable
+public sealed class DeferredReweightingHookTests() : TempDirectoryTest("recallkit-drw-")
 {
     private const int DrwStart = 3, Images = 16, Batch = 4;
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-drw-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>Class-balanced weights by hand: (1 − β) / (1 − β^n_c), scaled to sum to the number of classes.</summary>
     private static double[] ClassBalanced(IReadOnlyList<long> counts, double beta = 0.9999)

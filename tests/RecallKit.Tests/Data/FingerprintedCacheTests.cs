@@ -1,14 +1,12 @@
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Data;
 
 namespace RecallKit.Tests.Data;
 
 /// <summary>The JSON caches beside a dataset (pixel counts, class presence): the file format, and when a cache is believed.</summary>
-public sealed class FingerprintedCacheTests : IDisposable
+public sealed class FingerprintedCacheTests() : TempDirectoryTest("recallkit-cache-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-cache-").FullName;
     private int computed;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     private long[] Get(string path, string fingerprint = "f1") =>
         FingerprintedCache.GetOrCompute(path, fingerprint, "Counts", cached => cached.Length == 3, () =>

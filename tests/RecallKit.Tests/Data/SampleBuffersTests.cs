@@ -1,3 +1,4 @@
+using RecallKit.Tests.Support;
 using RecallKit.Vision.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -5,12 +6,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace RecallKit.Tests.Data;
 
 /// <summary>Samples decoded into a thread's reused buffers are the samples <see cref="PairedFileDataset.Load(int)"/> gives.</summary>
-public sealed class SampleBuffersTests : IDisposable
+public sealed class SampleBuffersTests() : TempDirectoryTest("recallkit-buffers-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-buffers-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     [Fact]
     public void ReusedBuffersGiveTheSameSamplesAndAreReusedForEqualSizes()
     {

@@ -14,12 +14,8 @@ namespace RecallKit.Tests.Training;
 /// non-finite check still stops a run.
 /// </summary>
 [Collection(nameof(GlobalTorchState))]
-public sealed class MixedPrecisionTrainingTests : IDisposable
+public sealed class MixedPrecisionTrainingTests() : TempDirectoryTest("recallkit-precision-")
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("recallkit-precision-").FullName;
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
     /// <summary>LiteSeg on 32×32 colour-coded scenes, SGD at 1e-2 (the setting of the NaN an earlier bf16 attempt met).</summary>
     private static TrainConfig Config(string output, int iterations, PrecisionKind precision) => TinyTraining.Config(output, iterations) with
     {
